@@ -1,0 +1,90 @@
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Logger } from '@dictamesh/runtime';
+import { PrismaClient } from '../generated/prisma/client';
+import { applyMigrations, type MigrationReport } from './migrate';
+import { openPGlite, pgliteRunner } from './pglite';
+import { poolRunner } from './postgres';
+import type { SqlRunner } from './sql-runner';
+
+/** The repository's `prisma/migrations` folder. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+
+/** Where the catalog lives. */
+export type DatabaseConfig =
+  /** Any Postgres with pgvector, e.g. `postgresql://user:pass@host:5432/dictamesh`. */
+  | { url: string; poolSize?: number }
+  /** Embedded PGlite with its files in `dataDir` (or `memory://`). */
+  | { dataDir: string };
+
+/** An open catalog database: the Prisma client plus raw access for migrations and pgvector. */
+export interface Database {
+  prisma: PrismaClient;
+  runner: SqlRunner;
+  kind: 'postgres' | 'pglite';
+  migrations: MigrationReport;
+  /** The PGlite instance on the embedded default (for serving it over TCP), else undefined. */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  log?: Logger;
+  /** Called for every SQL statement Prisma sends (query counting, tracing). */
+  onQuery?: (sql: string, durationMs: number) => void;
+}
+
+/**
+ * Opens the catalog database and brings its schema up to date (applies
+ * `prisma/migrations/*` that are not applied yet).
+ *
+ * @throws DictaMeshError `MIGRATION_FAILED`; connection errors of `pg` / PGlite as thrown
+ */
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const log = options.onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
+  if ('url' in config) {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
+    const runner = poolRunner(pool);
+    const migrations = await applyMigrations(runner, MIGRATIONS_DIR, options.log);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log });
+    subscribeQueries(prisma, options.onQuery);
+    return {
+      prisma,
+      runner,
+      kind: 'postgres',
+      migrations,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const db = await openPGlite(config.dataDir);
+  const runner = pgliteRunner(db);
+  const migrations = await applyMigrations(runner, MIGRATIONS_DIR, options.log);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), log });
+  subscribeQueries(prisma, options.onQuery);
+  return {
+    prisma,
+    runner,
+    kind: 'pglite',
+    migrations,
+    pglite: db,
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+function subscribeQueries(prisma: PrismaClient, onQuery: OpenDatabaseOptions['onQuery']): void {
+  if (!onQuery) return;
+  (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string; duration: number }) => void): void }).$on(
+    'query',
+    (ev) => onQuery(ev.query, ev.duration),
+  );
+}

@@ -1,0 +1,6 @@
+export { openDatabase, MIGRATIONS_DIR, type Database, type DatabaseConfig, type OpenDatabaseOptions } from './database';
+export { applyMigrations, readMigrations, type MigrationFile, type MigrationReport } from './migrate';
+export { openPGlite, pgliteRunner } from './pglite';
+export type { SqlRunner } from './sql-runner';
+export { Prisma, PrismaClient } from '../generated/prisma/client';
+export type { EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { err } from './errors';
+
+/**
+ * Parses environment variables with one zod object per concern, reporting every problem at
+ * once (the graphql-hive/console `environment.ts` pattern).
+ *
+ * @param schemas - `{ concern: z.object({...}) }`; each schema reads the whole environment
+ * @param source - the variables, `process.env` by default
+ * @returns the parsed values, frozen, keyed by concern
+ * @throws DictaMeshError `CONFIGURATION_INVALID` whose `details.problems` lists
+ *   `VARIABLE: problem` for every invalid variable
+ */
+export function parseEnv<S extends Record<string, z.ZodType>>(
+  schemas: S,
+  source: Record<string, string | undefined> = process.env,
+): Readonly<{ [K in keyof S]: z.output<S[K]> }> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [concern, schema] of Object.entries(schemas)) {
+    const result = schema.safeParse(source);
+    if (result.success) out[concern] = Object.freeze(result.data);
+    else for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || concern}: ${issue.message}`);
+  }
+  if (problems.length > 0) {
+    throw err('CONFIGURATION_INVALID', `Invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
+  }
+  return Object.freeze(out) as Readonly<{ [K in keyof S]: z.output<S[K]> }>;
+}
+
+/** A TCP port variable: integer 0–65535 (0 = pick a free port). */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A log level variable. */
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');

@@ -1,0 +1,66 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The closed registry of DictaMesh error codes. Every error sent to a client — a GraphQL
+ * error's `extensions.code` or an HTTP error body's `code` — comes from here (the pattern of
+ * Apollo Federation's `ERRORS.X.err()`).
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { status: 400, message: 'The input is invalid.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
+  CONFIGURATION_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  MIGRATION_FAILED: { status: 500, message: 'A database migration failed.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  WEBHOOK_MISSING_EVENT: { status: 400, message: 'The webhook body has no "event" field.' },
+  WEBHOOK_INVALID_PAYLOAD: { status: 422, message: 'The webhook body does not have the shape of its event.' },
+  WEBHOOK_ACCOUNT_UNKNOWN: { status: 422, message: 'The webhook body names no account and the URL gives none.' },
+  WEBHOOK_ACCOUNT_MISMATCH: { status: 422, message: 'The account in the webhook body differs from the account in the URL.' },
+  WEBHOOK_EVENT_IGNORED: { status: 202, message: 'The event is not one DictaMesh ingests; it was ignored.' },
+  EVENT_BUS_UNAVAILABLE: { status: 503, message: 'The event bus did not accept the events; retry later.' },
+  INVALID_CURSOR: { status: 400, message: 'The pagination cursor is invalid.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** One of the registered error codes. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Extra, client-safe details of an error (the offending field, limits, …). */
+export type ErrorDetails = Record<string, unknown>;
+
+/**
+ * An expected failure carrying a registered {@link ErrorCode}. Its message and details are
+ * safe to send to clients; anything else thrown is masked as `INTERNAL_SERVER_ERROR`.
+ */
+export class DictaMeshError extends Error {
+  override readonly name = 'DictaMeshError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
+    readonly details: ErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** HTTP status that goes with the code. */
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  /** JSON body for HTTP responses: `{ code, message, ...details }`. */
+  toJSON(): { code: ErrorCode; message: string } & ErrorDetails {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+
+  /** The same failure as a GraphQLError with `extensions.code`. */
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, { extensions: { code: this.code, ...this.details } });
+  }
+}
+
+/** Creates a {@link DictaMeshError}: `err('BAD_USER_INPUT', 'first must be ≤ 500', { field: 'first' })`. */
+export function err(code: ErrorCode, message?: string, details?: ErrorDetails, cause?: unknown): DictaMeshError {
+  return new DictaMeshError(code, message, details, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,3 @@
+export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } from './errors';
+export { createLogger, type Logger } from './logger';
+export { parseEnv, port, logLevel } from './env';
