@@ -1,3 +1,4 @@
 export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } from './errors';
 export { createLogger, type Logger } from './logger';
 export { parseEnv, port, logLevel } from './env';
+export { createHttpApp, installErrorHandler, type HttpAppOptions } from './http';

@@ -1,0 +1,2 @@
+export { createChatwootWebhookAdapter } from './webhooks/adapter';
+export { chatwootUrn, chatwootEventSource, CHATWOOT_SOURCE, CHATWOOT_DOMAIN, type ChatwootEntityType } from './urn';

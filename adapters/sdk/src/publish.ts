@@ -1,0 +1,38 @@
+import { assertEntityChange, entityTopic, toEntityChangeEvent, type EventBus, type OutgoingRecord } from '@dictamesh/events';
+import { err } from '@dictamesh/runtime';
+import type { ParsedWebhook } from './webhook-adapter';
+
+/** One published event, as reported to the webhook caller. */
+export interface PublishedEvent {
+  id: string;
+  type: string;
+  subject: string;
+}
+
+/**
+ * Validates each change against the EntityChange JSON Schema, wraps it in a CloudEvent and
+ * publishes it on its topic with the URN as record key. Resolves once the bus holds every
+ * record.
+ *
+ * @throws DictaMeshError `BAD_USER_INPUT` when a change breaks the schema (nothing is
+ *   published then); `EVENT_BUS_UNAVAILABLE` when the bus rejects the records
+ */
+export async function publishChanges(bus: EventBus, parsed: ParsedWebhook, traceparent?: string): Promise<PublishedEvent[]> {
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  const published: PublishedEvent[] = [];
+  for (const { id, change } of parsed.changes) {
+    assertEntityChange(change);
+    const event = toEntityChangeEvent(change, { id, source: parsed.source, ...(traceparent ? { traceparent } : {}) });
+    const topic = entityTopic(change.operation);
+    const records = byTopic.get(topic) ?? [];
+    records.push({ key: change.urn, event });
+    byTopic.set(topic, records);
+    published.push({ id, type: event.type, subject: change.urn });
+  }
+  try {
+    await Promise.all([...byTopic].map(([topic, records]) => bus.publish(topic, records)));
+  } catch (cause) {
+    throw err('EVENT_BUS_UNAVAILABLE', undefined, {}, cause);
+  }
+  return published;
+}

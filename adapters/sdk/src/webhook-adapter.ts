@@ -1,0 +1,41 @@
+import type { EntityChange } from '@dictamesh/events';
+
+/** What a webhook adapter gets besides the parsed body. */
+export interface WebhookContext {
+  /** Raw request bytes (for signature checks; never re-serialise JSON to verify). */
+  rawBody: Buffer;
+  /** URL parameters of the route, e.g. `{ accountId: '12' }`. */
+  params: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** When the request arrived. */
+  receivedAt: Date;
+}
+
+/** A webhook body turned into entity changes, ready to be published. */
+export interface ParsedWebhook {
+  /** CloudEvent `source` of the resulting events, e.g. `/dictamesh/adapters/chatwoot/accounts/12`. */
+  source: string;
+  /** Source event name, for logs and lineage (`conversation_created`). */
+  sourceEvent: string;
+  /** Each change with its deterministic CloudEvent id. */
+  changes: Array<{ id: string; change: EntityChange }>;
+}
+
+/** The body was understood but carries nothing to ingest (typing events, unknown events). */
+export interface IgnoredWebhook {
+  ignored: true;
+  sourceEvent: string;
+  reason: string;
+}
+
+/**
+ * A source adapter's webhook side: turns one delivery into entity changes.
+ * Implementations throw DictaMeshError (`WEBHOOK_*`) for bodies they reject.
+ */
+export interface WebhookAdapter {
+  /** Adapter id, used in the route: `/webhooks/<id>`. */
+  readonly id: string;
+  /** Extra route suffixes with parameters, e.g. `['/accounts/:accountId']`. */
+  readonly routes: readonly string[];
+  parse(body: unknown, context: WebhookContext): ParsedWebhook | IgnoredWebhook;
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { EventBus } from '@dictamesh/events';
+import { createHttpApp, err, type Logger } from '@dictamesh/runtime';
+import { publishChanges } from './publish';
+import type { WebhookAdapter } from './webhook-adapter';
+
+/** Options of {@link createWebhookServer}. */
+export interface WebhookServerOptions {
+  bus: EventBus;
+  adapters: readonly WebhookAdapter[];
+  logger: Logger;
+  /** Largest accepted request body, bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * The HTTP side of webhook adapters: `POST /webhooks/<adapter>[<route>]` with a JSON body.
+ * The raw bytes are kept for signature checks; each delivery is parsed by its adapter and
+ * published as CloudEvents. Answers `202 { accepted, events }` once the bus holds the events,
+ * `202 { ignored, code: WEBHOOK_EVENT_IGNORED }` for events not ingested, and a 4xx with a
+ * registered code for bodies it rejects. `GET /healthz` answers 200.
+ */
+export async function createWebhookServer(options: WebhookServerOptions): Promise<FastifyInstance> {
+  const app = createHttpApp(options);
+
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    (request as unknown as { rawBody: Buffer }).rawBody = body;
+    if (body.length === 0) return done(err('MALFORMED_JSON', 'The request body is empty.'), undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch (cause) {
+      done(err('MALFORMED_JSON', `The request body is not valid JSON: ${(cause as Error).message}`), undefined);
+    }
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  for (const adapter of options.adapters) {
+    for (const suffix of ['', ...adapter.routes]) {
+      app.post(`/webhooks/${adapter.id}${suffix}`, async (request, reply) => {
+        const receivedAt = new Date();
+        const parsed = adapter.parse(request.body, {
+          rawBody: (request as unknown as { rawBody: Buffer }).rawBody,
+          params: request.params as Record<string, string>,
+          headers: request.headers,
+          receivedAt,
+        });
+        if ('ignored' in parsed) {
+          request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, reason: parsed.reason }, 'webhook ignored');
+          return reply.status(202).send({ ignored: true, code: 'WEBHOOK_EVENT_IGNORED', event: parsed.sourceEvent, reason: parsed.reason });
+        }
+        const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
+        const events = await publishChanges(options.bus, parsed, traceparent);
+        request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, published: events.length }, 'webhook accepted');
+        return reply.status(202).send({ accepted: events.length, event: parsed.sourceEvent, events });
+      });
+    }
+  }
+  return app;
+}

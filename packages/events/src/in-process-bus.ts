@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { ExponentialBackoff, handleAll, retry, type RetryPolicy } from 'cockatiel';
+import type { Logger } from '@dictamesh/runtime';
+import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
+import { TOPICS } from './topics';
+
+/** Options of {@link InProcessEventBus}. */
+export interface InProcessBusOptions {
+  /** Partitions per topic (records are spread by key hash). Default 4. */
+  partitions?: number;
+  /** Records kept per partition, oldest dropped first (like Kafka size retention). Default 100 000. */
+  retentionRecords?: number;
+  /** Attempts per record before it goes to the DLQ. Default 5. */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled per attempt (with jitter). Default 50. */
+  retryInitialDelayMs?: number;
+  log?: Logger;
+}
+
+interface Partition {
+  /** Offset of records[0]. */
+  base: number;
+  records: BusRecord[];
+  /** Wakes the loops waiting for new records. */
+  waiters: Set<() => void>;
+}
+
+interface Member {
+  options: SubscribeOptions;
+}
+
+interface Group {
+  id: string;
+  members: Member[];
+  /** `topic/partition` → next offset to deliver. */
+  committed: Map<string, number>;
+  loops: Map<string, Promise<void>>;
+  /** Wakes the group's loops (membership or offsets changed). */
+  wake: Set<() => void>;
+  /** The delivery in flight per member, awaited when the member stops. */
+  inFlight: Map<Member, Promise<void>>;
+}
+
+/**
+ * The embedded event bus: an in-memory, partitioned, offset-addressed log with consumer
+ * groups, holding the same contract as Kafka (order per key, at-least-once, commit after the
+ * handler, bounded retries then DLQ). Not durable: records not yet consumed are lost when the
+ * process dies; use Kafka (`KAFKA_BROKERS`) where that matters.
+ */
+export class InProcessEventBus implements EventBus {
+  private readonly topics = new Map<string, Partition[]>();
+  private readonly groups = new Map<string, Group>();
+  private readonly partitionCount: number;
+  private readonly retention: number;
+  private readonly retryPolicy: RetryPolicy;
+  private closed = false;
+
+  constructor(private readonly options: InProcessBusOptions = {}) {
+    this.partitionCount = options.partitions ?? 4;
+    this.retention = options.retentionRecords ?? 100_000;
+    this.retryPolicy = retry(handleAll, {
+      maxAttempts: (options.maxAttempts ?? 5) - 1,
+      backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
+    });
+  }
+
+  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
+    if (this.closed) throw new Error('event bus is closed');
+    const partitions = this.partitionsOf(topic);
+    const result: RecordMetadata[] = [];
+    const touched = new Set<Partition>();
+    for (const record of records) {
+      const index = partitionFor(record.key, partitions.length);
+      const partition = partitions[index]!;
+      const offset = partition.base + partition.records.length;
+      partition.records.push({
+        topic,
+        partition: index,
+        offset,
+        key: record.key,
+        event: record.event,
+        headers: { ...record.headers },
+        timestamp: Date.now(),
+      });
+      if (partition.records.length > this.retention) {
+        const drop = partition.records.length - this.retention;
+        partition.records.splice(0, drop);
+        partition.base += drop;
+      }
+      touched.add(partition);
+      result.push({ topic, partition: index, offset });
+    }
+    for (const partition of touched) for (const wake of [...partition.waiters]) wake();
+    return result;
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Consumer> {
+    if (this.closed) throw new Error('event bus is closed');
+    const group = this.groupOf(options.groupId);
+    const member: Member = { options };
+    group.members.push(member);
+    for (const topic of options.topics) {
+      this.partitionsOf(topic).forEach((partition, index) => {
+        const key = `${topic}/${index}`;
+        if (!group.committed.has(key)) {
+          group.committed.set(key, options.fromBeginning ? partition.base : partition.base + partition.records.length);
+        }
+        if (!group.loops.has(key)) group.loops.set(key, this.runPartition(group, topic, index));
+      });
+    }
+    this.wakeGroup(group);
+    return {
+      stop: async () => {
+        group.members = group.members.filter((m) => m !== member);
+        this.wakeGroup(group);
+        await group.inFlight.get(member);
+        group.inFlight.delete(member);
+      },
+    };
+  }
+
+  async seek(groupId: string, topic: string, partition: number, offset: number): Promise<void> {
+    const group = this.groupOf(groupId);
+    group.committed.set(`${topic}/${partition}`, offset);
+    this.wakeGroup(group);
+  }
+
+  async lag(groupId: string): Promise<number> {
+    const group = this.groups.get(groupId);
+    if (!group) return 0;
+    let lag = 0;
+    for (const [key, next] of group.committed) {
+      const [topic, index] = splitKey(key);
+      const partition = this.partitionsOf(topic)[index]!;
+      lag += Math.max(0, partition.base + partition.records.length - Math.max(next, partition.base));
+    }
+    return lag;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const group of this.groups.values()) {
+      group.members = [];
+      this.wakeGroup(group);
+    }
+    for (const partitions of this.topics.values()) for (const p of partitions) for (const w of [...p.waiters]) w();
+    await Promise.all([...this.groups.values()].flatMap((g) => [...g.loops.values()]));
+  }
+
+  /** One delivery loop per (group, topic partition): records go one at a time, in order. */
+  private async runPartition(group: Group, topic: string, index: number): Promise<void> {
+    const key = `${topic}/${index}`;
+    const partition = this.partitionsOf(topic)[index]!;
+    while (!this.closed) {
+      const owners = group.members.filter((m) => m.options.topics.includes(topic));
+      let next = group.committed.get(key) ?? partition.base;
+      if (next < partition.base) {
+        this.options.log?.warn({ group: group.id, topic, partition: index, from: next, to: partition.base }, 'offset out of retention; skipping ahead');
+        next = partition.base;
+        group.committed.set(key, next);
+      }
+      const record = partition.records[next - partition.base];
+      if (owners.length === 0 || !record) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            partition.waiters.delete(wake);
+            group.wake.delete(wake);
+            resolve();
+          };
+          partition.waiters.add(wake);
+          group.wake.add(wake);
+        });
+        continue;
+      }
+      // Partitions are spread over the group's members; the owner can change between records.
+      const member = owners[index % owners.length]!;
+      const delivery = this.deliver(group, member, record);
+      group.inFlight.set(member, delivery);
+      await delivery;
+      if (group.committed.get(key) === next) group.committed.set(key, next + 1);
+    }
+  }
+
+  private async deliver(group: Group, member: Member, record: BusRecord): Promise<void> {
+    let attempts = 0;
+    try {
+      await this.retryPolicy.execute(() => {
+        attempts += 1;
+        return member.options.eachMessage(record);
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.log?.error({ group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error }, 'record sent to DLQ');
+      await this.publish(TOPICS.dlq, [
+        {
+          key: record.key,
+          event: record.event,
+          headers: {
+            ...record.headers,
+            'dlq-error': reason.slice(0, 2_000),
+            'dlq-original-topic': record.topic,
+            'dlq-original-partition': String(record.partition),
+            'dlq-original-offset': String(record.offset),
+            'dlq-consumer-group': group.id,
+            'dlq-attempts': String(attempts),
+          },
+        },
+      ]);
+    }
+  }
+
+  private partitionsOf(topic: string): Partition[] {
+    let partitions = this.topics.get(topic);
+    if (!partitions) {
+      partitions = Array.from({ length: this.partitionCount }, () => ({ base: 0, records: [], waiters: new Set<() => void>() }));
+      this.topics.set(topic, partitions);
+    }
+    return partitions;
+  }
+
+  private groupOf(id: string): Group {
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { id, members: [], committed: new Map(), loops: new Map(), wake: new Set(), inFlight: new Map() };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
+  private wakeGroup(group: Group): void {
+    for (const wake of [...group.wake]) wake();
+  }
+}
+
+/** Partition of a key: the first 4 bytes of its MD5, modulo the partition count. */
+function partitionFor(key: string, partitions: number): number {
+  return createHash('md5').update(key).digest().readUInt32BE(0) % partitions;
+}
+
+function splitKey(key: string): [string, number] {
+  const slash = key.lastIndexOf('/');
+  return [key.slice(0, slash), Number(key.slice(slash + 1))];
+}

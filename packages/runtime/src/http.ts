@@ -1,0 +1,60 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { DictaMeshError, err } from './errors';
+import type { Logger } from './logger';
+
+/** Fastify's own client errors → registered DictaMesh codes. */
+const FASTIFY_CODES: Record<string, DictaMeshError['code']> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_USER_INPUT',
+};
+
+/**
+ * Installs DictaMesh's HTTP error policy on a Fastify app: DictaMeshError → its status and
+ * `{ code, message, ...details }`; Fastify client errors → the matching registered code;
+ * anything else → 500 `INTERNAL_SERVER_ERROR`, logged in full, never sent.
+ */
+export function installErrorHandler(app: FastifyInstance, limits: { bodyLimitBytes?: number } = {}): void {
+  app.setErrorHandler((error: FastifyError | DictaMeshError | Error, request, reply) => {
+    let known: DictaMeshError | undefined;
+    if (error instanceof DictaMeshError) known = error;
+    else if ('code' in error && typeof error.code === 'string' && FASTIFY_CODES[error.code]) {
+      const code = FASTIFY_CODES[error.code]!;
+      if (code === 'PAYLOAD_TOO_LARGE') known = err(code, undefined, { limitBytes: limits.bodyLimitBytes });
+      else known = err(code, code === 'BAD_USER_INPUT' ? error.message : undefined);
+    } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
+      known = err('BAD_USER_INPUT', error.message);
+    }
+    if (known) {
+      request.log.warn({ code: known.code, reason: known.message }, 'request rejected');
+      return reply.status(known.status).send(known.toJSON());
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    const masked = err('INTERNAL_SERVER_ERROR');
+    return reply.status(500).send(masked.toJSON());
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(err('NOT_FOUND', `No route ${request.method} ${request.url}`).toJSON()));
+}
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Largest accepted request body, bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * A Fastify app with DictaMesh's logger, body limit and error policy
+ * ({@link installErrorHandler}). Request logging is off; handlers log what matters.
+ */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit,
+    disableRequestLogging: true,
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app, { bodyLimitBytes: bodyLimit });
+  return app;
+}
