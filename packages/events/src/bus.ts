@@ -39,7 +39,8 @@ export interface SubscribeOptions {
   /**
    * Handles one record. The offset is committed only after it resolves. When it keeps
    * failing after the bus's bounded retries, the record goes to the DLQ topic with the error
-   * in its headers, and the group moves on.
+   * in its headers, and the group moves on. An error with `retryable: false` skips the
+   * retries.
    */
   eachMessage(record: BusRecord): Promise<void>;
 }

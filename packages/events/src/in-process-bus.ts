@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ExponentialBackoff, handleAll, retry, type RetryPolicy } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
 import { TOPICS } from './topics';
@@ -58,10 +58,14 @@ export class InProcessEventBus implements EventBus {
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.partitionCount = options.partitions ?? 4;
     this.retention = options.retentionRecords ?? 100_000;
-    this.retryPolicy = retry(handleAll, {
+    // errors that say `retryable: false` (invalid events) go to the DLQ without retries
+    this.retryPolicy = retry(
+      handleWhen((error) => (error as { retryable?: unknown }).retryable !== false),
+      {
       maxAttempts: (options.maxAttempts ?? 5) - 1,
-      backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
-    });
+        backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
+      },
+    );
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {

@@ -44,6 +44,11 @@ export class DictaMeshError extends Error {
     super(message, options);
   }
 
+  /** Whether trying again can succeed: client errors (4xx codes) never do. */
+  get retryable(): boolean {
+    return this.status >= 500;
+  }
+
   /** HTTP status that goes with the code. */
   get status(): number {
     return ERROR_CODES[this.code].status;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { DictaMeshError, err } from './errors';
 import type { Logger } from './logger';
 
@@ -26,13 +26,14 @@ export function installErrorHandler(app: FastifyInstance, limits: { bodyLimitByt
     } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
       known = err('BAD_USER_INPUT', error.message);
     }
-    if (known) {
-      request.log.warn({ code: known.code, reason: known.message }, 'request rejected');
-      return reply.status(known.status).send(known.toJSON());
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    const masked = err('INTERNAL_SERVER_ERROR');
-    return reply.status(500).send(masked.toJSON());
+    if (known) request.log.warn({ code: known.code, reason: known.message }, 'request rejected');
+    else request.log.error({ err: error }, 'unexpected error');
+    const sent = known ?? err('INTERNAL_SERVER_ERROR');
+    // GraphQL-over-HTTP clients expect `{ errors: [...] }` even when the body never reached GraphQL
+    const body = request.url.startsWith('/graphql')
+      ? { errors: [{ message: sent.message, extensions: { ...sent.details, code: sent.code } }] }
+      : sent.toJSON();
+    return reply.status(sent.status).send(body);
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(err('NOT_FOUND', `No route ${request.method} ${request.url}`).toJSON()));
 }
@@ -53,7 +54,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   installErrorHandler(app, { bodyLimitBytes: bodyLimit });
   return app;

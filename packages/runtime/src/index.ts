@@ -2,3 +2,4 @@ export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } f
 export { createLogger, type Logger } from './logger';
 export { parseEnv, port, logLevel } from './env';
 export { createHttpApp, installErrorHandler, type HttpAppOptions } from './http';
+export { createErrorFormatter } from './graphql-errors';

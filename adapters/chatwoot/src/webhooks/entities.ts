@@ -117,7 +117,8 @@ export function senderUrn(accountId: number, kind: string | null | undefined, id
  * embedded messages, contact inbox row (holds a live `pubsub_token`) and meta.
  */
 export function conversationChange(ctx: EntityContext, c: ConversationPayload, full: { operation: 'created' | 'updated'; changedAttributes?: string[] } | null): EntityChange {
-  const { messages: _m, meta, contact_inbox: _ci, id: _id, ...rest } = c as ConversationPayload & { contact_inbox?: unknown };
+  const { messages: _m, meta, contact_inbox: _ci, id: _id, event: _e, changed_attributes: _ca, ...rest } = c as ConversationPayload & Record<string, unknown>;
+  const raw = c as Record<string, unknown>;
   const relationships: RelationshipRef[] = [
     { type: 'IN_INBOX', toUrn: chatwootUrn(ctx.accountId, 'inbox', c.inbox_id), cardinality: 'MANY_TO_ONE' },
   ];
@@ -135,9 +136,14 @@ export function conversationChange(ctx: EntityContext, c: ConversationPayload, f
     ...rest,
     display_id: c.id,
     assignee_type: meta?.assignee_type ?? undefined,
+    // Unix seconds (0 = unset) → ISO-8601 or null
     created_at: toIso(c.created_at),
     updated_at: toIso(c.updated_at),
-    last_activity_at: toIso((c as Record<string, unknown>).last_activity_at),
+    last_activity_at: toIso(raw.last_activity_at),
+    agent_last_seen_at: toIso(raw.agent_last_seen_at),
+    contact_last_seen_at: toIso(raw.contact_last_seen_at),
+    waiting_since: toIso(raw.waiting_since),
+    first_reply_created_at: toIso(raw.first_reply_created_at),
     timestamp: undefined,
   };
   return base(ctx, 'conversation', c.id, {
@@ -153,7 +159,7 @@ export function conversationChange(ctx: EntityContext, c: ConversationPayload, f
       ...(c.labels ?? []),
       meta?.sender?.name,
       meta?.team?.name,
-      ...Object.values((c as Record<string, unknown>).custom_attributes ?? {}).filter((v) => typeof v === 'string'),
+      ...Object.values(raw.custom_attributes ?? {}).filter((v) => typeof v === 'string'),
       lastMessage?.content,
     ]
       .filter(Boolean)

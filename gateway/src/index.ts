@@ -1,0 +1,3 @@
+export { createGatewayService, type GatewayService, type GatewayServiceOptions } from './service';
+export { composeSupergraph, type SubgraphSource } from './supergraph';
+export { dictameshSubgraphs, type SubgraphUrls } from './subgraphs';

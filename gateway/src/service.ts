@@ -1,0 +1,63 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance } from 'fastify';
+import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+
+/** Options of {@link createGatewayService}. */
+export interface GatewayServiceOptions {
+  /** Composed supergraph SDL ({@link composeSupergraph}). */
+  supergraphSdl: string;
+  logger: Logger;
+  /** Serve introspection (on in development, off in production). */
+  introspection: boolean;
+  /** Largest request body, bytes. Default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** A gateway: HTTP app with `/graphql`, `/healthz`, `/readyz`. */
+export interface GatewayService {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * The federation gateway: @apollo/gateway executing query plans over the subgraphs of a
+ * static supergraph, served by Apollo Server on Fastify. Apollo's anonymous telemetry
+ * (`APOLLO_TELEMETRY_DISABLED`), usage and schema reporting and the CDN-loaded landing page
+ * are off: nothing leaves the machine.
+ */
+export async function createGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
+  // @apollo/gateway reads this in its constructor; DictaMesh never phones home by default.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, logger: options.logger });
+  const apollo = new ApolloServer({
+    gateway,
+    introspection: options.introspection,
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const app = createHttpApp({ logger: options.logger, ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}) });
+  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async () => ({ status: 'ok' }));
+  return {
+    app,
+    async close() {
+      await app.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { err } from '@dictamesh/runtime';
+
+/** A subgraph to compose: its name, where the gateway reaches it and its SDL file. */
+export interface SubgraphSource {
+  name: string;
+  /** GraphQL endpoint, e.g. `http://127.0.0.1:4001/graphql`. */
+  url: string;
+  /** Path or file URL of the subgraph's SDL. */
+  sdlPath: string | URL;
+}
+
+/**
+ * Composes the supergraph SDL from subgraph SDL files (Apollo Federation 2 composition,
+ * `@apollo/composition`), with each subgraph's routing URL embedded.
+ *
+ * @throws DictaMeshError `CONFIGURATION_INVALID` with every composition error in
+ *   `details.problems` (e.g. `INVALID_GRAPHQL`, `FIELD_TYPE_MISMATCH`)
+ */
+export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+  const problems: string[] = [];
+  const services = subgraphs.flatMap((s) => {
+    try {
+      return [{ name: s.name, url: s.url, typeDefs: parse(readFileSync(s.sdlPath, 'utf8')) }];
+    } catch (cause) {
+      problems.push(`${s.name}: ${(cause as Error).message}`);
+      return [];
+    }
+  });
+  if (problems.length === 0) {
+    const result = composeServices(services);
+    if (result.errors) problems.push(...result.errors.map((e) => `${(e.extensions?.code as string) ?? 'COMPOSITION'}: ${e.message}`));
+    else return result.supergraphSdl;
+  }
+  throw err('CONFIGURATION_INVALID', `Supergraph composition failed:\n  ${problems.join('\n  ')}`, { problems });
+}

@@ -1,0 +1,40 @@
+import { createLogger, DictaMeshError } from '@dictamesh/runtime';
+import { parseStackEnv } from '../env';
+import { startStack } from '../stack';
+
+/** `dictamesh start`: runs the whole stack on the configuration in the environment. */
+export async function startCommand(): Promise<void> {
+  let env;
+  try {
+    env = parseStackEnv();
+  } catch (error) {
+    console.error(error instanceof DictaMeshError ? error.message : error);
+    process.exit(1);
+  }
+  const logger = createLogger('dictamesh', env.server.LOG_LEVEL);
+  const stack = await startStack(env, { logger });
+  const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
+  process.stdout.write(
+    [
+      '',
+      'DictaMesh is running',
+      `  GraphQL gateway   ${stack.urls.gateway}`,
+      `  catalog subgraph  ${stack.urls.catalog}`,
+      `  Chatwoot webhooks ${stack.urls.webhooks}/chatwoot/accounts/<account id>`,
+      `  catalog database  ${where}`,
+      '',
+      `Replay sample webhooks: npm run replay -- ../shared/fixtures/chatwoot/webhooks`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await stack.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { logLevel, parseEnv, port } from '@dictamesh/runtime';
+
+const optionalUrl = z
+  .string()
+  .url()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+/**
+ * Configuration of `dictamesh start`, one zod schema per concern (README lists every
+ * variable with its default).
+ */
+export const envSchemas = {
+  server: z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    GATEWAY_PORT: port(4000),
+    CATALOG_PORT: port(4001),
+    WEBHOOK_PORT: port(4002),
+    LOG_LEVEL: logLevel,
+  }),
+  database: z.object({
+    DATABASE_URL: optionalUrl,
+    DICTAMESH_DATA_DIR: z.string().min(1).default('.dictamesh'),
+  }),
+  gateway: z.object({
+    CATALOG_SUBGRAPH_URL: optionalUrl,
+    GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  }),
+  ingest: z.object({
+    WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+  }),
+};
+
+/** Parsed configuration. */
+export type StackEnv = ReturnType<typeof parseStackEnv>;
+
+/** Parses the environment; throws `CONFIGURATION_INVALID` listing every problem. */
+export function parseStackEnv(source: Record<string, string | undefined> = process.env) {
+  return parseEnv(envSchemas, source);
+}

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createChatwootWebhookAdapter } from '@dictamesh/adapter-chatwoot';
+import { createWebhookServer } from '@dictamesh/adapter-sdk';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
+import { drain, InProcessEventBus, type EventBus } from '@dictamesh/events';
+import { composeSupergraph, createGatewayService, dictameshSubgraphs } from '@dictamesh/gateway';
+import { createLogger, type Logger } from '@dictamesh/runtime';
+import { CATALOG_CONSUMER_GROUP, createCatalogService, HashingEmbedder, type CatalogServiceOptions } from '@dictamesh/subgraph-catalog';
+import type { StackEnv } from './env';
+
+/** A running DictaMesh on one machine: gateway, catalog subgraph, webhook endpoint. */
+export interface Stack {
+  urls: { gateway: string; catalog: string; webhooks: string };
+  db: Database;
+  bus: EventBus;
+  logger: Logger;
+  /** Waits until the catalog has ingested everything published so far. */
+  drained(timeoutMs?: number): Promise<boolean>;
+  /** Graceful stop: webhooks first (no new input), drain ingest, then the rest. */
+  close(): Promise<void>;
+}
+
+/** Extra hooks for tests and benchmarks. */
+export interface StackHooks {
+  onQuery?: OpenDatabaseOptions['onQuery'];
+  onApplied?: CatalogServiceOptions['onApplied'];
+  logger?: Logger;
+}
+
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+}
+
+/**
+ * Starts DictaMesh: the catalog database (PGlite under `DICTAMESH_DATA_DIR`, or
+ * `DATABASE_URL`) with migrations applied, the in-process event bus, the catalog subgraph
+ * and its ingest, the Chatwoot webhook endpoint and the federation gateway.
+ *
+ * @throws DictaMeshError `MIGRATION_FAILED` / `CONFIGURATION_INVALID`; listen errors (port in use)
+ */
+export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise<Stack> {
+  const logger = hooks.logger ?? createLogger('dictamesh', env.server.LOG_LEVEL);
+  const { HOST: host } = env.server;
+  const db = await openDatabase(
+    env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
+    { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
+  );
+  const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log: logger.child({ component: 'bus' }) });
+  const introspection = env.gateway.GRAPHQL_INTROSPECTION ? env.gateway.GRAPHQL_INTROSPECTION === 'true' : env.server.NODE_ENV !== 'production';
+
+  const catalog = await createCatalogService({
+    db,
+    bus,
+    embedder: new HashingEmbedder(),
+    logger: logger.child({ component: 'catalog' }),
+    introspection,
+    ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
+  });
+  const catalogUrl = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
+
+  const webhooks = await createWebhookServer({
+    bus,
+    adapters: [createChatwootWebhookAdapter()],
+    logger: logger.child({ component: 'webhooks' }),
+    bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
+  });
+  const webhooksUrl = await listen(webhooks, host, env.server.WEBHOOK_PORT);
+
+  const supergraphSdl = composeSupergraph(dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? catalogUrl }));
+  const gateway = await createGatewayService({ supergraphSdl, logger: logger.child({ component: 'gateway' }), introspection });
+  const gatewayUrl = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
+
+  return {
+    urls: { gateway: gatewayUrl, catalog: catalogUrl, webhooks: `${webhooksUrl}/webhooks` },
+    db,
+    bus,
+    logger,
+    drained: (timeoutMs) => drain(bus, CATALOG_CONSUMER_GROUP, timeoutMs),
+    async close() {
+      await webhooks.close();
+      await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
+      await gateway.close();
+      await catalog.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+}

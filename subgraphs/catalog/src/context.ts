@@ -1,0 +1,17 @@
+import type { PrismaClient } from '@dictamesh/db';
+import type { Embedder } from './embeddings/embedder';
+import { createLoaders, type CatalogLoaders } from './loaders';
+
+/** Per-request context of the catalog subgraph. */
+export interface CatalogContext {
+  /** The process-wide Prisma client (a singleton). */
+  prisma: PrismaClient;
+  embedder: Embedder;
+  /** Created per request. */
+  loaders: CatalogLoaders;
+}
+
+/** Builds the context of one request. */
+export function createContext(prisma: PrismaClient, embedder: Embedder): CatalogContext {
+  return { prisma, embedder, loaders: createLoaders(prisma) };
+}

@@ -1,0 +1,28 @@
+import type { EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
+
+/** A catalog row, the parent of `Entity` resolvers. */
+export type EntityRecord = EntityCatalog;
+
+/** Direction of an edge relative to the entity it was reached from. */
+export type Direction = 'OUTGOING' | 'INCOMING';
+
+/** A relationship row plus the direction it was reached in (parent of `Relationship`). */
+export type RelationshipRecord = EntityRelationship & { direction: Direction };
+
+/** An event log row (parent of `EntityEvent`). */
+export type EventRecord = EventLog;
+
+/** Parent of `EntityConnection`: one page plus a lazy total. */
+export interface EntityConnectionRecord {
+  nodes: EntityRecord[];
+  hasNextPage: boolean;
+  cursorOf(entity: EntityRecord): string;
+  totalCount(): Promise<number>;
+}
+
+/** Parent of `SearchHit`. */
+export interface SearchHitRecord {
+  entity: EntityRecord;
+  /** pgvector cosine distance, 0–2. */
+  distance: number;
+}

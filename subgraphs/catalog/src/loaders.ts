@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient } from '@dictamesh/db';
+import { entitiesByUrn } from './datasources/entities';
+import { eventsOf, type EventsKey } from './datasources/events';
+import type { EntityRecord, EventRecord, RelationshipRecord } from './datasources/records';
+import { edgesOf, type EdgeKey } from './datasources/relationships';
+
+/** DataLoaders of one request: every field resolved in one tick shares one query per loader. */
+export interface CatalogLoaders {
+  entity: DataLoader<string, EntityRecord | null>;
+  edges: DataLoader<EdgeKey, RelationshipRecord[], string>;
+  events: DataLoader<EventsKey, EventRecord[], string>;
+}
+
+/** Fresh loaders for one request (never share them across requests: they cache). */
+export function createLoaders(prisma: PrismaClient): CatalogLoaders {
+  return {
+    entity: new DataLoader((urns) => entitiesByUrn(prisma, urns), { maxBatchSize: 1000 }),
+    edges: new DataLoader((keys) => edgesOf(prisma, keys), { cacheKeyFn: (k) => `${k.direction}|${k.urn}`, maxBatchSize: 1000 }),
+    events: new DataLoader((keys) => eventsOf(prisma, keys), { cacheKeyFn: (k) => `${k.last}|${k.urn}`, maxBatchSize: 1000 }),
+  };
+}

@@ -1,0 +1,16 @@
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from './entity';
+import { Query } from './query';
+
+/** All resolvers of the catalog subgraph. */
+export const resolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSON: JSONResolver,
+  Query,
+  Entity,
+  Relationship,
+  EntityEvent,
+  EntityConnection,
+  SearchHit,
+};

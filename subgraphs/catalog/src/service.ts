@@ -1,0 +1,89 @@
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '@dictamesh/db';
+import type { Consumer, EventBus } from '@dictamesh/events';
+import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+import { createContext, type CatalogContext } from './context';
+import type { Embedder } from './embeddings/embedder';
+import { startCatalogIngest, type CatalogIngestOptions } from './ingest/consumer';
+import { buildCatalogSchema } from './schema';
+
+/** Options of {@link createCatalogService}. */
+export interface CatalogServiceOptions {
+  db: Database;
+  bus: EventBus;
+  embedder: Embedder;
+  logger: Logger;
+  /** Serve introspection (development). */
+  introspection: boolean;
+  onApplied?: CatalogIngestOptions['onApplied'];
+}
+
+/** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`) and ingest. */
+export interface CatalogService {
+  app: FastifyInstance;
+  ingest: Consumer;
+  /** Stops ingest (in-flight record finishes), then the HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the catalog subgraph service: Apollo Server (Federation 2 subgraph schema, masked
+ * errors, no landing page or reporting) on Fastify, plus the ingest consumer. Listening is
+ * left to the caller (`service.app.listen`).
+ */
+export async function createCatalogService(options: CatalogServiceOptions): Promise<CatalogService> {
+  const { db, embedder, logger } = options;
+  const apollo = new ApolloServer<CatalogContext>({
+    schema: buildCatalogSchema(),
+    introspection: options.introspection,
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const app = createHttpApp({ logger });
+  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder) });
+  app.route({ url: '/graphql', method: ['GET', 'POST'], handler });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await db.prisma.$queryRaw`SELECT 1`;
+      return { status: 'ok', database: db.kind };
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      return reply.status(503).send({ status: 'unavailable', database: db.kind });
+    }
+  });
+
+  const ingest = await startCatalogIngest({
+    bus: options.bus,
+    prisma: db.prisma,
+    embedder,
+    log: logger,
+    ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+  });
+
+  return {
+    app,
+    ingest,
+    async close() {
+      await ingest.stop();
+      await app.close();
+      await apollo.stop();
+    },
+  };
+}
