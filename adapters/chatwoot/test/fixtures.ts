@@ -1,0 +1,18 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** `../shared/fixtures/chatwoot/webhooks` of the checkout (Chatwoot 4.10.1 bodies). */
+export const WEBHOOK_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/chatwoot/webhooks', import.meta.url));
+
+/** The raw bytes of one webhook fixture, e.g. `message_created`. */
+export function webhookFixture(name: string): Buffer {
+  return readFileSync(`${WEBHOOK_FIXTURES_DIR}/${name}.json`);
+}
+
+/** Names of every webhook fixture, sorted. */
+export function webhookFixtureNames(): string[] {
+  return readdirSync(WEBHOOK_FIXTURES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}

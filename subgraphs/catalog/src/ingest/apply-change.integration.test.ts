@@ -1,0 +1,69 @@
+import type { Database } from '@dictamesh/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { change, openCountingCatalog } from '../../test/catalog-db';
+import { HashingEmbedder } from '../embeddings/hashing-embedder';
+import { applyChange } from './apply-change';
+
+let db: Database;
+const embedder = new HashingEmbedder();
+const envelope = (id: string) => ({ id, type: 'dictamesh.entity.updated', source: '/test/source' });
+const C = 'dictamesh:chatwoot:account/1:conversation:7';
+
+beforeAll(async () => {
+  ({ db } = await openCountingCatalog());
+});
+afterAll(() => db.close());
+
+const entity = (urn: string) => db.prisma.entityCatalog.findUnique({ where: { urn } });
+const edges = (urn: string) => db.prisma.entityRelationship.findMany({ where: { fromUrn: urn }, orderBy: { relationshipType: 'asc' } });
+
+describe('applyChange', () => {
+  it('is idempotent per CloudEvent id: replaying an event changes nothing and logs it once', async () => {
+    const c = change({ urn: C, operation: 'created', attributes: { status: 'open' }, displayName: 'Conversation #7' });
+    expect(await applyChange(db.prisma, embedder, c, envelope('e-1'))).toBe('applied');
+    const before = await entity(C);
+    expect(await applyChange(db.prisma, embedder, c, envelope('e-1'))).toBe('duplicate');
+    expect(await entity(C)).toEqual(before);
+    expect(await db.prisma.eventLog.count({ where: { eventId: 'e-1' } })).toBe(1);
+    const [vec] = await db.runner.query<{ has: boolean; model: string }>(`SELECT embedding IS NOT NULL AS has, embedding_model AS model FROM dictamesh_entity_catalog WHERE urn = $1`, [C]);
+    expect(vec).toEqual({ has: true, model: 'dictamesh-hashing-v1' });
+  });
+
+  it('replaces attributes on a full change, merges them on a partial one', async () => {
+    await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'open', labels: ['b2b'] }, occurredAt: '2026-02-10T10:00:00Z' }), envelope('e-2'));
+    await applyChange(db.prisma, embedder, change({ urn: C, partial: true, attributes: { priority: 'high' }, occurredAt: '2026-02-10T10:01:00Z' }), envelope('e-3'));
+    expect((await entity(C))?.attributes).toEqual({ status: 'open', labels: ['b2b'], priority: 'high' });
+    await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'resolved' }, occurredAt: '2026-02-10T10:02:00Z' }), envelope('e-4'));
+    expect((await entity(C))?.attributes).toEqual({ status: 'resolved' });
+  });
+
+  it('does not let an older source change overwrite a newer state (last writer wins), but logs it', async () => {
+    const result = await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'open' }, occurredAt: '2026-02-10T09:59:00Z' }), envelope('e-old'));
+    expect(result).toBe('stale');
+    expect((await entity(C))?.attributes).toEqual({ status: 'resolved' });
+    expect(await db.prisma.eventLog.count({ where: { eventId: 'e-old' } })).toBe(1);
+  });
+
+  it('keeps one target for *_TO_ONE relationships and clears them with toUrn null', async () => {
+    const agent = (id: number) => `dictamesh:chatwoot:account/1:agent:${id}`;
+    const at = (m: number) => `2026-02-10T11:0${m}:00Z`;
+    const rel = (toUrn: string | null) => [{ type: 'ASSIGNED_TO', toUrn, cardinality: 'MANY_TO_ONE' as const }];
+    await applyChange(db.prisma, embedder, change({ urn: C, relationships: rel(agent(1)), occurredAt: at(1) }), envelope('r-1'));
+    await applyChange(db.prisma, embedder, change({ urn: C, relationships: rel(agent(2)), occurredAt: at(2) }), envelope('r-2'));
+    expect((await edges(C)).map((e) => e.toUrn)).toEqual([agent(2)]);
+    await applyChange(db.prisma, embedder, change({ urn: C, relationships: rel(null), occurredAt: at(3) }), envelope('r-3'));
+    expect(await edges(C)).toEqual([]);
+  });
+
+  it('marks deletions and records lineage from the event source', async () => {
+    await applyChange(db.prisma, embedder, change({ urn: C, operation: 'deleted', occurredAt: '2026-02-10T12:00:00Z' }), envelope('d-1'));
+    const row = await entity(C);
+    expect(row?.deleted).toBe(true);
+    expect(row?.deletedAt).toBeInstanceOf(Date);
+    const lineage = await db.prisma.dataLineage.findMany({ where: { downstreamUrn: C } });
+    expect(lineage).toEqual([expect.objectContaining({ upstreamUrn: '/test/source', lastEventId: 'd-1' })]);
+    const log = await db.prisma.eventLog.findMany({ where: { subject: C }, orderBy: { seq: 'asc' } });
+    expect(log.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4', 'e-old', 'r-1', 'r-2', 'r-3', 'd-1']);
+    expect(log[1]?.before).toEqual({ status: 'open' });
+  });
+});
