@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '@dictamesh/events';
-import { createHttpApp, err, type Logger } from '@dictamesh/runtime';
+import { createHttpApp, rawBodyOf, type Logger } from '@dictamesh/runtime';
 import { publishChanges } from './publish';
 import type { WebhookAdapter } from './webhook-adapter';
 
@@ -15,7 +15,7 @@ export interface WebhookServerOptions {
 
 /**
  * The HTTP side of webhook adapters: `POST /webhooks/<adapter>[<route>]` with a JSON body.
- * The raw bytes are kept for signature checks; each delivery is parsed by its adapter and
+ * The raw bytes are kept for signature checks ({@link rawBodyOf}); each delivery is parsed by its adapter and
  * published as CloudEvents. Answers `202 { accepted, events }` once the bus holds the events,
  * `202 { ignored, code: WEBHOOK_EVENT_IGNORED }` for events not ingested, and a 4xx with a
  * registered code for bodies it rejects. `GET /healthz` answers 200.
@@ -23,16 +23,6 @@ export interface WebhookServerOptions {
 export async function createWebhookServer(options: WebhookServerOptions): Promise<FastifyInstance> {
   const app = createHttpApp(options);
 
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    (request as unknown as { rawBody: Buffer }).rawBody = body;
-    if (body.length === 0) return done(err('MALFORMED_JSON', 'The request body is empty.'), undefined);
-    try {
-      done(null, JSON.parse(body.toString('utf8')));
-    } catch (cause) {
-      done(err('MALFORMED_JSON', `The request body is not valid JSON: ${(cause as Error).message}`), undefined);
-    }
-  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -41,7 +31,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
       app.post(`/webhooks/${adapter.id}${suffix}`, async (request, reply) => {
         const receivedAt = new Date();
         const parsed = adapter.parse(request.body, {
-          rawBody: (request as unknown as { rawBody: Buffer }).rawBody,
+          rawBody: rawBodyOf(request),
           params: request.params as Record<string, string>,
           headers: request.headers,
           receivedAt,

@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { DictaMeshError, err } from './errors';
 import type { Logger } from './logger';
 
@@ -45,9 +46,16 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
 }
 
+/** The raw bytes of a JSON request body, kept by {@link createHttpApp} (for signature checks). */
+export function rawBodyOf(request: FastifyRequest): Buffer {
+  return (request as unknown as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+}
+
 /**
  * A Fastify app with DictaMesh's logger, body limit and error policy
- * ({@link installErrorHandler}). Request logging is off; handlers log what matters.
+ * ({@link installErrorHandler}). JSON bodies are parsed with prototype-poisoning protection
+ * (secure-json-parse), their raw bytes kept ({@link rawBodyOf}); unparseable ones are
+ * answered 400 `MALFORMED_JSON`. Request logging is off; handlers log what matters.
  */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
@@ -57,5 +65,15 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   installErrorHandler(app, { bodyLimitBytes: bodyLimit });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    (request as unknown as { rawBody: Buffer }).rawBody = body;
+    if (body.length === 0) return done(err('MALFORMED_JSON', 'The request body is empty.'), undefined);
+    try {
+      done(null, secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+    } catch (cause) {
+      done(err('MALFORMED_JSON', `The request body is not valid JSON: ${(cause as Error).message}`), undefined);
+    }
+  });
   return app;
 }

@@ -7,7 +7,7 @@ import { createChatwootWebhookAdapter } from './adapter';
 const adapter = createChatwootWebhookAdapter();
 const receivedAt = new Date('2026-02-12T00:00:00Z');
 
-function parse(body: unknown, params: Record<string, string> = {}, raw = Buffer.from(JSON.stringify(body))) {
+function parse(body: unknown, params: Record<string, string> = {}, raw: Buffer = Buffer.from(JSON.stringify(body))) {
   return adapter.parse(body, { rawBody: raw, params, headers: {}, receivedAt });
 }
 

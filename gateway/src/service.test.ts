@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@dictamesh/runtime';
+import { createGatewayService } from './service';
+import { dictameshSubgraphs } from './subgraphs';
+import { composeSupergraph } from './supergraph';
+
+describe('gateway service', () => {
+  it('turns Apollo telemetry off unless the operator chose otherwise', async () => {
+    delete process.env.APOLLO_TELEMETRY_DISABLED;
+    const gateway = await createGatewayService({
+      supergraphSdl: composeSupergraph(dictameshSubgraphs({ catalog: 'http://127.0.0.1:9/graphql' })),
+      logger: createLogger('test', 'silent'),
+      introspection: false,
+    });
+    try {
+      expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+      const response = await gateway.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __schema { queryType { name } } }' } });
+      expect(response.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED'); // introspection off
+      const bad = await gateway.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{"query": ' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ errors: [{ extensions: { code: 'MALFORMED_JSON' } }] });
+      const down = await gateway.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ entity(urn: "dictamesh:x:y:1") { urn } }' } });
+      expect(down.json().errors[0].message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/); // masked, logged
+    } finally {
+      await gateway.close();
+    }
+  });
+});
