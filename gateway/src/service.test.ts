@@ -14,12 +14,25 @@ describe('gateway service', () => {
     });
     try {
       expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
-      const response = await gateway.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __schema { queryType { name } } }' } });
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ __schema { queryType { name } } }' },
+      });
       expect(response.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED'); // introspection off
-      const bad = await gateway.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{"query": ' });
+      const bad = await gateway.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"query": ',
+      });
       expect(bad.statusCode).toBe(400);
       expect(bad.json()).toMatchObject({ errors: [{ extensions: { code: 'MALFORMED_JSON' } }] });
-      const down = await gateway.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ entity(urn: "dictamesh:x:y:1") { urn } }' } });
+      const down = await gateway.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ entity(urn: "dictamesh:x:y:1") { urn } }' },
+      });
       expect(down.json().errors[0].message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/); // masked, logged
     } finally {
       await gateway.close();

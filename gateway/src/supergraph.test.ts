@@ -23,7 +23,9 @@ describe('supergraph composition', () => {
   it('fails with every composition error when subgraphs disagree', () => {
     const a = sdl('a', `${LINK}\ntype Query { a: Thing }\ntype Thing @key(fields: "id") { id: ID! size: Int }`);
     const b = sdl('b', `${LINK}\ntype Query { b: Thing }\ntype Thing @key(fields: "id") { id: ID! size: String }`);
-    expect(() => composeSupergraph([a, b])).toThrow(expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringMatching(/Thing\.size/) }));
+    expect(() => composeSupergraph([a, b])).toThrow(
+      expect.objectContaining({ code: 'CONFIGURATION_INVALID', message: expect.stringMatching(/Thing\.size/) }),
+    );
   });
 
   it('reports SDL that does not parse, naming the subgraph', () => {

@@ -23,7 +23,6 @@ export interface WebhookServerOptions {
 export async function createWebhookServer(options: WebhookServerOptions): Promise<FastifyInstance> {
   const app = createHttpApp(options);
 
-
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   for (const adapter of options.adapters) {

@@ -29,7 +29,12 @@ export const envSchemas = {
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   }),
   ingest: z.object({
-    WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
   }),
 };

@@ -3,10 +3,7 @@ import { Command } from 'commander';
 import { replayCommand } from './commands/replay';
 import { startCommand } from './commands/start';
 
-const program = new Command()
-  .name('dictamesh')
-  .description('DictaMesh: federated data-mesh gateway')
-  .showHelpAfterError();
+const program = new Command().name('dictamesh').description('DictaMesh: federated data-mesh gateway').showHelpAfterError();
 
 program.command('start').description('start gateway, catalog subgraph and webhook endpoint').action(startCommand);
 

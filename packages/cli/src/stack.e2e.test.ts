@@ -18,23 +18,43 @@ afterAll(async () => {
 const CONTACT_QUERY = /* GraphQL */ `
   query ($urn: ID!) {
     entity(urn: $urn) {
-      urn source type domain displayName
+      urn
+      source
+      type
+      domain
+      displayName
       attributes
       conversations: related(type: "WITH_CONTACT", direction: INCOMING) {
         urn
         attributes
-        assignee: related(type: "ASSIGNED_TO") { urn displayName }
-        messages: related(type: "PART_OF", direction: INCOMING) { urn attributes }
+        assignee: related(type: "ASSIGNED_TO") {
+          urn
+          displayName
+        }
+        messages: related(type: "PART_OF", direction: INCOMING) {
+          urn
+          attributes
+        }
       }
-      events(last: 50) { id type operation }
+      events(last: 50) {
+        id
+        type
+        operation
+      }
     }
-  }`;
+  }
+`;
 
 type ContactResult = {
   entity: {
     displayName: string;
     attributes: Record<string, unknown>;
-    conversations: Array<{ urn: string; attributes: Record<string, unknown>; assignee: Array<{ urn: string }>; messages: Array<{ urn: string; attributes: { content: string } }> }>;
+    conversations: Array<{
+      urn: string;
+      attributes: Record<string, unknown>;
+      assignee: Array<{ urn: string }>;
+      messages: Array<{ urn: string; attributes: { content: string } }>;
+    }>;
     events: Array<{ id: string }>;
   };
 };
@@ -50,12 +70,18 @@ describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', ()
     const { data, errors } = await gql<ContactResult>(stack, CONTACT_QUERY, { urn: CONTACT });
     expect(errors).toBeUndefined();
     const contact = data!.entity;
-    expect(contact).toMatchObject({ displayName: 'Maya Okafor', attributes: { email: 'maya.okafor@example.net', phone_number: '+16085550143' } });
+    expect(contact).toMatchObject({
+      displayName: 'Maya Okafor',
+      attributes: { email: 'maya.okafor@example.net', phone_number: '+16085550143' },
+    });
     expect(contact.conversations.map((c) => c.urn)).toEqual(['dictamesh:chatwoot:account/12:conversation:214']);
     const [conversation] = contact.conversations;
     expect(conversation!.attributes).toMatchObject({ status: 'resolved', custom_attributes: { order_number: 'LK-50217' } });
     expect(conversation!.assignee.map((a) => a.urn)).toEqual(['dictamesh:chatwoot:account/12:agent:31']);
-    expect(conversation!.messages.map((m) => m.urn).sort()).toEqual(['dictamesh:chatwoot:account/12:message:40211', 'dictamesh:chatwoot:account/12:message:40219']);
+    expect(conversation!.messages.map((m) => m.urn).sort()).toEqual([
+      'dictamesh:chatwoot:account/12:message:40211',
+      'dictamesh:chatwoot:account/12:message:40219',
+    ]);
     expect(conversation!.messages.map((m) => m.attributes.content)).toContain('Perfect, thank you so much!');
   });
 
@@ -68,14 +94,23 @@ describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', ()
     expect(hits[0]!.entity.urn).toBe('dictamesh:chatwoot:account/12:message:40211');
     const scores = hits.map((h) => h.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    const filtered = await gql<{ search: Array<{ entity: { urn: string } }> }>(stack, `{ search(text: "Maya Okafor", k: 3, filter: { type: "contact" }) { entity { urn } } }`);
+    const filtered = await gql<{ search: Array<{ entity: { urn: string } }> }>(
+      stack,
+      `{ search(text: "Maya Okafor", k: 3, filter: { type: "contact" }) { entity { urn } } }`,
+    );
     expect(filtered.data!.search[0]!.entity.urn).toBe(CONTACT);
     expect(filtered.data!.search.every((h) => h.entity.urn.includes(':contact:'))).toBe(true);
   });
 
   it('pages through entities with cursors, without gaps or repeats', async () => {
     const page = `query ($after: String) { entities(first: 4, after: $after, filter: { source: "chatwoot" }) { totalCount edges { cursor node { urn } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { entities: { totalCount: number; edges: Array<{ node: { urn: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      entities: {
+        totalCount: number;
+        edges: Array<{ node: { urn: string } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const seen: string[] = [];
     let after: string | null = null;
     let total = 0;
@@ -93,11 +128,17 @@ describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', ()
 
   it('replaying the same deliveries changes nothing (one event-log row per CloudEvent id)', async () => {
     const before = await stack.db.prisma.eventLog.count();
-    const entitiesBefore = await stack.db.prisma.entityCatalog.findMany({ orderBy: { urn: 'asc' }, select: { urn: true, attributes: true, sourceUpdatedAt: true } });
+    const entitiesBefore = await stack.db.prisma.entityCatalog.findMany({
+      orderBy: { urn: 'asc' },
+      select: { urn: true, attributes: true, sourceUpdatedAt: true },
+    });
     await postAllFixtures(stack);
     expect(await stack.drained(30_000)).toBe(true);
     expect(await stack.db.prisma.eventLog.count()).toBe(before);
-    const entitiesAfter = await stack.db.prisma.entityCatalog.findMany({ orderBy: { urn: 'asc' }, select: { urn: true, attributes: true, sourceUpdatedAt: true } });
+    const entitiesAfter = await stack.db.prisma.entityCatalog.findMany({
+      orderBy: { urn: 'asc' },
+      select: { urn: true, attributes: true, sourceUpdatedAt: true },
+    });
     expect(entitiesAfter).toEqual(entitiesBefore);
   });
 
@@ -147,10 +188,16 @@ describe('bad webhook input', () => {
     expect(await stack.drained(10_000)).toBe(true);
     const { data } = await gql<ContactResult>(stack, CONTACT_QUERY, { urn: CONTACT });
     expect(data!.entity.conversations[0]!.messages).toHaveLength(2);
-    const fresh = await postWebhook(stack, JSON.stringify({ event: 'contact_created', id: 5001, name: 'After Bad Input', account: { id: 12 } }));
+    const fresh = await postWebhook(
+      stack,
+      JSON.stringify({ event: 'contact_created', id: 5001, name: 'After Bad Input', account: { id: 12 } }),
+    );
     expect(fresh.status).toBe(202);
     expect(await stack.drained(10_000)).toBe(true);
-    const after = await gql<{ entity: { displayName: string } }>(stack, `{ entity(urn: "dictamesh:chatwoot:account/12:contact:5001") { displayName } }`);
+    const after = await gql<{ entity: { displayName: string } }>(
+      stack,
+      `{ entity(urn: "dictamesh:chatwoot:account/12:contact:5001") { displayName } }`,
+    );
     expect(after.data!.entity.displayName).toBe('After Bad Input');
   });
 });

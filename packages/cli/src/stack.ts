@@ -50,7 +50,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
   );
   const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log: logger.child({ component: 'bus' }) });
-  const introspection = env.gateway.GRAPHQL_INTROSPECTION ? env.gateway.GRAPHQL_INTROSPECTION === 'true' : env.server.NODE_ENV !== 'production';
+  const introspection = env.gateway.GRAPHQL_INTROSPECTION
+    ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
+    : env.server.NODE_ENV !== 'production';
 
   const catalog = await createCatalogService({
     db,

@@ -27,7 +27,11 @@ export function startTestStack(dataDir: string, hooks: StackHooks = {}, extraEnv
 
 /** POSTs a body to the Chatwoot webhook route of account 12. */
 export async function postWebhook(stack: Stack, body: string | Buffer, contentType = 'application/json') {
-  const response = await fetch(`${stack.urls.webhooks}/chatwoot/accounts/12`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const response = await fetch(`${stack.urls.webhooks}/chatwoot/accounts/12`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -40,6 +44,13 @@ export async function postAllFixtures(stack: Stack): Promise<number[]> {
 
 /** Sends a GraphQL operation to the gateway, as a frontend would. */
 export async function gql<T = Record<string, unknown>>(stack: Stack, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(stack.urls.gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, ...((await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }) };
+  const response = await fetch(stack.urls.gateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    ...((await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }),
+  };
 }

@@ -83,8 +83,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 
 function subscribeQueries(prisma: PrismaClient, onQuery: OpenDatabaseOptions['onQuery']): void {
   if (!onQuery) return;
-  (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string; duration: number }) => void): void }).$on(
-    'query',
-    (ev) => onQuery(ev.query, ev.duration),
+  (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string; duration: number }) => void): void }).$on('query', (ev) =>
+    onQuery(ev.query, ev.duration),
   );
 }

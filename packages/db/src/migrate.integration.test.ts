@@ -19,11 +19,15 @@ describe('offline migrations', () => {
     expect(first.applied).toEqual(['20261121000000_init']);
     const second = await applyMigrations(runner, MIGRATIONS_DIR);
     expect(second).toEqual({ applied: [], alreadyApplied: ['20261121000000_init'] });
-    const [row] = await runner.query<{ checksum: string; finished_at: Date | null }>('SELECT checksum, finished_at FROM "_prisma_migrations"');
+    const [row] = await runner.query<{ checksum: string; finished_at: Date | null }>(
+      'SELECT checksum, finished_at FROM "_prisma_migrations"',
+    );
     const sql = readFileSync(join(MIGRATIONS_DIR, '20261121000000_init', 'migration.sql'));
     expect(row?.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
     expect(row?.finished_at).not.toBeNull();
-    const tables = await runner.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'dictamesh_%' ORDER BY 1`);
+    const tables = await runner.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE tablename LIKE 'dictamesh_%' ORDER BY 1`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual([
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
@@ -32,7 +36,9 @@ describe('offline migrations', () => {
       'dictamesh_event_log',
       'dictamesh_schemas',
     ]);
-    const [hnsw] = await runner.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'dictamesh_entity_catalog_embedding_hnsw_idx'`);
+    const [hnsw] = await runner.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE indexname = 'dictamesh_entity_catalog_embedding_hnsw_idx'`,
+    );
     expect(hnsw?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
     await pglite.close();
   });
@@ -44,7 +50,10 @@ describe('offline migrations', () => {
     writeFileSync(join(dir, '20261122000000_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
-    await expect(applyMigrations(runner, dir)).rejects.toMatchObject({ code: 'MIGRATION_FAILED', details: { migration: '20261122000000_broken' } });
+    await expect(applyMigrations(runner, dir)).rejects.toMatchObject({
+      code: 'MIGRATION_FAILED',
+      details: { migration: '20261122000000_broken' },
+    });
     const half = await runner.query(`SELECT 1 FROM pg_tables WHERE tablename = 'half_done'`);
     expect(half).toHaveLength(0);
     const names = await runner.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations"');
@@ -71,7 +80,9 @@ describe('offline migrations', () => {
       const first = await openDatabase({ url, poolSize: 2 });
       expect(first.kind).toBe('postgres');
       expect(first.migrations.applied).toEqual(['20261121000000_init']);
-      await first.prisma.entityCatalog.create({ data: { urn: 'dictamesh:x:thing:1', sourceSystem: 'x', entityType: 'thing', domain: 'd', sourceId: '1' } });
+      await first.prisma.entityCatalog.create({
+        data: { urn: 'dictamesh:x:thing:1', sourceSystem: 'x', entityType: 'thing', domain: 'd', sourceId: '1' },
+      });
       await first.close();
       const second = await openDatabase({ url, poolSize: 2 });
       expect(second.migrations.applied).toEqual([]);

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { SqlRunner } from './sql-runner';
 
 /** A {@link SqlRunner} over a `pg` connection pool (any Postgres server with pgvector). */

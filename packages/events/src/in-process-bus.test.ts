@@ -92,13 +92,23 @@ describe('InProcessEventBus', () => {
         ok.push(r.key);
       },
     });
-    await bus.publish('t', [{ key: 'before', event: event('before', 0) }, { key: 'poison', event: event('poison', 0) }, { key: 'after', event: event('after', 0) }]);
+    await bus.publish('t', [
+      { key: 'before', event: event('before', 0) },
+      { key: 'poison', event: event('poison', 0) },
+      { key: 'after', event: event('after', 0) },
+    ]);
     expect(await drain(bus, 'g', 5_000)).toBe(true);
     expect(await drain(bus, 'dlq-reader', 5_000)).toBe(true);
     expect(ok).toEqual(['before', 'after']);
     expect(poisonAttempts).toBe(3);
     expect(dlq).toHaveLength(1);
-    expect(dlq[0]!.headers).toMatchObject({ 'dlq-error': 'cannot parse', 'dlq-original-topic': 't', 'dlq-original-offset': '1', 'dlq-consumer-group': 'g', 'dlq-attempts': '3' });
+    expect(dlq[0]!.headers).toMatchObject({
+      'dlq-error': 'cannot parse',
+      'dlq-original-topic': 't',
+      'dlq-original-offset': '1',
+      'dlq-consumer-group': 'g',
+      'dlq-attempts': '3',
+    });
   });
 
   it('does not retry errors marked retryable: false', async () => {
@@ -125,7 +135,12 @@ describe('InProcessEventBus', () => {
     const replayed: number[] = [];
     const fresh: number[] = [];
     await bus.subscribe({ groupId: 'late', topics: ['t'], eachMessage: async (r) => void fresh.push((r.event.data as { n: number }).n) });
-    await bus.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true, eachMessage: async (r) => void replayed.push((r.event.data as { n: number }).n) });
+    await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      fromBeginning: true,
+      eachMessage: async (r) => void replayed.push((r.event.data as { n: number }).n),
+    });
     expect(await drain(bus, 'g', 5_000)).toBe(true);
     await bus.seek('g', 't', 0, 2);
     expect(await drain(bus, 'g', 5_000)).toBe(true);

@@ -62,7 +62,7 @@ export class InProcessEventBus implements EventBus {
     this.retryPolicy = retry(
       handleWhen((error) => (error as { retryable?: unknown }).retryable !== false),
       {
-      maxAttempts: (options.maxAttempts ?? 5) - 1,
+        maxAttempts: (options.maxAttempts ?? 5) - 1,
         backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
       },
     );
@@ -159,7 +159,10 @@ export class InProcessEventBus implements EventBus {
       const owners = group.members.filter((m) => m.options.topics.includes(topic));
       let next = group.committed.get(key) ?? partition.base;
       if (next < partition.base) {
-        this.options.log?.warn({ group: group.id, topic, partition: index, from: next, to: partition.base }, 'offset out of retention; skipping ahead');
+        this.options.log?.warn(
+          { group: group.id, topic, partition: index, from: next, to: partition.base },
+          'offset out of retention; skipping ahead',
+        );
         next = partition.base;
         group.committed.set(key, next);
       }
@@ -194,7 +197,10 @@ export class InProcessEventBus implements EventBus {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.options.log?.error({ group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error }, 'record sent to DLQ');
+      this.options.log?.error(
+        { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
+        'record sent to DLQ',
+      );
       await this.publish(TOPICS.dlq, [
         {
           key: record.key,

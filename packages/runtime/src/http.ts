@@ -36,7 +36,9 @@ export function installErrorHandler(app: FastifyInstance, limits: { bodyLimitByt
       : sent.toJSON();
     return reply.status(sent.status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(err('NOT_FOUND', `No route ${request.method} ${request.url}`).toJSON()));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(err('NOT_FOUND', `No route ${request.method} ${request.url}`).toJSON()),
+  );
 }
 
 /** Options of {@link createHttpApp}. */

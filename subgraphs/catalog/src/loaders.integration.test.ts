@@ -17,7 +17,8 @@ const urn = (type: string, i: number) => `dictamesh:chatwoot:account/1:${type}:$
 beforeAll(async () => {
   ({ db, queries } = await openCountingCatalog());
   let n = 0;
-  const apply = (c: Parameters<typeof change>[0]) => applyChange(db.prisma, embedder, change(c), { id: `seed-${n++}`, type: 'dictamesh.entity.created', source: '/seed' });
+  const apply = (c: Parameters<typeof change>[0]) =>
+    applyChange(db.prisma, embedder, change(c), { id: `seed-${n++}`, type: 'dictamesh.entity.created', source: '/seed' });
   for (let i = 0; i < N; i++) {
     await apply({ urn: urn('contact', i), displayName: `Contact ${i}` });
     await apply({
@@ -28,7 +29,10 @@ beforeAll(async () => {
         { type: 'IN_INBOX', toUrn: urn('inbox', 1), cardinality: 'MANY_TO_ONE' },
       ],
     });
-    await apply({ urn: urn('message', i), relationships: [{ type: 'PART_OF', toUrn: urn('conversation', i), cardinality: 'MANY_TO_ONE' }] });
+    await apply({
+      urn: urn('message', i),
+      relationships: [{ type: 'PART_OF', toUrn: urn('conversation', i), cardinality: 'MANY_TO_ONE' }],
+    });
   }
 }, 120_000);
 afterAll(() => db.close());
@@ -38,13 +42,29 @@ const QUERY = /* GraphQL */ `
     entities(filter: { type: "conversation" }, first: $first) {
       nodes {
         urn
-        relationships { type toUrn to { urn displayName } }
-        contact: related(type: "WITH_CONTACT") { urn displayName }
-        messages: related(type: "PART_OF", direction: INCOMING) { urn }
-        events(last: 2) { id operation }
+        relationships {
+          type
+          toUrn
+          to {
+            urn
+            displayName
+          }
+        }
+        contact: related(type: "WITH_CONTACT") {
+          urn
+          displayName
+        }
+        messages: related(type: "PART_OF", direction: INCOMING) {
+          urn
+        }
+        events(last: 2) {
+          id
+          operation
+        }
       }
     }
-  }`;
+  }
+`;
 
 async function run(first: number) {
   queries.length = 0;

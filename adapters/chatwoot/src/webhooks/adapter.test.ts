@@ -60,7 +60,9 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
     const changes = byUrn(parseFixture('message_created'));
     const message = changes.get(U('message', 40211));
     expect(message).toMatchObject({ operation: 'created', partial: false, occurredAt: '2026-02-10T09:14:52.402Z' });
-    expect(message?.attributes.content).toBe('Hi! My order LK-50217 arrived today but the tent fly is torn along a seam. Can I swap it for a new one?');
+    expect(message?.attributes.content).toBe(
+      'Hi! My order LK-50217 arrived today but the tent fly is torn along a seam. Can I swap it for a new one?',
+    );
     expect(message?.attributes.message_type).toBe('incoming');
     expect(rel(message, 'PART_OF')).toEqual([U('conversation', 214)]);
     expect(rel(message, 'SENT_BY')).toEqual([U('contact', 1187)]);
@@ -85,7 +87,11 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
 
   it('contact_updated: time from changed_attributes.updated_at, changed attribute names', () => {
     const [only] = parseFixture('contact_updated').changes;
-    expect(only?.change).toMatchObject({ urn: U('contact', 1187), occurredAt: '2026-02-10T09:19:08.642Z', changedAttributes: ['phone_number', 'updated_at'] });
+    expect(only?.change).toMatchObject({
+      urn: U('contact', 1187),
+      occurredAt: '2026-02-10T09:19:08.642Z',
+      changedAttributes: ['phone_number', 'updated_at'],
+    });
   });
 
   it('gives the same delivery the same CloudEvent ids, and a different body different ids', () => {
@@ -113,7 +119,9 @@ describe('Chatwoot webhook rejection', () => {
   it('rejects a body from another account than the URL', () => {
     const body = JSON.parse(webhookFixture('contact_created').toString('utf8'));
     expect(() => parse(body, { accountId: '13' })).toThrow(expect.objectContaining({ code: 'WEBHOOK_ACCOUNT_MISMATCH' }));
-    expect(() => parse(body, { accountId: 'abc' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'accountId' } }));
+    expect(() => parse(body, { accountId: 'abc' })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'accountId' } }),
+    );
   });
 
   it('rejects a missing or non-string event and non-object bodies', () => {

@@ -39,13 +39,17 @@ export function createChatwootWebhookAdapter(): WebhookAdapter {
       const result = handler.schema.safeParse(body);
       if (!result.success) {
         const problems = result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-        throw err('WEBHOOK_INVALID_PAYLOAD', `Invalid ${eventName} body: ${problems.slice(0, 5).join('; ')}`, { event: eventName, problems });
+        throw err('WEBHOOK_INVALID_PAYLOAD', `Invalid ${eventName} body: ${problems.slice(0, 5).join('; ')}`, {
+          event: eventName,
+          problems,
+        });
       }
       const accountId = resolveAccount(context.params.accountId, handler.accountOf(result.data));
       const receivedAt = context.receivedAt.toISOString();
       const occurredAt = handler.timeOf(result.data, receivedAt);
       const changes = handler.toChanges(result.data, { accountId, occurredAt }, eventName);
-      if (changes.length === 0) return { ignored: true, sourceEvent: eventName, reason: 'the body names no entity (no inbox id in working_hours)' };
+      if (changes.length === 0)
+        return { ignored: true, sourceEvent: eventName, reason: 'the body names no entity (no inbox id in working_hours)' };
       const bodyHash = createHash('sha256').update(context.rawBody).digest('hex');
       return {
         source: chatwootEventSource(accountId),
@@ -64,7 +68,9 @@ function resolveAccount(fromPath: string | undefined, fromBody: number | undefin
   if (fromPath !== undefined) {
     pathAccount = Number(fromPath);
     if (!Number.isSafeInteger(pathAccount) || pathAccount <= 0) {
-      throw err('BAD_USER_INPUT', `The account id in the URL must be a positive integer, got "${fromPath.slice(0, 40)}".`, { field: 'accountId' });
+      throw err('BAD_USER_INPUT', `The account id in the URL must be a positive integer, got "${fromPath.slice(0, 40)}".`, {
+        field: 'accountId',
+      });
     }
   }
   if (pathAccount !== undefined && fromBody !== undefined && pathAccount !== fromBody) {

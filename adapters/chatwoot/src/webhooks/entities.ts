@@ -38,7 +38,11 @@ function base(
 }
 
 /** A contact (full in `contact_*` events, partial when embedded as a sender). */
-export function contactChange(ctx: EntityContext, c: ContactPayload, full: { operation: 'created' | 'updated'; changedAttributes?: string[] } | null): EntityChange {
+export function contactChange(
+  ctx: EntityContext,
+  c: ContactPayload,
+  full: { operation: 'created' | 'updated'; changedAttributes?: string[] } | null,
+): EntityChange {
   const attributes = {
     name: c.name ?? undefined,
     email: c.email ?? undefined,
@@ -116,20 +120,37 @@ export function senderUrn(accountId: number, kind: string | null | undefined, id
  * A conversation with its relationships to contact, inbox, assignee and team. Drops the
  * embedded messages, contact inbox row (holds a live `pubsub_token`) and meta.
  */
-export function conversationChange(ctx: EntityContext, c: ConversationPayload, full: { operation: 'created' | 'updated'; changedAttributes?: string[] } | null): EntityChange {
-  const { messages: _m, meta, contact_inbox: _ci, id: _id, event: _e, changed_attributes: _ca, ...rest } = c as ConversationPayload & Record<string, unknown>;
+export function conversationChange(
+  ctx: EntityContext,
+  c: ConversationPayload,
+  full: { operation: 'created' | 'updated'; changedAttributes?: string[] } | null,
+): EntityChange {
+  const {
+    messages: _m,
+    meta,
+    contact_inbox: _ci,
+    id: _id,
+    event: _e,
+    changed_attributes: _ca,
+    ...rest
+  } = c as ConversationPayload & Record<string, unknown>;
   const raw = c as Record<string, unknown>;
   const relationships: RelationshipRef[] = [
     { type: 'IN_INBOX', toUrn: chatwootUrn(ctx.accountId, 'inbox', c.inbox_id), cardinality: 'MANY_TO_ONE' },
   ];
-  if (meta?.sender) relationships.push({ type: 'WITH_CONTACT', toUrn: chatwootUrn(ctx.accountId, 'contact', meta.sender.id), cardinality: 'MANY_TO_ONE' });
+  if (meta?.sender)
+    relationships.push({ type: 'WITH_CONTACT', toUrn: chatwootUrn(ctx.accountId, 'contact', meta.sender.id), cardinality: 'MANY_TO_ONE' });
   if (meta) {
     relationships.push({
       type: 'ASSIGNED_TO',
       toUrn: meta.assignee ? senderUrn(ctx.accountId, meta.assignee.type, meta.assignee.id) : null,
       cardinality: 'MANY_TO_ONE',
     });
-    relationships.push({ type: 'HANDLED_BY_TEAM', toUrn: meta.team ? chatwootUrn(ctx.accountId, 'team', meta.team.id) : null, cardinality: 'MANY_TO_ONE' });
+    relationships.push({
+      type: 'HANDLED_BY_TEAM',
+      toUrn: meta.team ? chatwootUrn(ctx.accountId, 'team', meta.team.id) : null,
+      cardinality: 'MANY_TO_ONE',
+    });
   }
   const lastMessage = c.messages?.[0];
   const attributes: Record<string, unknown> = {

@@ -37,7 +37,12 @@ function changedNames(body: unknown): string[] | undefined {
 }
 
 /** The conversation, its contact, assignee, team, inbox and newest message. */
-function conversationGraph(set: ChangeSet, ctx: EntityContext, c: ConversationPayload, full: Parameters<typeof conversationChange>[2]): void {
+function conversationGraph(
+  set: ChangeSet,
+  ctx: EntityContext,
+  c: ConversationPayload,
+  full: Parameters<typeof conversationChange>[2],
+): void {
   set.add(conversationChange(ctx, c, full));
   set.add(inboxRef(ctx, c.inbox_id, undefined, c.channel));
   if (c.meta?.sender) set.add(contactChange(ctx, c.meta.sender, null));
@@ -100,7 +105,12 @@ const messageEvent = define({
           messageType: p.message_type,
           createdAt: toIso(p.created_at) ?? pushFields?.createdAt ?? null,
           senderUrn: sender ? senderUrn(ctx.accountId, sender.type ?? 'contact', sender.id) : (pushFields?.senderUrn ?? null),
-          attributes: { ...rest, inbox_id: inbox.id, status: pushFields?.attributes.status, sender_type: pushFields?.attributes.sender_type },
+          attributes: {
+            ...rest,
+            inbox_id: inbox.id,
+            status: pushFields?.attributes.status,
+            sender_type: pushFields?.attributes.sender_type,
+          },
         },
         { operation: operationOf(eventName) },
       ),
@@ -142,15 +152,17 @@ const inboxEvent = define({
       ...settings,
       channel_id: channel.id,
       channel: channel,
-      working_hours: (working_hours ?? []).map(({ day_of_week, closed_all_day, open_all_day, open_hour, open_minutes, close_hour, close_minutes }) => ({
-        day_of_week,
-        closed_all_day,
-        open_all_day,
-        open_hour,
-        open_minutes,
-        close_hour,
-        close_minutes,
-      })),
+      working_hours: (working_hours ?? []).map(
+        ({ day_of_week, closed_all_day, open_all_day, open_hour, open_minutes, close_hour, close_minutes }) => ({
+          day_of_week,
+          closed_all_day,
+          open_all_day,
+          open_hour,
+          open_minutes,
+          close_hour,
+          close_minutes,
+        }),
+      ),
     });
     change.searchText = ['inbox', channel.website_url].filter(Boolean).join(' ');
     return [change];

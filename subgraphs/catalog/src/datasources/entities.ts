@@ -85,6 +85,9 @@ export async function searchEntities(
     WHERE ${Prisma.join(conditions, ' AND ')}
     ORDER BY embedding <=> ${vector}::vector, urn
     LIMIT ${args.k}`;
-  const entities = await entitiesByUrn(prisma, hits.map((h) => h.urn));
+  const entities = await entitiesByUrn(
+    prisma,
+    hits.map((h) => h.urn),
+  );
   return hits.flatMap((hit, i) => (entities[i] ? [{ entity: entities[i]!, distance: Number(hit.distance) }] : []));
 }

@@ -25,10 +25,14 @@ export class HashingEmbedder implements Embedder {
     const add = (feature: string, weight: number) => {
       const h = fnv1a(feature);
       const bucket = h % this.dimensions;
-      const sign = (h >>> 31) === 1 ? -1 : 1; // high bit, independent of the bucket for small moduli
+      const sign = h >>> 31 === 1 ? -1 : 1; // high bit, independent of the bucket for small moduli
       counts.set(bucket, (counts.get(bucket) ?? 0) + sign * weight);
     };
-    const words = text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+    const words =
+      text
+        .toLowerCase()
+        .normalize('NFKC')
+        .match(/[\p{L}\p{N}]+/gu) ?? [];
     const tf = new Map<string, number>();
     for (const word of words) tf.set(word, (tf.get(word) ?? 0) + 1);
     for (const [word, n] of tf) {

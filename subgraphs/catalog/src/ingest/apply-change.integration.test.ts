@@ -25,20 +25,43 @@ describe('applyChange', () => {
     expect(await applyChange(db.prisma, embedder, c, envelope('e-1'))).toBe('duplicate');
     expect(await entity(C)).toEqual(before);
     expect(await db.prisma.eventLog.count({ where: { eventId: 'e-1' } })).toBe(1);
-    const [vec] = await db.runner.query<{ has: boolean; model: string }>(`SELECT embedding IS NOT NULL AS has, embedding_model AS model FROM dictamesh_entity_catalog WHERE urn = $1`, [C]);
+    const [vec] = await db.runner.query<{ has: boolean; model: string }>(
+      `SELECT embedding IS NOT NULL AS has, embedding_model AS model FROM dictamesh_entity_catalog WHERE urn = $1`,
+      [C],
+    );
     expect(vec).toEqual({ has: true, model: 'dictamesh-hashing-v1' });
   });
 
   it('replaces attributes on a full change, merges them on a partial one', async () => {
-    await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'open', labels: ['b2b'] }, occurredAt: '2026-02-10T10:00:00Z' }), envelope('e-2'));
-    await applyChange(db.prisma, embedder, change({ urn: C, partial: true, attributes: { priority: 'high' }, occurredAt: '2026-02-10T10:01:00Z' }), envelope('e-3'));
+    await applyChange(
+      db.prisma,
+      embedder,
+      change({ urn: C, attributes: { status: 'open', labels: ['b2b'] }, occurredAt: '2026-02-10T10:00:00Z' }),
+      envelope('e-2'),
+    );
+    await applyChange(
+      db.prisma,
+      embedder,
+      change({ urn: C, partial: true, attributes: { priority: 'high' }, occurredAt: '2026-02-10T10:01:00Z' }),
+      envelope('e-3'),
+    );
     expect((await entity(C))?.attributes).toEqual({ status: 'open', labels: ['b2b'], priority: 'high' });
-    await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'resolved' }, occurredAt: '2026-02-10T10:02:00Z' }), envelope('e-4'));
+    await applyChange(
+      db.prisma,
+      embedder,
+      change({ urn: C, attributes: { status: 'resolved' }, occurredAt: '2026-02-10T10:02:00Z' }),
+      envelope('e-4'),
+    );
     expect((await entity(C))?.attributes).toEqual({ status: 'resolved' });
   });
 
   it('does not let an older source change overwrite a newer state (last writer wins), but logs it', async () => {
-    const result = await applyChange(db.prisma, embedder, change({ urn: C, attributes: { status: 'open' }, occurredAt: '2026-02-10T09:59:00Z' }), envelope('e-old'));
+    const result = await applyChange(
+      db.prisma,
+      embedder,
+      change({ urn: C, attributes: { status: 'open' }, occurredAt: '2026-02-10T09:59:00Z' }),
+      envelope('e-old'),
+    );
     expect(result).toBe('stale');
     expect((await entity(C))?.attributes).toEqual({ status: 'resolved' });
     expect(await db.prisma.eventLog.count({ where: { eventId: 'e-old' } })).toBe(1);

@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@dictamesh/db';
+import { type Prisma, type PrismaClient } from '@dictamesh/db';
 import type { EntityChange, RelationshipRef } from '@dictamesh/events';
 import { toPgVector, type Embedder } from '../embeddings/embedder';
 

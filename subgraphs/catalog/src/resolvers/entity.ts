@@ -1,5 +1,11 @@
 import { err } from '@dictamesh/runtime';
-import type { EntityResolvers, RelationshipResolvers, EntityConnectionResolvers, EntityEventResolvers, SearchHitResolvers } from '../__generated__/resolvers-types';
+import type {
+  EntityResolvers,
+  RelationshipResolvers,
+  EntityConnectionResolvers,
+  EntityEventResolvers,
+  SearchHitResolvers,
+} from '../__generated__/resolvers-types';
 import type { CatalogContext } from '../context';
 import type { Direction, EntityRecord, RelationshipRecord } from '../datasources/records';
 
