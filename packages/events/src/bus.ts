@@ -40,9 +40,17 @@ export interface SubscribeOptions {
    * Handles one record. The offset is committed only after it resolves. When it keeps
    * failing after the bus's bounded retries, the record goes to the DLQ topic with the error
    * in its headers, and the group moves on. An error with `retryable: false` skips the
-   * retries.
+   * retries. Give exactly one of `eachMessage` and `eachBatch`.
    */
-  eachMessage(record: BusRecord): Promise<void>;
+  eachMessage?(record: BusRecord): Promise<void>;
+  /**
+   * Handles consecutive records of one partition at once (up to `maxBatchSize`); offsets are
+   * committed after it resolves. When a batch keeps failing, its records are retried one by
+   * one so only the poison ones go to the DLQ.
+   */
+  eachBatch?(records: readonly BusRecord[]): Promise<void>;
+  /** Most records per `eachBatch` call. Default 500. */
+  maxBatchSize?: number;
 }
 
 /** A running consumer group member. */

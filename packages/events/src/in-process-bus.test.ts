@@ -111,6 +111,31 @@ describe('InProcessEventBus', () => {
     });
   });
 
+  it('delivers batches in order per partition and isolates a poison record of a failing batch', async () => {
+    bus = new InProcessEventBus({ partitions: 1, maxAttempts: 2, retryInitialDelayMs: 1 });
+    const batches: number[] = [];
+    const applied: string[] = [];
+    const dlq: BusRecord[] = [];
+    await bus.subscribe({ groupId: 'dlq-reader', topics: [TOPICS.dlq], fromBeginning: true, eachMessage: async (r) => void dlq.push(r) });
+    await bus.publish('t', records(['a', 'b', 'poison', 'c'], 3));
+    await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      fromBeginning: true,
+      maxBatchSize: 5,
+      eachBatch: async (batch) => {
+        if (batch.some((r) => r.key === 'poison')) throw new Error('poison in batch');
+        batches.push(batch.length);
+        applied.push(...batch.map((r) => `${r.key}${(r.event.data as { n: number }).n}`));
+      },
+    });
+    expect(await drain(bus, 'g', 5_000)).toBe(true);
+    expect(await drain(bus, 'dlq-reader', 5_000)).toBe(true);
+    expect(applied).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2', 'c0', 'c1', 'c2']);
+    expect(Math.max(...batches)).toBe(5);
+    expect(dlq.map((r) => r.key)).toEqual(['poison', 'poison', 'poison']);
+  });
+
   it('does not retry errors marked retryable: false', async () => {
     bus = new InProcessEventBus({ partitions: 1, maxAttempts: 5, retryInitialDelayMs: 1 });
     let attempts = 0;

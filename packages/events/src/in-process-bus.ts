@@ -100,6 +100,7 @@ export class InProcessEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions): Promise<Consumer> {
     if (this.closed) throw new Error('event bus is closed');
+    if (!options.eachMessage === !options.eachBatch) throw new Error('subscribe needs exactly one of eachMessage and eachBatch');
     const group = this.groupOf(options.groupId);
     const member: Member = { options };
     group.members.push(member);
@@ -151,7 +152,7 @@ export class InProcessEventBus implements EventBus {
     await Promise.all([...this.groups.values()].flatMap((g) => [...g.loops.values()]));
   }
 
-  /** One delivery loop per (group, topic partition): records go one at a time, in order. */
+  /** One delivery loop per (group, topic partition): records go in order, one or one batch at a time. */
   private async runPartition(group: Group, topic: string, index: number): Promise<void> {
     const key = `${topic}/${index}`;
     const partition = this.partitionsOf(topic)[index]!;
@@ -166,8 +167,8 @@ export class InProcessEventBus implements EventBus {
         next = partition.base;
         group.committed.set(key, next);
       }
-      const record = partition.records[next - partition.base];
-      if (owners.length === 0 || !record) {
+      const first = next - partition.base;
+      if (owners.length === 0 || first >= partition.records.length) {
         await new Promise<void>((resolve) => {
           const wake = () => {
             partition.waiters.delete(wake);
@@ -179,44 +180,57 @@ export class InProcessEventBus implements EventBus {
         });
         continue;
       }
-      // Partitions are spread over the group's members; the owner can change between records.
+      // Partitions are spread over the group's members; the owner can change between batches.
       const member = owners[index % owners.length]!;
-      const delivery = this.deliver(group, member, record);
+      const size = member.options.eachBatch ? (member.options.maxBatchSize ?? 500) : 1;
+      const records = partition.records.slice(first, first + size);
+      const delivery = this.deliver(group, member, records);
       group.inFlight.set(member, delivery);
       await delivery;
-      if (group.committed.get(key) === next) group.committed.set(key, next + 1);
+      if (group.committed.get(key) === next) group.committed.set(key, next + records.length);
     }
   }
 
-  private async deliver(group: Group, member: Member, record: BusRecord): Promise<void> {
+  /** Runs the member's handler with retries; a batch that keeps failing is split into single records. */
+  private async deliver(group: Group, member: Member, records: BusRecord[]): Promise<void> {
+    const handle = (batch: BusRecord[]) =>
+      member.options.eachBatch ? member.options.eachBatch(batch) : member.options.eachMessage!(batch[0]!);
     let attempts = 0;
     try {
       await this.retryPolicy.execute(() => {
         attempts += 1;
-        return member.options.eachMessage(record);
+        return handle(records);
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.options.log?.error(
-        { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
-        'record sent to DLQ',
-      );
-      await this.publish(TOPICS.dlq, [
-        {
-          key: record.key,
-          event: record.event,
-          headers: {
-            ...record.headers,
-            'dlq-error': reason.slice(0, 2_000),
-            'dlq-original-topic': record.topic,
-            'dlq-original-partition': String(record.partition),
-            'dlq-original-offset': String(record.offset),
-            'dlq-consumer-group': group.id,
-            'dlq-attempts': String(attempts),
-          },
-        },
-      ]);
+      if (records.length > 1) {
+        for (const record of records) await this.deliver(group, member, [record]);
+        return;
+      }
+      await this.deadLetter(group, records[0]!, error, attempts);
     }
+  }
+
+  private async deadLetter(group: Group, record: BusRecord, error: unknown, attempts: number): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.log?.error(
+      { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
+      'record sent to DLQ',
+    );
+    await this.publish(TOPICS.dlq, [
+      {
+        key: record.key,
+        event: record.event,
+        headers: {
+          ...record.headers,
+          'dlq-error': reason.slice(0, 2_000),
+          'dlq-original-topic': record.topic,
+          'dlq-original-partition': String(record.partition),
+          'dlq-original-offset': String(record.offset),
+          'dlq-consumer-group': group.id,
+          'dlq-attempts': String(attempts),
+        },
+      },
+    ]);
   }
 
   private partitionsOf(topic: string): Partition[] {

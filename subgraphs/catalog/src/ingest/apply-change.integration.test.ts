@@ -2,15 +2,16 @@ import type { Database } from '@dictamesh/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { change, openCountingCatalog } from '../../test/catalog-db';
 import { HashingEmbedder } from '../embeddings/hashing-embedder';
-import { applyChange } from './apply-change';
+import { applyChange, applyChanges } from './apply-change';
 
 let db: Database;
+let queries: string[];
 const embedder = new HashingEmbedder();
 const envelope = (id: string) => ({ id, type: 'dictamesh.entity.updated', source: '/test/source' });
 const C = 'dictamesh:chatwoot:account/1:conversation:7';
 
 beforeAll(async () => {
-  ({ db } = await openCountingCatalog());
+  ({ db, queries } = await openCountingCatalog());
 });
 afterAll(() => db.close());
 
@@ -88,5 +89,69 @@ describe('applyChange', () => {
     const log = await db.prisma.eventLog.findMany({ where: { subject: C }, orderBy: { seq: 'asc' } });
     expect(log.map((e) => e.eventId)).toEqual(['e-1', 'e-2', 'e-3', 'e-4', 'e-old', 'r-1', 'r-2', 'r-3', 'd-1']);
     expect(log[1]?.before).toEqual({ status: 'open' });
+  });
+});
+
+describe('applyChanges (batches)', () => {
+  const B = 'dictamesh:chatwoot:account/1:conversation:99';
+  const agent = (id: number) => `dictamesh:chatwoot:account/1:agent:${id}`;
+  const at = (s: number) => `2026-03-01T10:00:${String(s).padStart(2, '0')}Z`;
+
+  it('folds several changes of one entity in order, like one-by-one application', async () => {
+    const items = [
+      {
+        change: change({
+          urn: B,
+          operation: 'created',
+          attributes: { status: 'open' },
+          occurredAt: at(1),
+          relationships: [{ type: 'ASSIGNED_TO', toUrn: agent(1), cardinality: 'MANY_TO_ONE' }],
+        }),
+        envelope: envelope('b-1'),
+      },
+      { change: change({ urn: B, partial: true, attributes: { priority: 'low' }, occurredAt: at(2) }), envelope: envelope('b-2') },
+      { change: change({ urn: B, attributes: { status: 'pending' }, occurredAt: at(0) }), envelope: envelope('b-old') },
+      { change: change({ urn: B, partial: true, attributes: { priority: 'low' }, occurredAt: at(2) }), envelope: envelope('b-2') },
+      {
+        change: change({
+          urn: B,
+          partial: true,
+          attributes: {},
+          occurredAt: at(3),
+          relationships: [{ type: 'ASSIGNED_TO', toUrn: agent(2), cardinality: 'MANY_TO_ONE' }],
+        }),
+        envelope: envelope('b-3'),
+      },
+    ];
+    expect(await applyChanges(db.prisma, embedder, items)).toEqual(['applied', 'applied', 'stale', 'duplicate', 'applied']);
+    expect((await entity(B))?.attributes).toEqual({ status: 'open', priority: 'low' });
+    expect((await edges(B)).map((e) => e.toUrn)).toEqual([agent(2)]);
+    const log = await db.prisma.eventLog.findMany({ where: { subject: B }, orderBy: { seq: 'asc' } });
+    expect(log.map((e) => [e.eventId, e.before, e.after])).toEqual([
+      ['b-1', null, { status: 'open' }],
+      ['b-2', { status: 'open' }, { status: 'open', priority: 'low' }],
+      ['b-old', { status: 'open', priority: 'low' }, { status: 'open', priority: 'low' }],
+      ['b-3', { status: 'open', priority: 'low' }, { status: 'open', priority: 'low' }],
+    ]);
+    expect(await applyChanges(db.prisma, embedder, items)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+  });
+
+  it('uses the same number of SQL statements for 10 changes as for 300', async () => {
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        change: change({
+          urn: `dictamesh:chatwoot:account/1:message:${from + i}`,
+          attributes: { n: i },
+          relationships: [{ type: 'PART_OF', toUrn: B, cardinality: 'MANY_TO_ONE' }],
+        }),
+        envelope: envelope(`m-${from + i}`),
+      }));
+    queries.length = 0;
+    await applyChanges(db.prisma, embedder, batch(0, 10));
+    const small = queries.length;
+    queries.length = 0;
+    await applyChanges(db.prisma, embedder, batch(1000, 300));
+    expect(queries.length).toBe(small);
+    expect(await db.prisma.entityRelationship.count({ where: { toUrn: B, relationshipType: 'PART_OF' } })).toBe(310);
   });
 });

@@ -1,6 +1,7 @@
-import { type Prisma, type PrismaClient } from '@dictamesh/db';
-import type { EntityChange, RelationshipRef } from '@dictamesh/events';
+import { Prisma, type PrismaClient } from '@dictamesh/db';
+import type { EntityChange } from '@dictamesh/events';
 import { toPgVector, type Embedder } from '../embeddings/embedder';
+import { foldChanges, type StoredEntity } from './fold';
 
 /** What the ingest knows of the CloudEvent carrying a change. */
 export interface ChangeEnvelope {
@@ -13,122 +14,138 @@ export interface ChangeEnvelope {
   offset?: number;
 }
 
-/** Outcome of {@link applyChange}. */
+/** Outcome of applying one change. */
 export type ApplyResult =
-  /** The entity's state changed. */
+  /** Logged and applied to the entity. */
   | 'applied'
   /** Logged, but the catalog holds a newer state of the entity (last writer wins). */
   | 'stale'
   /** This CloudEvent id was applied before: nothing done. */
   | 'duplicate';
 
+/** One change with its envelope. */
+export interface ChangeItem {
+  change: EntityChange;
+  envelope: ChangeEnvelope;
+}
+
 /** Lineage transformation recorded for adapter → entity edges. */
 export const INGEST_TRANSFORMATION = 'entity-change-ingest';
 
 /**
- * Applies one entity change to the catalog in one transaction: the event log row (unique
- * CloudEvent id — a redelivered event is a no-op), the entity upsert (full changes replace
- * the attributes, partial ones merge into them; older source times than the stored one
- * don't overwrite it), its embedding, its outgoing relationships (a `*_TO_ONE` type keeps
- * one target; `toUrn: null` clears it) and a lineage edge from the event source.
+ * Applies a batch of entity changes (in order) to the catalog in one transaction, with a
+ * fixed number of set-based statements whatever the batch size:
+ * - the event log gets one row per CloudEvent id; ids already logged are skipped, so a
+ *   redelivered event is a no-op (`duplicate`);
+ * - changes are folded per entity in memory ({@link foldChanges}): full changes replace the
+ *   attributes, partial ones merge into them, and a change older (source time) than the
+ *   stored state is logged but not applied (`stale`);
+ * - each entity whose state changed is upserted once, with a new embedding when its text
+ *   may have changed; relationships: a `*_TO_ONE` type keeps its last target (`toUrn: null`
+ *   clears it); a lineage edge runs from each event source to the entity.
  *
+ * @returns one result per item, in order
  * @throws Prisma / database errors (the caller retries, then dead-letters)
  */
+export async function applyChanges(prisma: PrismaClient, embedder: Embedder, items: readonly ChangeItem[]): Promise<ApplyResult[]> {
+  if (items.length === 0) return [];
+  return prisma.$transaction(async (tx) => {
+    const ids = [...new Set(items.map((i) => i.envelope.id))];
+    const logged = await tx.$queryRaw<Array<{ event_id: string }>>`
+      SELECT event_id FROM dictamesh_event_log WHERE event_id = ANY(${ids}::text[])`;
+    const urns = [...new Set(items.map((i) => i.change.urn))];
+    const stored = await tx.$queryRaw<StoredEntity[]>`
+      SELECT urn, attributes, display_name, source_updated_at, deleted, embedding IS NOT NULL AS has_embedding
+      FROM dictamesh_entity_catalog WHERE urn = ANY(${urns}::text[]) ORDER BY urn FOR UPDATE`;
+    const fold = foldChanges(items, new Set(logged.map((r) => r.event_id)), stored);
+
+    if (fold.events.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO dictamesh_event_log
+          (event_id, event_type, source, subject, operation, occurred_at, before, after, trace_id, topic, partition, "offset")
+        VALUES ${Prisma.join(
+          fold.events.map(
+            (e) => Prisma.sql`(${e.id}, ${e.type}, ${e.source}, ${e.subject}, ${e.operation}, ${e.occurredAt},
+              ${e.before === null ? null : JSON.stringify(e.before)}::jsonb, ${JSON.stringify(e.after)}::jsonb,
+              ${e.traceId}, ${e.topic}, ${e.partition}, ${e.offset})`,
+          ),
+        )}
+        ON CONFLICT (event_id) DO NOTHING`;
+    }
+
+    const dirty = [...fold.entities.values()].filter((e) => e.dirty);
+    if (dirty.length > 0) {
+      const toEmbed = dirty.filter((e) => e.embedText !== null);
+      const vectors = await embedder.embed(toEmbed.map((e) => e.embedText!));
+      const vectorOf = new Map(toEmbed.map((e, i) => [e.urn, toPgVector(vectors[i]!)]));
+      await tx.$executeRaw`
+        INSERT INTO dictamesh_entity_catalog
+          (urn, source_system, entity_type, domain, source_id, display_name, attributes, schema_version,
+           source_updated_at, updated_at, deleted, deleted_at, last_event_id, embedding, embedding_model)
+        VALUES ${Prisma.join(
+          dirty.map(
+            (e) => Prisma.sql`(${e.urn}, ${e.source}, ${e.entityType}, ${e.domain}, ${e.sourceId}, ${e.displayName},
+              ${JSON.stringify(e.attributes)}::jsonb, ${e.schemaVersion}, ${e.sourceUpdatedAt}, now(), ${e.deleted},
+              ${e.deleted ? new Date() : null}, ${e.lastEventId}, ${vectorOf.get(e.urn) ?? null}::vector,
+              ${vectorOf.has(e.urn) ? embedder.model : null})`,
+          ),
+        )}
+        ON CONFLICT (urn) DO UPDATE SET
+          display_name = EXCLUDED.display_name,
+          attributes = EXCLUDED.attributes,
+          schema_version = EXCLUDED.schema_version,
+          source_updated_at = GREATEST(dictamesh_entity_catalog.source_updated_at, EXCLUDED.source_updated_at),
+          updated_at = now(),
+          deleted = EXCLUDED.deleted,
+          deleted_at = CASE WHEN EXCLUDED.deleted THEN COALESCE(dictamesh_entity_catalog.deleted_at, now()) END,
+          last_event_id = EXCLUDED.last_event_id,
+          embedding = COALESCE(EXCLUDED.embedding, dictamesh_entity_catalog.embedding),
+          embedding_model = COALESCE(EXCLUDED.embedding_model, dictamesh_entity_catalog.embedding_model)`;
+    }
+
+    if (fold.toOne.length > 0) {
+      // drop every other target of a *_TO_ONE relationship (all of them when it was cleared)
+      await tx.$executeRaw`
+        DELETE FROM dictamesh_entity_relationships r
+        USING (VALUES ${Prisma.join(fold.toOne.map((t) => Prisma.sql`(${t.fromUrn}, ${t.type}, ${t.toUrn})`))}) AS keep(from_urn, type, to_urn)
+        WHERE r.from_urn = keep.from_urn AND r.relationship_type = keep.type AND r.to_urn IS DISTINCT FROM keep.to_urn`;
+    }
+    if (fold.edges.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO dictamesh_entity_relationships (id, from_urn, to_urn, relationship_type, cardinality, confidence, metadata)
+        VALUES ${Prisma.join(
+          fold.edges.map(
+            (r) => Prisma.sql`(gen_random_uuid(), ${r.fromUrn}, ${r.toUrn}, ${r.type}, ${r.cardinality}::"Cardinality",
+              ${r.confidence}, ${JSON.stringify(r.metadata)}::jsonb)`,
+          ),
+        )}
+        ON CONFLICT (from_urn, relationship_type, to_urn) DO UPDATE SET
+          cardinality = EXCLUDED.cardinality, confidence = EXCLUDED.confidence,
+          metadata = EXCLUDED.metadata, updated_at = now()`;
+    }
+    if (fold.lineage.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO dictamesh_data_lineage (id, upstream_urn, downstream_urn, transformation, last_event_id, metadata)
+        VALUES ${Prisma.join(
+          fold.lineage.map(
+            (l) => Prisma.sql`(gen_random_uuid(), ${l.upstreamUrn}, ${l.downstreamUrn}, ${INGEST_TRANSFORMATION}, ${l.eventId},
+              ${JSON.stringify({ eventType: l.eventType })}::jsonb)`,
+          ),
+        )}
+        ON CONFLICT (upstream_urn, downstream_urn, transformation)
+        DO UPDATE SET last_event_id = EXCLUDED.last_event_id, metadata = EXCLUDED.metadata, updated_at = now()`;
+    }
+    return fold.results;
+  });
+}
+
+/** Applies one change; see {@link applyChanges}. */
 export async function applyChange(
   prisma: PrismaClient,
   embedder: Embedder,
   change: EntityChange,
   envelope: ChangeEnvelope,
 ): Promise<ApplyResult> {
-  // Embedding outside the transaction: PGlite serialises everything inside one.
-  const [vector] = await embedder.embed([embeddingText(change)]);
-  return prisma.$transaction(async (tx) => {
-    const [existing] = await tx.$queryRaw<
-      Array<{ attributes: Record<string, unknown>; display_name: string | null; source_updated_at: Date | null; has_embedding: boolean }>
-    >`SELECT attributes, display_name, source_updated_at, embedding IS NOT NULL AS has_embedding
-      FROM dictamesh_entity_catalog WHERE urn = ${change.urn} FOR UPDATE`;
-    const occurredAt = new Date(change.occurredAt);
-    const stale = existing?.source_updated_at != null && existing.source_updated_at > occurredAt;
-    const after = stale
-      ? existing!.attributes
-      : change.partial && existing
-        ? { ...existing.attributes, ...change.attributes }
-        : change.attributes;
-
-    const logged = await tx.$executeRaw`
-      INSERT INTO dictamesh_event_log
-        (event_id, event_type, source, subject, operation, occurred_at, before, after, trace_id, topic, partition, "offset")
-      VALUES (${envelope.id}, ${envelope.type}, ${envelope.source}, ${change.urn}, ${change.operation}, ${occurredAt},
-              ${existing ? JSON.stringify(existing.attributes) : null}::jsonb, ${JSON.stringify(after)}::jsonb,
-              ${traceIdOf(envelope.traceparent)}, ${envelope.topic ?? null}, ${envelope.partition ?? null}, ${envelope.offset ?? null})
-      ON CONFLICT (event_id) DO NOTHING`;
-    if (logged === 0) return 'duplicate';
-    if (stale) return 'stale';
-
-    const displayName = change.partial ? (change.displayName ?? existing?.display_name ?? null) : (change.displayName ?? null);
-    // A partial view of an already embedded entity keeps its embedding (the full view knows more).
-    const keepEmbedding = change.partial && existing?.has_embedding === true;
-    const embedding = keepEmbedding ? null : toPgVector(vector!);
-    const deleted = change.operation === 'deleted';
-    await tx.$executeRaw`
-      INSERT INTO dictamesh_entity_catalog
-        (urn, source_system, entity_type, domain, source_id, display_name, attributes, schema_version,
-         source_updated_at, updated_at, deleted, deleted_at, last_event_id, embedding, embedding_model)
-      VALUES (${change.urn}, ${change.source}, ${change.entityType}, ${change.domain}, ${change.sourceId}, ${displayName},
-              ${JSON.stringify(after)}::jsonb, ${change.schemaVersion ?? '1'}, ${occurredAt}, now(), ${deleted},
-              ${deleted ? new Date() : null}, ${envelope.id}, ${embedding}::vector, ${embedder.model})
-      ON CONFLICT (urn) DO UPDATE SET
-        display_name = EXCLUDED.display_name,
-        attributes = EXCLUDED.attributes,
-        schema_version = EXCLUDED.schema_version,
-        source_updated_at = GREATEST(dictamesh_entity_catalog.source_updated_at, EXCLUDED.source_updated_at),
-        updated_at = now(),
-        deleted = EXCLUDED.deleted,
-        deleted_at = CASE WHEN EXCLUDED.deleted THEN COALESCE(dictamesh_entity_catalog.deleted_at, now()) END,
-        last_event_id = EXCLUDED.last_event_id,
-        embedding = COALESCE(EXCLUDED.embedding, dictamesh_entity_catalog.embedding),
-        embedding_model = CASE WHEN EXCLUDED.embedding IS NULL THEN dictamesh_entity_catalog.embedding_model
-                               ELSE EXCLUDED.embedding_model END`;
-
-    for (const rel of change.relationships) await applyRelationship(tx, change.urn, rel);
-
-    await tx.$executeRaw`
-      INSERT INTO dictamesh_data_lineage (id, upstream_urn, downstream_urn, transformation, last_event_id, metadata)
-      VALUES (gen_random_uuid(), ${envelope.source}, ${change.urn}, ${INGEST_TRANSFORMATION}, ${envelope.id},
-              ${JSON.stringify({ eventType: envelope.type })}::jsonb)
-      ON CONFLICT (upstream_urn, downstream_urn, transformation)
-      DO UPDATE SET last_event_id = EXCLUDED.last_event_id, updated_at = now()`;
-    return 'applied';
-  });
-}
-
-async function applyRelationship(tx: Prisma.TransactionClient, fromUrn: string, rel: RelationshipRef): Promise<void> {
-  const toOne = rel.cardinality === 'MANY_TO_ONE' || rel.cardinality === 'ONE_TO_ONE';
-  if (rel.toUrn === null) {
-    await tx.$executeRaw`DELETE FROM dictamesh_entity_relationships WHERE from_urn = ${fromUrn} AND relationship_type = ${rel.type}`;
-    return;
-  }
-  if (toOne) {
-    await tx.$executeRaw`
-      DELETE FROM dictamesh_entity_relationships
-      WHERE from_urn = ${fromUrn} AND relationship_type = ${rel.type} AND to_urn <> ${rel.toUrn}`;
-  }
-  await tx.$executeRaw`
-    INSERT INTO dictamesh_entity_relationships (id, from_urn, to_urn, relationship_type, cardinality, confidence, metadata)
-    VALUES (gen_random_uuid(), ${fromUrn}, ${rel.toUrn}, ${rel.type}, ${rel.cardinality}::"Cardinality",
-            ${rel.confidence ?? 1}, ${JSON.stringify(rel.metadata ?? {})}::jsonb)
-    ON CONFLICT (from_urn, relationship_type, to_urn) DO UPDATE SET
-      cardinality = EXCLUDED.cardinality, confidence = EXCLUDED.confidence,
-      metadata = EXCLUDED.metadata, updated_at = now()`;
-}
-
-/** The text embedded for an entity: its type, display name and the adapter's search text. */
-export function embeddingText(change: EntityChange): string {
-  return [change.entityType, change.displayName ?? '', change.searchText ?? ''].join(' ');
-}
-
-/** Trace id (32 hex) of a W3C `traceparent` (`00-<trace-id>-<parent-id>-<flags>`), or null. */
-function traceIdOf(traceparent: string | undefined): string | null {
-  const match = traceparent?.match(/^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/);
-  return match?.[1] ?? null;
+  const [result] = await applyChanges(prisma, embedder, [{ change, envelope }]);
+  return result!;
 }

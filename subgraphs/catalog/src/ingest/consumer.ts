@@ -2,7 +2,7 @@ import type { PrismaClient } from '@dictamesh/db';
 import { assertEntityChange, ENTITY_TOPICS, type BusRecord, type Consumer, type EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
 import type { Embedder } from '../embeddings/embedder';
-import { applyChange, type ApplyResult } from './apply-change';
+import { applyChanges, type ApplyResult, type ChangeItem } from './apply-change';
 
 /** The catalog's consumer group on the entity topics. */
 export const CATALOG_CONSUMER_GROUP = 'dictamesh-catalog';
@@ -14,38 +14,55 @@ export interface CatalogIngestOptions {
   embedder: Embedder;
   log: Logger;
   groupId?: string;
+  /** Most records applied in one transaction. Default 500. */
+  maxBatchSize?: number;
   /** Called after each record is handled (metrics, tests). */
   onApplied?: (result: ApplyResult, record: BusRecord) => void;
 }
 
 /**
  * Consumes `dictamesh.entity.created|updated|deleted` in the catalog's consumer group and
- * applies each change ({@link applyChange}); the offset is committed after the database
- * write. A record that is not a valid CloudEvent with EntityChange data is rejected as not
- * retryable and goes to the DLQ at once; database failures are retried by the bus first.
+ * applies the changes batch by batch ({@link applyChanges}, one transaction per batch); the
+ * offsets are committed after the database write. A record that is not a valid CloudEvent
+ * with EntityChange data fails its batch as not retryable: the bus then applies the batch's
+ * records one by one and dead-letters only the bad one. Database failures are retried first.
  */
 export async function startCatalogIngest(options: CatalogIngestOptions): Promise<Consumer> {
   return options.bus.subscribe({
     groupId: options.groupId ?? CATALOG_CONSUMER_GROUP,
     topics: ENTITY_TOPICS,
     fromBeginning: true,
-    eachMessage: async (record) => {
-      const { event } = record;
-      if (event.specversion !== '1.0' || typeof event.id !== 'string' || event.subject !== record.key) {
-        throw err('BAD_USER_INPUT', `Record ${record.topic}/${record.partition}@${record.offset} is not an entity change CloudEvent`);
-      }
-      assertEntityChange(event.data);
-      const result = await applyChange(options.prisma, options.embedder, event.data, {
-        id: event.id,
-        type: event.type,
-        source: event.source,
-        ...(typeof event.traceparent === 'string' ? { traceparent: event.traceparent } : {}),
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-      });
-      options.log.debug({ urn: record.key, eventId: event.id, result }, 'entity change ingested');
-      options.onApplied?.(result, record);
+    maxBatchSize: options.maxBatchSize ?? 500,
+    eachBatch: async (records) => {
+      const items = records.map(toChangeItem);
+      const results = await applyChanges(options.prisma, options.embedder, items);
+      options.log.debug({ records: records.length, applied: results.filter((r) => r === 'applied').length }, 'entity changes ingested');
+      if (options.onApplied) results.forEach((result, i) => options.onApplied!(result, records[i]!));
     },
   });
+}
+
+/**
+ * Reads a bus record as an entity change.
+ * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) when the record is not a CloudEvent
+ *   1.0 whose subject is its key and whose data is a valid EntityChange
+ */
+function toChangeItem(record: BusRecord): ChangeItem {
+  const { event } = record;
+  if (event.specversion !== '1.0' || typeof event.id !== 'string' || event.subject !== record.key) {
+    throw err('BAD_USER_INPUT', `Record ${record.topic}/${record.partition}@${record.offset} is not an entity change CloudEvent`);
+  }
+  assertEntityChange(event.data);
+  return {
+    change: event.data,
+    envelope: {
+      id: event.id,
+      type: event.type,
+      source: event.source,
+      ...(typeof event.traceparent === 'string' ? { traceparent: event.traceparent } : {}),
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+    },
+  };
 }
