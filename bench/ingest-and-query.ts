@@ -1,6 +1,6 @@
 // Ingest rate and query latency of DictaMesh on its embedded default (PGlite + in-process bus).
 //
-//   npm run bench -- [--deliveries 2000] [--concurrency 16] [--queries 300]
+//   npm run bench -- [--deliveries 2000] [--concurrency 16] [--queries 300]   (env BUS_PARTITIONS to vary the bus)
 //
 // 1. Starts the whole stack on loopback with a fresh data directory.
 // 2. POSTs N synthetic Chatwoot message_created webhooks (each → 4 entity change events).
@@ -18,7 +18,11 @@ import { startStack } from '../packages/cli/src/stack';
 import { syntheticMessageWebhooks } from './synthetic-webhooks';
 
 const { values } = parseArgs({
-  options: { deliveries: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '16' }, queries: { type: 'string', default: '300' } },
+  options: {
+    deliveries: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '16' },
+    queries: { type: 'string', default: '300' },
+  },
 });
 const deliveries = Number(values.deliveries);
 const concurrency = Number(values.concurrency);
@@ -26,7 +30,15 @@ const queries = Number(values.queries);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dictamesh-bench-'));
 const stack = await startStack(
-  parseStackEnv({ HOST: '127.0.0.1', GATEWAY_PORT: '0', CATALOG_PORT: '0', WEBHOOK_PORT: '0', LOG_LEVEL: 'warn', DICTAMESH_DATA_DIR: dataDir }),
+  parseStackEnv({
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    CATALOG_PORT: '0',
+    WEBHOOK_PORT: '0',
+    LOG_LEVEL: 'warn',
+    DICTAMESH_DATA_DIR: dataDir,
+    ...(process.env.BUS_PARTITIONS ? { BUS_PARTITIONS: process.env.BUS_PARTITIONS } : {}),
+  }),
 );
 const bodies = syntheticMessageWebhooks(deliveries);
 const url = `${stack.urls.webhooks}/chatwoot/accounts/12`;
@@ -56,7 +68,11 @@ async function latency(name: string, query: string, variables: Record<string, un
   const times: number[] = [];
   for (let i = 0; i < queries; i++) {
     const start = performance.now();
-    const response = await fetch(stack.urls.gateway, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(stack.urls.gateway, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const result = (await response.json()) as { errors?: unknown };
     if (result.errors) throw new Error(`${name} failed: ${JSON.stringify(result.errors)}`);
     times.push(performance.now() - start);
@@ -69,7 +85,9 @@ const contactQuery = `query ($urn: ID!) { entity(urn: $urn) { urn displayName
     messages: related(type: "PART_OF", direction: INCOMING) { urn attributes } } } }`;
 const results = [
   await latency('contact → conversations → messages', contactQuery, { urn: 'dictamesh:chatwoot:account/12:contact:90007' }),
-  await latency('search(k: 10)', `query ($t: String!) { search(text: $t, k: 10) { score entity { urn displayName } } }`, { t: 'torn tent fly refund' }),
+  await latency('search(k: 10)', `query ($t: String!) { search(text: $t, k: 10) { score entity { urn displayName } } }`, {
+    t: 'torn tent fly refund',
+  }),
 ];
 
 const report = {
@@ -91,10 +109,15 @@ const report = {
 };
 console.log('\nIngest (webhook POST → catalog row, embedded default)');
 console.log(`  ${deliveries} deliveries, ${events} events, concurrency ${concurrency}, ${rejected} rejected, drained: ${drained}`);
-console.log(`  accepted in ${report.ingest.acceptSeconds.toFixed(2)} s (${report.ingest.acceptDeliveriesPerSecond.toFixed(0)} deliveries/s)`);
-console.log(`  ingested in ${report.ingest.endToEndSeconds.toFixed(2)} s: ${report.ingest.endToEndEventsPerSecond.toFixed(0)} events/s end to end`);
+console.log(
+  `  accepted in ${report.ingest.acceptSeconds.toFixed(2)} s (${report.ingest.acceptDeliveriesPerSecond.toFixed(0)} deliveries/s)`,
+);
+console.log(
+  `  ingested in ${report.ingest.endToEndSeconds.toFixed(2)} s: ${report.ingest.endToEndEventsPerSecond.toFixed(0)} events/s end to end`,
+);
 console.log('Query latency through the gateway (sequential, ms)');
-for (const r of results) console.log(`  ${r.name.padEnd(38)} p50 ${r.p50.toFixed(2)}  p95 ${r.p95.toFixed(2)}  p99 ${r.p99.toFixed(2)}  (${r.runs} runs)`);
+for (const r of results)
+  console.log(`  ${r.name.padEnd(38)} p50 ${r.p50.toFixed(2)}  p95 ${r.p95.toFixed(2)}  p99 ${r.p99.toFixed(2)}  (${r.runs} runs)`);
 console.log(`RSS ${report.rssMiB.toFixed(0)} MiB`);
 mkdirSync(new URL('./out', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/ingest-and-query.json', import.meta.url), JSON.stringify(report, null, 2));

@@ -2,17 +2,24 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const FIXTURE = fileURLToPath(new URL('../../shared/fixtures/chatwoot/webhooks/message_created.json', import.meta.url));
-const WORDS = 'order tent fly torn seam refund swap delivery warehouse invoice stove jacket size exchange boots trail hiking late damaged tracking'.split(' ');
+const WORDS =
+  'order tent fly torn seam refund swap delivery warehouse invoice stove jacket size exchange boots trail hiking late damaged tracking'.split(
+    ' ',
+  );
 
 /**
  * `count` distinct Chatwoot `message_created` bodies shaped like the fixture: message i in
  * conversation `i % conversations`, from contact `i % contacts`, with pseudo-random text
  * (seeded, so every run sends the same bodies).
  */
-export function syntheticMessageWebhooks(count: number, conversations = Math.max(1, Math.floor(count / 5)), contacts = Math.max(1, Math.floor(count / 10))): string[] {
+export function syntheticMessageWebhooks(
+  count: number,
+  conversations = Math.max(1, Math.floor(count / 5)),
+  contacts = Math.max(1, Math.floor(count / 10)),
+): string[] {
   const template = JSON.parse(readFileSync(FIXTURE, 'utf8'));
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
     const body = structuredClone(template);

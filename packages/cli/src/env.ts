@@ -35,7 +35,8 @@ export const envSchemas = {
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
-    BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    // one partition suits one PGlite (it runs one statement at a time); per-key order holds either way
+    BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
   }),
 };
 

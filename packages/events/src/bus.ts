@@ -51,6 +51,12 @@ export interface SubscribeOptions {
   eachBatch?(records: readonly BusRecord[]): Promise<void>;
   /** Most records per `eachBatch` call. Default 500. */
   maxBatchSize?: number;
+  /**
+   * With `eachBatch`: when fewer than `maxBatchSize` records are waiting, wait this long (ms)
+   * for more before handing the batch over (Kafka's `fetch.max.wait.ms`). Trades a little
+   * latency for fewer, larger transactions. Default 0.
+   */
+  batchLingerMs?: number;
 }
 
 /** A running consumer group member. */

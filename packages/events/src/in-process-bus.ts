@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
@@ -183,6 +184,8 @@ export class InProcessEventBus implements EventBus {
       // Partitions are spread over the group's members; the owner can change between batches.
       const member = owners[index % owners.length]!;
       const size = member.options.eachBatch ? (member.options.maxBatchSize ?? 500) : 1;
+      const linger = member.options.eachBatch ? (member.options.batchLingerMs ?? 0) : 0;
+      if (linger > 0 && partition.records.length - first < size) await sleep(linger);
       const records = partition.records.slice(first, first + size);
       const delivery = this.deliver(group, member, records);
       group.inFlight.set(member, delivery);

@@ -16,6 +16,8 @@ export interface CatalogIngestOptions {
   groupId?: string;
   /** Most records applied in one transaction. Default 500. */
   maxBatchSize?: number;
+  /** How long (ms) a partial batch waits for more records. Default 20. */
+  batchLingerMs?: number;
   /** Called after each record is handled (metrics, tests). */
   onApplied?: (result: ApplyResult, record: BusRecord) => void;
 }
@@ -33,6 +35,7 @@ export async function startCatalogIngest(options: CatalogIngestOptions): Promise
     topics: ENTITY_TOPICS,
     fromBeginning: true,
     maxBatchSize: options.maxBatchSize ?? 500,
+    batchLingerMs: options.batchLingerMs ?? 20,
     eachBatch: async (records) => {
       const items = records.map(toChangeItem);
       const results = await applyChanges(options.prisma, options.embedder, items);
