@@ -1,0 +1,17 @@
+# DictaMesh service image (gateway + catalog subgraph + webhook endpoint in one process).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true CHECKPOINT_DISABLE=1 HOST=0.0.0.0
+COPY package.json package-lock.json ./
+COPY packages/ packages/
+COPY adapters/ adapters/
+COPY subgraphs/ subgraphs/
+COPY gateway/ gateway/
+COPY prisma/ prisma/
+COPY schemas/ schemas/
+COPY scripts/ scripts/
+COPY prisma.config.ts tsconfig.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+EXPOSE 4000 4001 4002
+USER node
+CMD ["npx", "tsx", "packages/cli/src/index.ts", "start"]
