@@ -7,8 +7,10 @@ import { composeSupergraph } from './supergraph';
 describe('gateway service', () => {
   it('turns Apollo telemetry off unless the operator chose otherwise', async () => {
     delete process.env.APOLLO_TELEMETRY_DISABLED;
+    const subgraphs = dictameshSubgraphs({ catalog: 'http://127.0.0.1:9/graphql' });
     const gateway = await createGatewayService({
-      supergraphSdl: composeSupergraph(dictameshSubgraphs({ catalog: 'http://127.0.0.1:9/graphql' })),
+      supergraphSdl: composeSupergraph(subgraphs),
+      subgraphs,
       logger: createLogger('test', 'silent'),
       introspection: false,
     });
@@ -34,6 +36,9 @@ describe('gateway service', () => {
         payload: { query: '{ entity(urn: "dictamesh:x:y:1") { urn } }' },
       });
       expect(down.json().errors[0].message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/); // masked, logged
+      const ready = await gateway.app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'unavailable', subgraphs: { catalog: expect.not.stringMatching(/^ok$/) } });
     } finally {
       await gateway.close();
     }

@@ -8,11 +8,15 @@ import {
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+import { createHealthRoutes } from './plugins/readiness';
+import type { SubgraphSource } from './supergraph';
 
 /** Options of {@link createGatewayService}. */
 export interface GatewayServiceOptions {
-  /** Composed supergraph SDL ({@link composeSupergraph}). */
+  /** Composed supergraph SDL (`composeSupergraph`). */
   supergraphSdl: string;
+  /** The subgraphs in it, checked by `/readyz`. */
+  subgraphs: readonly SubgraphSource[];
   logger: Logger;
   /** Serve introspection (on in development, off in production). */
   introspection: boolean;
@@ -51,8 +55,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
 
   const app = createHttpApp({ logger: options.logger, ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}) });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ok' }));
+  createHealthRoutes(app, options.subgraphs);
   return {
     app,
     async close() {

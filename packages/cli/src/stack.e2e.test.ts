@@ -60,6 +60,12 @@ type ContactResult = {
 };
 
 describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', () => {
+  it('is live and ready, with every subgraph answering', async () => {
+    const ready = await fetch(stack.urls.gateway.replace(/\/graphql$/, '/readyz'));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', subgraphs: { catalog: 'ok' } });
+  });
+
   it('accepts every fixture webhook over HTTP', async () => {
     const statuses = await postAllFixtures(stack);
     expect(statuses).toEqual(Array(statuses.length).fill(202));

@@ -72,8 +72,13 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   });
   const webhooksUrl = await listen(webhooks, host, env.server.WEBHOOK_PORT);
 
-  const supergraphSdl = composeSupergraph(dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? catalogUrl }));
-  const gateway = await createGatewayService({ supergraphSdl, logger: logger.child({ component: 'gateway' }), introspection });
+  const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? catalogUrl });
+  const gateway = await createGatewayService({
+    supergraphSdl: composeSupergraph(subgraphs),
+    subgraphs,
+    logger: logger.child({ component: 'gateway' }),
+    introspection,
+  });
   const gatewayUrl = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
 
   return {

@@ -45,40 +45,45 @@ export interface OpenDatabaseOptions {
  * @throws DictaMeshError `MIGRATION_FAILED`; connection errors of `pg` / PGlite as thrown
  */
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const log = options.onQuery ? [{ emit: 'event' as const, level: 'query' as const }] : [];
-  if ('url' in config) {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 });
-    const runner = poolRunner(pool);
-    const migrations = await applyMigrations(runner, MIGRATIONS_DIR, options.log);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log });
+  const driver = 'url' in config ? postgresDriver(config.url, config.poolSize ?? 10) : await pgliteDriver(config.dataDir);
+  try {
+    const migrations = await applyMigrations(driver.runner, MIGRATIONS_DIR, options.log);
+    const prisma = new PrismaClient({ adapter: driver.adapter, log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [] });
     subscribeQueries(prisma, options.onQuery);
     return {
       prisma,
-      runner,
-      kind: 'postgres',
+      runner: driver.runner,
+      kind: driver.kind,
       migrations,
+      ...(driver.pglite ? { pglite: driver.pglite } : {}),
       async close() {
         await prisma.$disconnect();
-        await pool.end();
+        await driver.close();
       },
     };
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
   }
-  const db = await openPGlite(config.dataDir);
-  const runner = pgliteRunner(db);
-  const migrations = await applyMigrations(runner, MIGRATIONS_DIR, options.log);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db), log });
-  subscribeQueries(prisma, options.onQuery);
-  return {
-    prisma,
-    runner,
-    kind: 'pglite',
-    migrations,
-    pglite: db,
-    async close() {
-      await prisma.$disconnect();
-      await db.close();
-    },
-  };
+}
+
+/** The connection behind a {@link Database}: raw runner plus the Prisma driver adapter. */
+interface Driver {
+  kind: Database['kind'];
+  runner: SqlRunner;
+  adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>;
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+function postgresDriver(url: string, poolSize: number): Driver {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  return { kind: 'postgres', runner: poolRunner(pool), adapter: new PrismaPg(pool), close: () => pool.end() };
+}
+
+async function pgliteDriver(dataDir: string): Promise<Driver> {
+  const db = await openPGlite(dataDir);
+  return { kind: 'pglite', runner: pgliteRunner(db), adapter: new PrismaPGlite(db), pglite: db, close: () => db.close() };
 }
 
 function subscribeQueries(prisma: PrismaClient, onQuery: OpenDatabaseOptions['onQuery']): void {

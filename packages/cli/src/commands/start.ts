@@ -12,7 +12,14 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger('dictamesh', env.server.LOG_LEVEL);
-  const stack = await startStack(env, { logger });
+  let stack;
+  try {
+    stack = await startStack(env, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'DictaMesh could not start');
+    console.error(`DictaMesh could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
   process.stdout.write(
     [
