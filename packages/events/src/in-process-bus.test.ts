@@ -180,7 +180,12 @@ describe('InProcessEventBus', () => {
     bus = new InProcessEventBus({ partitions: 1, retentionRecords: 10 });
     const consumer = await bus.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true, eachMessage: async () => undefined });
     await consumer.stop();
-    await bus.publish('t', records(['a'], 25));
-    expect(await bus.lag('g')).toBe(10);
+    for (let i = 0; i < 50; i++) {
+      await bus.publish('t', records([`k${i}`], 1));
+      const lag = await bus.lag('g');
+      expect(lag).toBeLessThanOrEqual(11); // retention 10 plus the 10 % trim step
+      expect(lag).toBe(Math.min(i + 1, lag));
+    }
+    expect(await bus.lag('g')).toBeGreaterThanOrEqual(10);
   });
 });

@@ -9,7 +9,7 @@ import { TOPICS } from './topics';
 export interface InProcessBusOptions {
   /** Partitions per topic (records are spread by key hash). Default 4. */
   partitions?: number;
-  /** Records kept per partition, oldest dropped first (like Kafka size retention). Default 100 000. */
+  /** Records kept per partition (up to 10 % more between trims), oldest dropped first (like Kafka size retention). Default 100 000. */
   retentionRecords?: number;
   /** Attempts per record before it goes to the DLQ. Default 5. */
   maxAttempts?: number;
@@ -87,7 +87,8 @@ export class InProcessEventBus implements EventBus {
         headers: { ...record.headers },
         timestamp: Date.now(),
       });
-      if (partition.records.length > this.retention) {
+      // trim in steps of 10 % so a full partition does not shift its array on every record
+      if (partition.records.length > this.retention + Math.ceil(this.retention / 10)) {
         const drop = partition.records.length - this.retention;
         partition.records.splice(0, drop);
         partition.base += drop;
