@@ -184,7 +184,7 @@ describe('InProcessEventBus', () => {
       await bus.publish('t', records([`k${i}`], 1));
       const lag = await bus.lag('g');
       expect(lag).toBeLessThanOrEqual(11); // retention 10 plus the 10 % trim step
-      expect(lag).toBe(Math.min(i + 1, lag));
+      expect(lag).toBeLessThanOrEqual(i + 1);
     }
     expect(await bus.lag('g')).toBeGreaterThanOrEqual(10);
   });
