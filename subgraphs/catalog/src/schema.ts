@@ -5,7 +5,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers';
 
 /** Path of the catalog subgraph's SDL (the single source for codegen, composition and serving). */
-export const CATALOG_SDL_PATH = new URL('../../../schemas/subgraphs/catalog.graphql', import.meta.url);
+const CATALOG_SDL_PATH = new URL('../../../schemas/subgraphs/catalog.graphql', import.meta.url);
 
 /** The catalog subgraph schema (Federation 2) with its resolvers. */
 export function buildCatalogSchema(): GraphQLSchema {
