@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
+import { consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
 import { TOPICS } from './topics';
 
 /** Options of {@link InProcessEventBus}. */
-export interface InProcessBusOptions {
+export interface InProcessBusOptions extends RetrySettings {
   /** Partitions per topic (records are spread by key hash). Default 4. */
   partitions?: number;
   /** Records kept per partition (up to 10 % more between trims), oldest dropped first (like Kafka size retention). Default 100 000. */
   retentionRecords?: number;
-  /** Attempts per record before it goes to the DLQ. Default 5. */
-  maxAttempts?: number;
-  /** First retry delay in ms, doubled per attempt (with jitter). Default 50. */
-  retryInitialDelayMs?: number;
   log?: Logger;
 }
 
@@ -59,14 +56,7 @@ export class InProcessEventBus implements EventBus {
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.partitionCount = options.partitions ?? 4;
     this.retention = options.retentionRecords ?? 100_000;
-    // errors that say `retryable: false` (invalid events) go to the DLQ without retries
-    this.retryPolicy = retry(
-      handleWhen((error) => (error as { retryable?: unknown }).retryable !== false),
-      {
-        maxAttempts: (options.maxAttempts ?? 5) - 1,
-        backoff: new ExponentialBackoff({ initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
-      },
-    );
+    this.retryPolicy = consumerRetryPolicy(options);
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
@@ -195,46 +185,16 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  /** Runs the member's handler with retries; a batch that keeps failing is split into single records. */
-  private async deliver(group: Group, member: Member, records: BusRecord[]): Promise<void> {
-    const handle = (batch: BusRecord[]) =>
-      member.options.eachBatch ? member.options.eachBatch(batch) : member.options.eachMessage!(batch[0]!);
-    let attempts = 0;
-    try {
-      await this.retryPolicy.execute(() => {
-        attempts += 1;
-        return handle(records);
-      });
-    } catch (error) {
-      if (records.length > 1) {
-        for (const record of records) await this.deliver(group, member, [record]);
-        return;
-      }
-      await this.deadLetter(group, records[0]!, error, attempts);
-    }
-  }
-
-  private async deadLetter(group: Group, record: BusRecord, error: unknown, attempts: number): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.options.log?.error(
-      { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
-      'record sent to DLQ',
-    );
-    await this.publish(TOPICS.dlq, [
-      {
-        key: record.key,
-        event: record.event,
-        headers: {
-          ...record.headers,
-          'dlq-error': reason.slice(0, 2_000),
-          'dlq-original-topic': record.topic,
-          'dlq-original-partition': String(record.partition),
-          'dlq-original-offset': String(record.offset),
-          'dlq-consumer-group': group.id,
-          'dlq-attempts': String(attempts),
-        },
-      },
-    ]);
+  private deliver(group: Group, member: Member, records: BusRecord[]): Promise<void> {
+    return deliver(member.options, records, this.retryPolicy, async (record, error, attempts) => {
+      this.options.log?.error(
+        { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
+        'record sent to DLQ',
+      );
+      await this.publish(TOPICS.dlq, [
+        { key: record.key, event: record.event, headers: deadLetterHeaders(record, group.id, error, attempts) },
+      ]);
+    });
   }
 
   private partitionsOf(topic: string): Partition[] {
