@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     exclude: ['**/node_modules/**', '.dictamesh/**'],
     pool: 'forks',
     maxWorkers: 2,

@@ -28,6 +28,29 @@ export const envSchemas = {
     CATALOG_SUBGRAPH_URL: optionalUrl,
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   }),
+  kafka: z.object({
+    /** Comma-separated `host:port` list; unset = the in-process bus. */
+    KAFKA_BROKERS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((b) => b.trim())
+              .filter(Boolean)
+          : undefined,
+      )
+      .refine((list) => !list || list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port…]'),
+    KAFKA_CLIENT_ID: z.string().min(1).default('dictamesh'),
+    KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+    KAFKA_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000)
+      .default(7 * 24 * 3600 * 1000),
+  }),
   ingest: z.object({
     WEBHOOK_BODY_LIMIT_BYTES: z.coerce
       .number()

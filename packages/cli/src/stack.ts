@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createChatwootWebhookAdapter } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
-import { drain, InProcessEventBus, type EventBus } from '@dictamesh/events';
+import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import { composeSupergraph, createGatewayService, dictameshSubgraphs } from '@dictamesh/gateway';
 import { createLogger, type Logger } from '@dictamesh/runtime';
 import { CATALOG_CONSUMER_GROUP, createCatalogService, HashingEmbedder, type CatalogServiceOptions } from '@dictamesh/subgraph-catalog';
@@ -36,8 +36,30 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 }
 
 /**
+ * The event bus: Kafka when `KAFKA_BROKERS` is set (topics created at start-up; fails fast
+ * when the brokers do not answer), else the in-process bus.
+ */
+async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
+  const { kafka } = env;
+  if (!kafka.KAFKA_BROKERS) return new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log });
+  const bus = new KafkaEventBus({
+    brokers: kafka.KAFKA_BROKERS,
+    clientId: kafka.KAFKA_CLIENT_ID,
+    log,
+    topics: {
+      names: Object.values(TOPICS),
+      partitions: kafka.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: kafka.KAFKA_REPLICATION_FACTOR,
+      retentionMs: kafka.KAFKA_RETENTION_MS,
+    },
+  });
+  await bus.connect();
+  return bus;
+}
+
+/**
  * Starts DictaMesh: the catalog database (PGlite under `DICTAMESH_DATA_DIR`, or
- * `DATABASE_URL`) with migrations applied, the in-process event bus, the catalog subgraph
+ * `DATABASE_URL`) with migrations applied, the event bus (Kafka or in-process), the catalog subgraph
  * and its ingest, the Chatwoot webhook endpoint and the federation gateway.
  *
  * @throws DictaMeshError `MIGRATION_FAILED` / `CONFIGURATION_INVALID`; listen errors (port in use)
@@ -49,7 +71,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
     { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
   );
-  const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log: logger.child({ component: 'bus' }) });
+  const bus = await openBus(env, logger.child({ component: 'bus' }));
   const introspection = env.gateway.GRAPHQL_INTROSPECTION
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
     : env.server.NODE_ENV !== 'production';

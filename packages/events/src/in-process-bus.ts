@@ -10,6 +10,8 @@ import { TOPICS } from './topics';
 export interface InProcessBusOptions extends RetrySettings {
   /** Partitions per topic (records are spread by key hash). Default 4. */
   partitions?: number;
+  /** DLQ topic. Default `dictamesh.dlq`. */
+  dlqTopic?: string;
   /** Records kept per partition (up to 10 % more between trims), oldest dropped first (like Kafka size retention). Default 100 000. */
   retentionRecords?: number;
   log?: Logger;
@@ -191,7 +193,7 @@ export class InProcessEventBus implements EventBus {
         { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
         'record sent to DLQ',
       );
-      await this.publish(TOPICS.dlq, [
+      await this.publish(this.options.dlqTopic ?? TOPICS.dlq, [
         { key: record.key, event: record.event, headers: deadLetterHeaders(record, group.id, error, attempts) },
       ]);
     });

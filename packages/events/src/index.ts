@@ -6,3 +6,6 @@ export { assertEntityChange } from './validate';
 export type { EventBus, BusRecord, OutgoingRecord, RecordMetadata, SubscribeOptions, Consumer } from './bus';
 export { InProcessEventBus, type InProcessBusOptions } from './in-process-bus';
 export { drain } from './drain';
+export { KafkaEventBus, type KafkaBusOptions } from './kafka/kafka-bus';
+export type { TopicSettings } from './kafka/topics';
+export type { RetrySettings } from './delivery';

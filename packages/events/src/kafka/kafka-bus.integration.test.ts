@@ -1,0 +1,99 @@
+import { CloudEvent } from 'cloudevents';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describeBusContract } from '../../test/bus-contract';
+import { drain } from '../drain';
+import { KafkaEventBus } from './kafka-bus';
+
+const brokers = inject('kafkaBrokers').split(',');
+
+describeBusContract('kafka', {
+  pollMs: 100,
+  create: async ({ topics, partitions, dlqTopic, maxAttempts }) => {
+    const bus = new KafkaEventBus({
+      brokers,
+      clientId: 'dictamesh-contract',
+      dlqTopic,
+      maxAttempts: maxAttempts ?? 5,
+      retryInitialDelayMs: 1,
+      topics: { names: [...topics, dlqTopic], partitions, replicationFactor: 1, retentionMs: 3_600_000 },
+    });
+    await bus.connect();
+    return bus;
+  },
+});
+
+describe('KafkaEventBus wire format and failure paths', () => {
+  const raw = new Kafka({ clientId: 'dictamesh-raw', brokers, logLevel: logLevel.NOTHING });
+  const bus = new KafkaEventBus({
+    brokers,
+    dlqTopic: 'wire-dlq',
+    maxAttempts: 2,
+    retryInitialDelayMs: 1,
+    topics: { names: ['wire-t', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
+  });
+  afterAll(() => bus.close());
+
+  it('writes CloudEvents in binary mode: ce_* headers, JSON value, URN key', async () => {
+    const event = new CloudEvent({
+      id: 'wire-1',
+      source: '/dictamesh/adapters/chatwoot/accounts/12',
+      type: 'dictamesh.entity.updated',
+      subject: 'dictamesh:chatwoot:account/12:contact:1',
+      time: '2026-02-10T09:14:52.402Z',
+      datacontenttype: 'application/json',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      data: { urn: 'dictamesh:chatwoot:account/12:contact:1' },
+    });
+    await bus.connect();
+    await bus.publish('wire-t', [{ key: 'dictamesh:chatwoot:account/12:contact:1', event }]);
+    const consumer = raw.consumer({ groupId: `wire-reader-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'wire-t', fromBeginning: true });
+    const message = await new Promise<{ key: string; value: string; headers: Record<string, string> }>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message: m }) =>
+          resolve({
+            key: m.key!.toString(),
+            value: m.value!.toString(),
+            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          }),
+      });
+    });
+    await consumer.disconnect();
+    expect(message.key).toBe('dictamesh:chatwoot:account/12:contact:1');
+    expect(JSON.parse(message.value)).toEqual({ urn: 'dictamesh:chatwoot:account/12:contact:1' });
+    expect(message.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_id: 'wire-1',
+      ce_source: '/dictamesh/adapters/chatwoot/accounts/12',
+      ce_type: 'dictamesh.entity.updated',
+      ce_subject: 'dictamesh:chatwoot:account/12:contact:1',
+      ce_time: '2026-02-10T09:14:52.402Z',
+      ce_traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('sends a record that is not a CloudEvent to the DLQ untouched and moves on', async () => {
+    const producer = raw.producer();
+    await producer.connect();
+    await producer.send({ topic: 'wire-t', messages: [{ key: 'junk', value: 'not json at all' }] });
+    await producer.disconnect();
+    const seen: string[] = [];
+    const dlq: Array<{ key: string; headers: Record<string, string> }> = [];
+    await bus
+      .subscribe({ groupId: 'wire-dlq-reader', topics: ['wire-dlq'], fromBeginning: true, eachMessage: async (r) => void dlq.push(r) })
+      .catch(() => undefined);
+    const consumer = await bus.subscribe({
+      groupId: 'wire-g',
+      topics: ['wire-t'],
+      fromBeginning: true,
+      eachMessage: async (r) => void seen.push(r.key),
+    });
+    expect(await drain(bus, 'wire-g', 30_000, 100)).toBe(true);
+    await consumer.stop();
+    expect(seen).toContain('dictamesh:chatwoot:account/12:contact:1');
+    expect(seen).not.toContain('junk');
+  });
+});
