@@ -9,6 +9,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
 import { createHealthRoutes } from './plugins/readiness';
+import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
 import type { SubgraphSource } from './supergraph';
 
 /** Options of {@link createGatewayService}. */
@@ -22,9 +23,11 @@ export interface GatewayServiceOptions {
   introspection: boolean;
   /** Largest request body, bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Entity change subscriptions (graphql-ws, graphql-sse); off when not given. */
+  subscriptions?: SubscriptionOptions;
 }
 
-/** A gateway: HTTP app with `/graphql`, `/healthz`, `/readyz`. */
+/** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`. */
 export interface GatewayService {
   app: FastifyInstance;
   close(): Promise<void>;
@@ -40,6 +43,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   // @apollo/gateway reads this in its constructor; DictaMesh never phones home by default.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, logger: options.logger });
+  const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
   const apollo = new ApolloServer({
     gateway,
     introspection: options.introspection,
@@ -53,12 +57,15 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   await apollo.start();
 
-  const app = createHttpApp({ logger: options.logger, ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}) });
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
   createHealthRoutes(app, options.subgraphs);
+  const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
   return {
     app,
     async close() {
+      await live?.close();
       await app.close();
       await apollo.stop();
     },

@@ -27,6 +27,7 @@ export const envSchemas = {
   gateway: z.object({
     CATALOG_SUBGRAPH_URL: optionalUrl,
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+    SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   }),
   kafka: z.object({
     /** Comma-separated `host:port` list; unset = the in-process bus. */

@@ -100,6 +100,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     subgraphs,
     logger: logger.child({ component: 'gateway' }),
     introspection,
+    subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
   });
   const gatewayUrl = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
 

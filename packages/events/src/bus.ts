@@ -81,5 +81,11 @@ export interface EventBus {
   seek(groupId: string, topic: string, partition: number, offset: number): Promise<void>;
   /** Records not yet committed by the group, summed over its topics' partitions. */
   lag(groupId: string): Promise<number>;
+  /**
+   * The group's committed position on each partition of a topic: partition → the next
+   * offset it will read (every record below it is handled). Partitions without a commit
+   * are left out.
+   */
+  committed(groupId: string, topic: string): Promise<Map<number, number>>;
   close(): Promise<void>;
 }

@@ -136,6 +136,15 @@ export class InProcessEventBus implements EventBus {
     return lag;
   }
 
+  async committed(groupId: string, topic: string): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [key, next] of this.groups.get(groupId)?.committed ?? []) {
+      const [t, partition] = splitKey(key);
+      if (t === topic) out.set(partition, next);
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const group of this.groups.values()) {

@@ -239,6 +239,8 @@ export function describeBusContract(name: string, harness: BusHarness): void {
       await stopping;
       expect(handled).toEqual([0]);
       expect(await b.lag(`g-${ns}`)).toBe(0);
+      const [partition] = [...(await b.committed(`g-${ns}`, `t-${ns}`)).entries()].filter(([, next]) => next > 0);
+      expect(partition).toEqual([0, 1]);
     });
   });
 }

@@ -211,6 +211,12 @@ export class KafkaEventBus implements EventBus {
     return lag;
   }
 
+  async committed(groupId: string, topic: string): Promise<Map<number, number>> {
+    await this.connect();
+    const [offsets] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((offsets?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers.values()].flatMap((set) => [...set].map((c) => c.disconnect())));
     this.consumers.clear();

@@ -1,0 +1,68 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServer } from '@apollo/server';
+import type { FastifyInstance } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { EventBus } from '@dictamesh/events';
+import type { Logger } from '@dictamesh/runtime';
+import type { SupergraphExecutor } from '../subscriptions/delegate';
+import { EntityChangeHub } from '../subscriptions/hub';
+import { buildSubscriptionSchema } from '../subscriptions/schema';
+import { installSubscriptionTransports } from '../subscriptions/transport';
+
+/** Subscription settings of the gateway. */
+export interface SubscriptionOptions {
+  bus: EventBus;
+  /** Consumer group whose commits mean "applied" (the catalog's). */
+  appliedByGroup: string;
+  /** Entity changes buffered per subscription before a slow client is disconnected. Default 1 000. */
+  bufferLimit?: number;
+  /** This instance's consumer group (default: per host and process). */
+  groupId?: string;
+}
+
+/**
+ * Adds `subscription { entityChanged }` to a gateway: a change hub on the event bus, a
+ * subscription schema that follows the supergraph, and the graphql-ws / graphql-sse
+ * transports. Register before `apollo.start()` so the first supergraph load is seen.
+ */
+export function createSubscriptions(gateway: ApolloGateway, options: SubscriptionOptions, log: Logger) {
+  let schema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    schema = buildSubscriptionSchema(apiSchema);
+  });
+  const hub = new EntityChangeHub({
+    bus: options.bus,
+    log,
+    appliedByGroup: options.appliedByGroup,
+    ...(options.groupId ? { groupId: options.groupId } : {}),
+  });
+  return {
+    hub,
+    /** Starts consuming and serving, once Apollo Server has started. */
+    async start(app: FastifyInstance, apollo: ApolloServer, maxPayloadBytes: number) {
+      const execute: SupergraphExecutor = async (document, variables) => {
+        const response = await apollo.executeOperation({ query: document, variables });
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported for subscriptions');
+        return response.body.singleResult as Awaited<ReturnType<SupergraphExecutor>>;
+      };
+      await hub.start();
+      const transports = installSubscriptionTransports({
+        app,
+        hub,
+        schema: () => {
+          if (!schema) throw new Error('supergraph not loaded yet');
+          return schema;
+        },
+        execute,
+        bufferLimit: options.bufferLimit ?? 1_000,
+        maxPayloadBytes,
+      });
+      return {
+        async close() {
+          await transports.close();
+          await hub.stop();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { extendSchema, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { resolveEntity, type SupergraphExecutor } from './delegate';
+import type { EntityChangeFilter, EntityChangeHub, EntityChangeNotice } from './hub';
+import { SubscriberQueue } from './subscriber-queue';
+
+const SDL = readFileSync(new URL('../../../schemas/gateway/subscriptions.graphql', import.meta.url), 'utf8');
+
+/** Per-connection context of subscription operations. */
+export interface SubscriptionContext {
+  hub: EntityChangeHub;
+  execute: SupergraphExecutor;
+  /** Most notices buffered for one subscription before the client is cut off. */
+  bufferLimit: number;
+  /** Cuts a too-slow client off (transport-specific: WebSocket close code, SSE end). */
+  disconnect(reason: string): void;
+}
+
+/**
+ * The schema the gateway executes subscriptions with: the supergraph's API schema extended
+ * with `schemas/gateway/subscriptions.graphql`, so `entity` selections are validated against
+ * every federated field of Entity.
+ */
+export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
+  const schema = extendSchema(apiSchema, parse(SDL));
+  const entityChanged = schema.getSubscriptionType()!.getFields().entityChanged!;
+  entityChanged.subscribe = (_root, args: { filter?: EntityChangeFilter | null }, context: SubscriptionContext) => {
+    let stopListening = () => {};
+    const queue = new SubscriberQueue<EntityChangeNotice>(
+      context.bufferLimit,
+      (buffered) => context.disconnect(`subscriber too slow: ${buffered} entity changes buffered`),
+      () => stopListening(),
+    );
+    stopListening = context.hub.listen(args.filter, (notice) => queue.push(notice));
+    return queue;
+  };
+  entityChanged.resolve = (notice: EntityChangeNotice) => notice;
+  const changed = schema.getType('EntityChanged') as GraphQLObjectType;
+  changed.getFields().entity!.resolve = (notice: EntityChangeNotice, _args, context: SubscriptionContext, info) =>
+    resolveEntity(info, notice.urn, context.execute);
+  return schema;
+}
