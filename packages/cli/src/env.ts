@@ -52,6 +52,12 @@ export const envSchemas = {
       .min(60_000)
       .default(7 * 24 * 3600 * 1000),
   }),
+  consumers: z.object({
+    /** Attempts per record (or batch) before it goes to the DLQ. */
+    CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    /** First retry delay, ms; doubled per attempt with jitter, capped at 5 s. */
+    CONSUMER_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(50),
+  }),
   ingest: z.object({
     WEBHOOK_BODY_LIMIT_BYTES: z.coerce
       .number()

@@ -41,8 +41,10 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
  */
 async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
   const { kafka } = env;
-  if (!kafka.KAFKA_BROKERS) return new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log });
+  const retry = { maxAttempts: env.consumers.CONSUMER_MAX_ATTEMPTS, retryInitialDelayMs: env.consumers.CONSUMER_RETRY_INITIAL_DELAY_MS };
+  if (!kafka.KAFKA_BROKERS) return new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry });
   const bus = new KafkaEventBus({
+    ...retry,
     brokers: kafka.KAFKA_BROKERS,
     clientId: kafka.KAFKA_CLIENT_ID,
     log,

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@dictamesh/db';
+import type { EventBus } from '@dictamesh/events';
 import type { Embedder } from './embeddings/embedder';
 import { createLoaders, type CatalogLoaders } from './loaders';
 
@@ -7,11 +8,13 @@ export interface CatalogContext {
   /** The process-wide Prisma client (a singleton). */
   prisma: PrismaClient;
   embedder: Embedder;
+  /** The event bus (dead-letter replay). */
+  bus: EventBus;
   /** Created per request. */
   loaders: CatalogLoaders;
 }
 
 /** Builds the context of one request. */
-export function createContext(prisma: PrismaClient, embedder: Embedder): CatalogContext {
-  return { prisma, embedder, loaders: createLoaders(prisma) };
+export function createContext(prisma: PrismaClient, embedder: Embedder, bus: EventBus): CatalogContext {
+  return { prisma, embedder, bus, loaders: createLoaders(prisma) };
 }

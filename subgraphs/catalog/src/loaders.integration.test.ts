@@ -1,4 +1,5 @@
 import type { Database } from '@dictamesh/db';
+import { InProcessEventBus } from '@dictamesh/events';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { change, openCountingCatalog } from '../test/catalog-db';
@@ -68,7 +69,12 @@ const QUERY = /* GraphQL */ `
 
 async function run(first: number) {
   queries.length = 0;
-  const result = await graphql({ schema, source: QUERY, variableValues: { first }, contextValue: createContext(db.prisma, embedder) });
+  const result = await graphql({
+    schema,
+    source: QUERY,
+    variableValues: { first },
+    contextValue: createContext(db.prisma, embedder, new InProcessEventBus()),
+  });
   expect(result.errors).toBeUndefined();
   return { data: result.data as { entities: { nodes: Array<Record<string, unknown>> } }, count: queries.length };
 }

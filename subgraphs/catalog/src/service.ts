@@ -13,6 +13,7 @@ import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/run
 import { createContext, type CatalogContext } from './context';
 import type { Embedder } from './embeddings/embedder';
 import { startCatalogIngest, type CatalogIngestOptions } from './ingest/consumer';
+import { startDeadLetterRecorder } from './ingest/dead-letters';
 import { buildCatalogSchema } from './schema';
 
 /** Options of {@link createCatalogService}. */
@@ -56,7 +57,7 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
   await apollo.start();
 
   const app = createHttpApp({ logger });
-  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder) });
+  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder, options.bus) });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -77,10 +78,13 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     ...(options.onApplied ? { onApplied: options.onApplied } : {}),
   });
 
+  const deadLetters = await startDeadLetterRecorder({ bus: options.bus, prisma: db.prisma, log: logger });
+
   return {
     app,
     ingest,
     async close() {
+      await deadLetters.stop();
       await ingest.stop();
       await app.close();
       await apollo.stop();

@@ -1,4 +1,4 @@
-import type { EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
+import type { DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
 
 /** A catalog row, the parent of `Entity` resolvers. */
 export type EntityRecord = EntityCatalog;
@@ -25,4 +25,14 @@ export interface SearchHitRecord {
   entity: EntityRecord;
   /** pgvector cosine distance, 0–2. */
   distance: number;
+}
+
+/** A dead letter row (parent of `DeadLetter`). */
+export type DeadLetterRecord = DeadLetter;
+
+/** Parent of `DeadLetterConnection`. */
+export interface DeadLetterConnectionRecord {
+  nodes: DeadLetterRecord[];
+  hasNextPage: boolean;
+  endCursor: string | null;
 }

@@ -1,13 +1,17 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from './entity';
+import { DeadLetter, DeadLetterConnection, deadLetterQueries, Mutation } from './dead-letters';
 import { Query } from './query';
 
 /** All resolvers of the catalog subgraph. */
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
-  Query,
+  Query: { ...Query, ...deadLetterQueries },
+  Mutation,
+  DeadLetter,
+  DeadLetterConnection,
   Entity,
   Relationship,
   EntityEvent,

@@ -1,0 +1,64 @@
+import { Prisma, type DeadLetterStatus, type PrismaClient } from '@dictamesh/db';
+import type { EventBus } from '@dictamesh/events';
+import { CloudEvent } from 'cloudevents';
+import { err } from '@dictamesh/runtime';
+import type { DeadLetterConnectionRecord, DeadLetterRecord } from './records';
+
+const MAX_PAGE = 500;
+
+/**
+ * Dead letters of one status, newest first, keyset-paginated on (createdAt, id).
+ * @throws DictaMeshError `BAD_USER_INPUT` (field `first`) outside 1–500; `INVALID_CURSOR`
+ */
+export async function listDeadLetters(
+  prisma: PrismaClient,
+  args: { status: DeadLetterStatus; first: number; after?: string | null },
+): Promise<DeadLetterConnectionRecord> {
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
+    throw err('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`, { field: 'first' });
+  }
+  const where: Prisma.DeadLetterWhereInput = { status: args.status };
+  if (args.after) {
+    const [at, id] = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
+    const createdAt = new Date(at ?? '');
+    if (!id || Number.isNaN(createdAt.getTime())) throw err('INVALID_CURSOR', undefined, { field: 'after' });
+    where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
+  }
+  const rows = await prisma.deadLetter.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: args.first + 1 });
+  const nodes = rows.slice(0, args.first);
+  const last = nodes[nodes.length - 1];
+  return {
+    nodes,
+    hasNextPage: rows.length > args.first,
+    endCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+async function pending(prisma: PrismaClient, id: string): Promise<DeadLetterRecord> {
+  const row = await prisma.deadLetter.findUnique({ where: { id } }).catch(() => null);
+  if (!row) throw err('NOT_FOUND', `No dead letter ${id}`, { field: 'id' });
+  if (row.status !== 'PENDING') throw err('BAD_USER_INPUT', `Dead letter ${id} is already ${row.status}`, { field: 'id' });
+  return row;
+}
+
+/**
+ * Publishes a pending dead letter's CloudEvent again on its original topic, keyed by its
+ * subject, and marks it REPLAYED. The event keeps its id, so consumers apply it at most once.
+ * @throws DictaMeshError `NOT_FOUND`, `BAD_USER_INPUT` (not pending), `EVENT_BUS_UNAVAILABLE`
+ */
+export async function replayDeadLetter(prisma: PrismaClient, bus: EventBus, id: string): Promise<DeadLetterRecord> {
+  const row = await pending(prisma, id);
+  const event = new CloudEvent(row.event as never, false);
+  try {
+    await bus.publish(row.originalTopic, [{ key: row.subject ?? row.eventId, event }]);
+  } catch (cause) {
+    throw err('EVENT_BUS_UNAVAILABLE', undefined, {}, cause);
+  }
+  return prisma.deadLetter.update({ where: { id }, data: { status: 'REPLAYED', resolvedAt: new Date() } });
+}
+
+/** Marks a pending dead letter DISCARDED. @throws DictaMeshError `NOT_FOUND`, `BAD_USER_INPUT` */
+export async function discardDeadLetter(prisma: PrismaClient, id: string): Promise<DeadLetterRecord> {
+  await pending(prisma, id);
+  return prisma.deadLetter.update({ where: { id }, data: { status: 'DISCARDED', resolvedAt: new Date() } });
+}
