@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -8,10 +8,19 @@ import { MIGRATIONS_DIR, openDatabase } from './database';
 import { applyMigrations } from './migrate';
 import { openPGlite, pgliteRunner } from './pglite';
 
+/** Every migration folder, in order. */
+const ALL = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 const tmp = mkdtempSync(join(tmpdir(), 'dictamesh-migrate-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('offline migrations', () => {
+  it('has the migrations this test expects', () => {
+    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters']);
+  });
+
   it('applies prisma/migrations on PGlite once, with Prisma bookkeeping, and is idempotent', async () => {
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
@@ -31,6 +40,7 @@ describe('offline migrations', () => {
     expect(tables.map((t) => t.tablename)).toEqual([
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
+      'dictamesh_dead_letters',
       'dictamesh_entity_catalog',
       'dictamesh_entity_relationships',
       'dictamesh_event_log',
@@ -57,7 +67,7 @@ describe('offline migrations', () => {
     const half = await runner.query(`SELECT 1 FROM pg_tables WHERE tablename = 'half_done'`);
     expect(half).toHaveLength(0);
     const names = await runner.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations"');
-    expect(names.map((n) => n.migration_name)).toEqual(['20261121000000_init']);
+    expect(names.map((n) => n.migration_name).sort()).toEqual(ALL);
     await pglite.close();
   });
 
@@ -79,7 +89,7 @@ describe('offline migrations', () => {
     try {
       const first = await openDatabase({ url, poolSize: 2 });
       expect(first.kind).toBe('postgres');
-      expect(first.migrations.applied).toEqual(['20261121000000_init']);
+      expect(first.migrations.applied).toEqual(ALL);
       await first.prisma.entityCatalog.create({
         data: { urn: 'dictamesh:x:thing:1', sourceSystem: 'x', entityType: 'thing', domain: 'd', sourceId: '1' },
       });

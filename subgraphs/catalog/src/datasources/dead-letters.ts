@@ -1,4 +1,4 @@
-import { Prisma, type DeadLetterStatus, type PrismaClient } from '@dictamesh/db';
+import { type Prisma, type DeadLetterStatus, type PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
