@@ -29,7 +29,7 @@ describe('offline migrations', () => {
     const second = await applyMigrations(runner, MIGRATIONS_DIR);
     expect(second).toEqual({ applied: [], alreadyApplied: ALL });
     const [row] = await runner.query<{ checksum: string; finished_at: Date | null }>(
-      'SELECT checksum, finished_at FROM "_prisma_migrations"',
+      `SELECT checksum, finished_at FROM "_prisma_migrations" WHERE migration_name = '20261121000000_init'`,
     );
     const sql = readFileSync(join(MIGRATIONS_DIR, '20261121000000_init', 'migration.sql'));
     expect(row?.checksum).toBe(createHash('sha256').update(sql).digest('hex'));
