@@ -40,8 +40,10 @@ const stack = await startStack(
     ...(process.env.BUS_PARTITIONS ? { BUS_PARTITIONS: process.env.BUS_PARTITIONS } : {}),
   }),
 );
+if (!stack.db || !stack.urls.gateway || !stack.urls.webhooks) throw new Error('the stack did not start every service');
+const { db, urls } = { db: stack.db, urls: { gateway: stack.urls.gateway, webhooks: stack.urls.webhooks } };
 const bodies = syntheticMessageWebhooks(deliveries);
-const url = `${stack.urls.webhooks}/chatwoot/accounts/12`;
+const url = `${urls.webhooks}/chatwoot/accounts/12`;
 
 let events = 0;
 let rejected = 0;
@@ -61,14 +63,14 @@ await Promise.all(
 const accepted = performance.now() - t0;
 const drained = await stack.drained(600_000);
 const ingested = performance.now() - t0;
-const rows = await stack.db.prisma.eventLog.count();
+const rows = await db.prisma.eventLog.count();
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 async function latency(name: string, query: string, variables: Record<string, unknown>) {
   const times: number[] = [];
   for (let i = 0; i < queries; i++) {
     const start = performance.now();
-    const response = await fetch(stack.urls.gateway, {
+    const response = await fetch(urls.gateway, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),

@@ -3,6 +3,8 @@
 #
 #   scripts/kafka.sh up       fetch the jars from Maven Central (first time), format, start, wait until it answers
 #   scripts/kafka.sh down     stop it (by PID) and delete its data
+#   scripts/kafka.sh stop     stop it, keeping its data (outage drills)
+#   scripts/kafka.sh start    start a stopped broker again on its data, wait until it answers
 #   scripts/kafka.sh status   print whether it runs
 #
 # Environment: KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HOME
@@ -47,10 +49,17 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.flush.interval.messages=10000
 PROPS
-  local java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
-    "-Dkafka.logs.dir=$home/logs" "-Dlog4j.configuration=file:$root/scripts/kafka/log4j.properties")
   java "${java_opts[@]}" -cp "$libs/*" kafka.tools.StorageTool format \
     -t "$(java "${java_opts[@]}" -cp "$libs/*" kafka.tools.StorageTool random-uuid)" -c "$home/server.properties" > "$home/logs/format.log"
+  start
+}
+
+java_opts=(-Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true
+  "-Dkafka.logs.dir=$home/logs" "-Dlog4j.configuration=file:$root/scripts/kafka/log4j.properties")
+
+start() {
+  if running; then echo "kafka already running (pid $(cat "$pidfile"))"; return; fi
+  [[ -f "$home/server.properties" ]] || { echo "no broker set up in $home: run '$0 up'" >&2; exit 1; }
   nohup java "${java_opts[@]}" -cp "$libs/*" kafka.Kafka "$home/server.properties" > "$home/logs/stdout.log" 2>&1 &
   echo $! > "$pidfile"
   if ! node "$root/scripts/kafka-ready.mjs" "127.0.0.1:$port" 90; then
@@ -60,7 +69,7 @@ PROPS
   fi
 }
 
-down() {
+stop() {
   if running; then
     local pid; pid="$(cat "$pidfile")"
     kill "$pid"
@@ -69,12 +78,18 @@ down() {
     echo "kafka stopped"
   fi
   rm -f "$pidfile"
+}
+
+down() {
+  stop
   rm -rf "$home/data"
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
+  stop) stop ;;
+  start) start ;;
   status) if running; then echo "kafka running (pid $(cat "$pidfile"), 127.0.0.1:$port)"; else echo "kafka not running"; exit 1; fi ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|stop|start|status" >&2; exit 2 ;;
 esac

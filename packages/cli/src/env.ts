@@ -19,6 +19,18 @@ export const envSchemas = {
     CATALOG_PORT: port(4001),
     WEBHOOK_PORT: port(4002),
     LOG_LEVEL: logLevel,
+    /** Which services this process runs (comma-separated). */
+    DICTAMESH_SERVICES: z
+      .string()
+      .default('gateway,catalog,webhooks')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['gateway', 'catalog', 'webhooks'])).min(1))
+      .transform((list) => new Set(list)),
   }),
   database: z.object({
     DATABASE_URL: optionalUrl,

@@ -1,10 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir } from '../test/harness';
-import type { Stack } from './stack';
+import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 const dataDir = tempDataDir();
-let stack: Stack;
+let stack: FullStack;
 
 beforeAll(async () => {
   stack = await startTestStack(

@@ -1,11 +1,10 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir } from '../test/harness';
-import type { Stack } from './stack';
+import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 const CONTACT = 'dictamesh:chatwoot:account/12:contact:1187';
 const dataDir = tempDataDir();
-let stack: Stack;
+let stack: FullStack;
 
 beforeAll(async () => {
   stack = await startTestStack(dataDir);

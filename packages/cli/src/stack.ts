@@ -5,14 +5,16 @@ import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import { composeSupergraph, createGatewayService, dictameshSubgraphs } from '@dictamesh/gateway';
-import { createLogger, type Logger } from '@dictamesh/runtime';
+import { createLogger, err, type Logger } from '@dictamesh/runtime';
 import { CATALOG_CONSUMER_GROUP, createCatalogService, HashingEmbedder, type CatalogServiceOptions } from '@dictamesh/subgraph-catalog';
 import type { StackEnv } from './env';
 
-/** A running DictaMesh on one machine: gateway, catalog subgraph, webhook endpoint. */
+/** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
 export interface Stack {
-  urls: { gateway: string; catalog: string; webhooks: string };
-  db: Database;
+  /** Base URLs of the services started: gateway and catalog end in `/graphql`, webhooks in `/webhooks`. */
+  urls: { gateway?: string; catalog?: string; webhooks?: string };
+  /** The catalog database (when the catalog runs here). */
+  db: Database | undefined;
   bus: EventBus;
   logger: Logger;
   /** Waits until the catalog has ingested everything published so far. */
@@ -60,65 +62,85 @@ async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
 }
 
 /**
- * Starts DictaMesh: the catalog database (PGlite under `DICTAMESH_DATA_DIR`, or
- * `DATABASE_URL`) with migrations applied, the event bus (Kafka or in-process), the catalog subgraph
- * and its ingest, the Chatwoot webhook endpoint and the federation gateway.
+ * Starts DictaMesh, or the part of it `DICTAMESH_SERVICES` names: the catalog database
+ * (PGlite under `DICTAMESH_DATA_DIR`, or `DATABASE_URL`) with migrations applied, the event
+ * bus (Kafka or in-process), the catalog subgraph and its ingest, the Chatwoot webhook
+ * endpoint and the federation gateway. Services started alone scale out on Kafka: several
+ * catalog processes share the partitions of their consumer group.
  *
  * @throws DictaMeshError `MIGRATION_FAILED` / `CONFIGURATION_INVALID`; listen errors (port in use)
  */
 export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise<Stack> {
   const logger = hooks.logger ?? createLogger('dictamesh', env.server.LOG_LEVEL);
-  const { HOST: host } = env.server;
-  const db = await openDatabase(
-    env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
-    { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
-  );
-  const bus = await openBus(env, logger.child({ component: 'bus' }));
+  const { HOST: host, DICTAMESH_SERVICES: services } = env.server;
+  if (services.has('gateway') && !services.has('catalog') && !env.gateway.CATALOG_SUBGRAPH_URL) {
+    throw err('CONFIGURATION_INVALID', 'CATALOG_SUBGRAPH_URL is required when the gateway runs without the catalog', {
+      field: 'CATALOG_SUBGRAPH_URL',
+    });
+  }
   const introspection = env.gateway.GRAPHQL_INTROSPECTION
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
     : env.server.NODE_ENV !== 'production';
+  const bus = await openBus(env, logger.child({ component: 'bus' }));
+  const closers: Array<() => Promise<void>> = [];
+  const urls: Stack['urls'] = {};
+  let db: Database | undefined;
 
-  const catalog = await createCatalogService({
-    db,
-    bus,
-    embedder: new HashingEmbedder(),
-    logger: logger.child({ component: 'catalog' }),
-    introspection,
-    ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
-  });
-  const catalogUrl = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
+  if (services.has('catalog')) {
+    db = await openDatabase(
+      env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
+      { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
+    );
+    const catalog = await createCatalogService({
+      db,
+      bus,
+      embedder: new HashingEmbedder(),
+      logger: logger.child({ component: 'catalog' }),
+      introspection,
+      ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
+    });
+    urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
+    closers.push(() => catalog.close());
+  }
 
-  const webhooks = await createWebhookServer({
-    bus,
-    adapters: [createChatwootWebhookAdapter()],
-    logger: logger.child({ component: 'webhooks' }),
-    bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
-  });
-  const webhooksUrl = await listen(webhooks, host, env.server.WEBHOOK_PORT);
+  if (services.has('webhooks')) {
+    const webhooks = await createWebhookServer({
+      bus,
+      adapters: [createChatwootWebhookAdapter()],
+      logger: logger.child({ component: 'webhooks' }),
+      bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
+    });
+    urls.webhooks = `${await listen(webhooks, host, env.server.WEBHOOK_PORT)}/webhooks`;
+    // webhooks stop first: no new input, then ingest drains
+    closers.unshift(async () => {
+      await webhooks.close();
+      await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
+    });
+  }
 
-  const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? catalogUrl });
-  const gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: logger.child({ component: 'gateway' }),
-    introspection,
-    subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
-  });
-  const gatewayUrl = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
+  if (services.has('gateway')) {
+    const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? urls.catalog! });
+    const gateway = await createGatewayService({
+      supergraphSdl: composeSupergraph(subgraphs),
+      subgraphs,
+      logger: logger.child({ component: 'gateway' }),
+      introspection,
+      subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
+    });
+    urls.gateway = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
+    closers.splice(services.has('webhooks') ? 1 : 0, 0, () => gateway.close());
+  }
 
   return {
-    urls: { gateway: gatewayUrl, catalog: catalogUrl, webhooks: `${webhooksUrl}/webhooks` },
+    urls,
     db,
     bus,
     logger,
     drained: (timeoutMs) => drain(bus, CATALOG_CONSUMER_GROUP, timeoutMs),
     async close() {
-      await webhooks.close();
-      await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
-      await gateway.close();
-      await catalog.close();
+      for (const close of closers) await close();
       await bus.close();
-      await db.close();
+      await db?.close();
     },
   };
 }

@@ -4,11 +4,10 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FIXTURES, postWebhook, startTestStack, tempDataDir } from '../test/harness';
-import type { Stack } from './stack';
+import { FIXTURES, postWebhook, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 const dataDir = tempDataDir();
-let stack: Stack;
+let stack: FullStack;
 let client: Client;
 const fixture = (name: string) => readFileSync(join(FIXTURES, `${name}.json`));
 

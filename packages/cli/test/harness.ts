@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStackEnv } from '../src/env';
+import type { Database } from '@dictamesh/db';
 import { startStack, type Stack, type StackHooks } from '../src/stack';
+
+/** A stack running every service. */
+export type FullStack = Stack & { db: Database; urls: Required<Stack['urls']> };
 
 /** `../shared/fixtures/chatwoot/webhooks` of the checkout. */
 export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/chatwoot/webhooks', import.meta.url));
@@ -12,7 +16,7 @@ export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/chatw
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), 'dictamesh-e2e-'));
 
 /** Starts the whole stack on free loopback ports with its PGlite files in `dataDir`. */
-export function startTestStack(dataDir: string, hooks: StackHooks = {}, extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startTestStack(dataDir: string, hooks: StackHooks = {}, extraEnv: Record<string, string> = {}): Promise<FullStack> {
   const env = parseStackEnv({
     HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
@@ -22,11 +26,13 @@ export function startTestStack(dataDir: string, hooks: StackHooks = {}, extraEnv
     DICTAMESH_DATA_DIR: dataDir,
     ...extraEnv,
   });
-  return startStack(env, hooks);
+  const stack = await startStack(env, hooks);
+  if (!stack.db || !stack.urls.gateway || !stack.urls.catalog || !stack.urls.webhooks) throw new Error('a service did not start');
+  return stack as FullStack;
 }
 
 /** POSTs a body to the Chatwoot webhook route of account 12. */
-export async function postWebhook(stack: Stack, body: string | Buffer, contentType = 'application/json') {
+export async function postWebhook(stack: FullStack, body: string | Buffer, contentType = 'application/json') {
   const response = await fetch(`${stack.urls.webhooks}/chatwoot/accounts/12`, {
     method: 'POST',
     headers: { 'content-type': contentType },
@@ -36,14 +42,14 @@ export async function postWebhook(stack: Stack, body: string | Buffer, contentTy
 }
 
 /** POSTs every fixture webhook, in name order; returns the HTTP statuses. */
-export async function postAllFixtures(stack: Stack): Promise<number[]> {
+export async function postAllFixtures(stack: FullStack): Promise<number[]> {
   const statuses: number[] = [];
   for (const file of readdirSync(FIXTURES).sort()) statuses.push((await postWebhook(stack, readFileSync(join(FIXTURES, file)))).status);
   return statuses;
 }
 
 /** Sends a GraphQL operation to the gateway, as a frontend would. */
-export async function gql<T = Record<string, unknown>>(stack: Stack, query: string, variables: Record<string, unknown> = {}) {
+export async function gql<T = Record<string, unknown>>(stack: FullStack, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(stack.urls.gateway, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

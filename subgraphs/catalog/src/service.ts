@@ -13,7 +13,9 @@ import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/run
 import { createContext, type CatalogContext } from './context';
 import type { Embedder } from './embeddings/embedder';
 import { startCatalogIngest, type CatalogIngestOptions } from './ingest/consumer';
-import { startDeadLetterRecorder } from './ingest/dead-letters';
+import { DEAD_LETTER_CONSUMER_GROUP, startDeadLetterRecorder } from './ingest/dead-letters';
+import { CATALOG_CONSUMER_GROUP } from './ingest/consumer';
+import { createCatalogMetrics } from './metrics';
 import { buildCatalogSchema } from './schema';
 
 /** Options of {@link createCatalogService}. */
@@ -27,7 +29,7 @@ export interface CatalogServiceOptions {
   onApplied?: CatalogIngestOptions['onApplied'];
 }
 
-/** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`) and ingest. */
+/** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`, `/metrics`) and ingest. */
 export interface CatalogService {
   app: FastifyInstance;
   ingest: Consumer;
@@ -60,6 +62,8 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
   const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder, options.bus) });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const metrics = createCatalogMetrics(options.bus, [CATALOG_CONSUMER_GROUP, DEAD_LETTER_CONSUMER_GROUP]);
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     try {
       await db.prisma.$queryRaw`SELECT 1`;
@@ -75,10 +79,18 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     prisma: db.prisma,
     embedder,
     log: logger,
-    ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+    onApplied: (result, record) => {
+      metrics.applied(result);
+      options.onApplied?.(result, record);
+    },
   });
 
-  const deadLetters = await startDeadLetterRecorder({ bus: options.bus, prisma: db.prisma, log: logger });
+  const deadLetters = await startDeadLetterRecorder({
+    bus: options.bus,
+    prisma: db.prisma,
+    log: logger,
+    onRecorded: metrics.deadLettersRecorded,
+  });
 
   return {
     app,

@@ -15,6 +15,8 @@ export function startDeadLetterRecorder(options: {
   prisma: PrismaClient;
   log: Logger;
   dlqTopic?: string;
+  /** Called with the number of new dead letters of each batch (metrics). */
+  onRecorded?: (count: number) => void;
 }): Promise<Consumer> {
   return options.bus.subscribe({
     groupId: DEAD_LETTER_CONSUMER_GROUP,
@@ -40,6 +42,7 @@ export function startDeadLetterRecorder(options: {
         })),
       });
       if (count > 0) options.log.warn({ deadLetters: count }, 'dead letters recorded');
+      options.onRecorded?.(count);
     },
   });
 }
