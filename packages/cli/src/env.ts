@@ -63,6 +63,8 @@ export const envSchemas = {
       .int()
       .min(60_000)
       .default(7 * 24 * 3600 * 1000),
+    /** How long a silent consumer keeps its partitions before the group rebalances. */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { eventsTailCommand } from './commands/events-tail';
 import { replayCommand } from './commands/replay';
 import { startCommand } from './commands/start';
 
@@ -13,5 +14,18 @@ program
   .argument('<dir>', 'folder of webhook bodies')
   .option('--url <url>', 'webhook endpoint', 'http://127.0.0.1:4002/webhooks/chatwoot/accounts/12')
   .action((dir: string, options: { url: string }) => replayCommand(dir, options));
+
+const events = program.command('events').description('inspect the event bus (Kafka)');
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+events
+  .command('tail')
+  .description('print decoded CloudEvents of topics as JSON lines (needs KAFKA_BROKERS)')
+  .option('--topic <name>', 'topic to read (repeatable; default: the entity topics)', collect)
+  .option('--type <type>', 'only CloudEvents of this type, e.g. dictamesh.entity.created (repeatable)', collect)
+  .option('--subject <prefix>', 'only events whose subject (URN) starts with this')
+  .option('--from-beginning', 'read from the oldest retained record')
+  .option('--max <n>', 'stop after n events')
+  .option('--timeout <seconds>', 'stop after this many seconds')
+  .action(eventsTailCommand);
 
 await program.parseAsync();

@@ -49,6 +49,7 @@ async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
     ...retry,
     brokers: kafka.KAFKA_BROKERS,
     clientId: kafka.KAFKA_CLIENT_ID,
+    sessionTimeoutMs: kafka.KAFKA_SESSION_TIMEOUT_MS,
     log,
     topics: {
       names: Object.values(TOPICS),

@@ -21,17 +21,18 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
+  const bus = env.kafka.KAFKA_BROKERS ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}` : 'in-process';
+  const { gateway, catalog, webhooks } = stack.urls;
   process.stdout.write(
     [
       '',
       'DictaMesh is running',
-      `  GraphQL gateway   ${stack.urls.gateway}`,
-      `  catalog subgraph  ${stack.urls.catalog}`,
-      `  Chatwoot webhooks ${stack.urls.webhooks}/chatwoot/accounts/<account id>`,
-      `  catalog database  ${where}`,
+      ...(gateway ? [`  GraphQL gateway   ${gateway} (subscriptions: same URL over WebSocket; SSE at ${gateway}/stream)`] : []),
+      ...(catalog ? [`  catalog subgraph  ${catalog}`, `  catalog database  ${where}`] : []),
+      ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/accounts/<account id>`] : []),
+      `  event bus         ${bus}`,
       '',
-      `Replay sample webhooks: npm run replay -- ../shared/fixtures/chatwoot/webhooks`,
-      '',
+      ...(webhooks ? ['Replay sample webhooks: npm run replay -- ../shared/fixtures/chatwoot/webhooks', ''] : []),
     ].join('\n'),
   );
   let stopping = false;

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from 'cockatiel';
 import {
+  AssignerProtocol,
   Kafka,
   logLevel,
   Partitioners,
@@ -31,6 +32,8 @@ export interface KafkaBusOptions extends RetrySettings {
   producerRetries?: number;
   /** Broker connection timeout, ms. Default 3 000. */
   connectionTimeoutMs?: number;
+  /** Consumer session timeout, ms: how long a silent member keeps its partitions. Default 30 000. */
+  sessionTimeoutMs?: number;
 }
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
@@ -131,8 +134,8 @@ export class KafkaEventBus implements EventBus {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       maxWaitTimeInMs: options.batchLingerMs ?? 100,
     });
     await consumer.connect();
@@ -198,8 +201,9 @@ export class KafkaEventBus implements EventBus {
 
   async lag(groupId: string): Promise<number> {
     await this.connect();
-    const topics = this.groupTopics.get(groupId);
-    const committed = await this.admin.fetchOffsets(topics ? { groupId, topics: [...topics] } : { groupId });
+    const topics = await this.topicsOf(groupId);
+    if (topics.length === 0) return 0;
+    const committed = await this.admin.fetchOffsets({ groupId, topics });
     let lag = 0;
     for (const { topic, partitions } of committed) {
       const ends = await this.admin.fetchTopicOffsets(topic);
@@ -222,6 +226,21 @@ export class KafkaEventBus implements EventBus {
     this.consumers.clear();
     if (this.connected) await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
     this.connected = undefined;
+  }
+
+  /**
+   * Topics a group consumes: those subscribed in this process, those its live members
+   * subscribed to (group metadata), and those it has committed offsets on.
+   */
+  private async topicsOf(groupId: string): Promise<string[]> {
+    const topics = new Set(this.groupTopics.get(groupId) ?? []);
+    const { groups } = await this.admin.describeGroups([groupId]);
+    for (const member of groups[0]?.members ?? []) {
+      if (member.memberMetadata.length > 0)
+        for (const topic of AssignerProtocol.MemberMetadata.decode(member.memberMetadata)?.topics ?? []) topics.add(topic);
+    }
+    for (const { topic } of await this.admin.fetchOffsets({ groupId })) topics.add(topic);
+    return [...topics];
   }
 
   /** Makes a group without committed offsets start at the current end (records published from now on). */

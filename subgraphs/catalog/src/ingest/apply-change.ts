@@ -29,6 +29,13 @@ export interface ChangeItem {
   envelope: ChangeEnvelope;
 }
 
+/**
+ * Interactive transaction limits, ms. Prisma's defaults (2 s to start, 5 s to run) are too
+ * tight where several catalog instances share a database that serialises transactions
+ * (PGlite over TCP) or when a batch of 500 changes meets a busy Postgres.
+ */
+const TRANSACTION_LIMITS = { maxWait: 30_000, timeout: 120_000 };
+
 /** Lineage transformation recorded for adapter → entity edges. */
 export const INGEST_TRANSFORMATION = 'entity-change-ingest';
 
@@ -136,7 +143,7 @@ export async function applyChanges(prisma: PrismaClient, embedder: Embedder, ite
         DO UPDATE SET last_event_id = EXCLUDED.last_event_id, metadata = EXCLUDED.metadata, updated_at = now()`;
     }
     return fold.results;
-  });
+  }, TRANSACTION_LIMITS);
 }
 
 /** Applies one change; see {@link applyChanges}. */

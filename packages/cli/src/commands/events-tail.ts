@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ENTITY_TOPICS, KafkaEventBus, type BusRecord } from '@dictamesh/events';
+import { DictaMeshError, err } from '@dictamesh/runtime';
+
+/** Options of {@link tailEvents}. */
+export interface TailOptions {
+  brokers: string[];
+  /** Topics to read (default: the entity topics). */
+  topics?: string[];
+  /** Only CloudEvents of these types. */
+  types?: string[];
+  /** Only CloudEvents whose subject (URN) starts with this. */
+  subjectPrefix?: string;
+  /** Read from the oldest retained record (else only new ones). */
+  fromBeginning?: boolean;
+  /** Stop after this many printed events. */
+  max?: number;
+  /** Stop after this many seconds. */
+  timeoutSeconds?: number;
+  /** Where each decoded event goes (one JSON object per call). */
+  write: (line: string) => void;
+  /** Resolves to stop early (Ctrl-C). */
+  signal?: Promise<void>;
+}
+
+/** One decoded record as the inspector prints it. */
+function describe(record: BusRecord): string {
+  return JSON.stringify({
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key,
+    timestamp: new Date(record.timestamp).toISOString(),
+    ...(Object.keys(record.headers).length ? { headers: record.headers } : {}),
+    event: record.event.toJSON(),
+  });
+}
+
+/**
+ * The event inspector: reads topics in a throw-away consumer group, decodes each record
+ * (CloudEvents Kafka binding, binary mode), filters by type and subject and writes one JSON
+ * line per event. Stops after `max` events, `timeoutSeconds`, or `signal`.
+ * @returns the number of events written
+ * @throws kafkajs connection errors when the brokers do not answer
+ */
+export async function tailEvents(options: TailOptions): Promise<number> {
+  const bus = new KafkaEventBus({ brokers: options.brokers, clientId: 'dictamesh-events-tail' });
+  let written = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  try {
+    await bus.subscribe({
+      groupId: `dictamesh-events-tail-${randomUUID()}`,
+      topics: options.topics?.length ? options.topics : [...ENTITY_TOPICS],
+      fromBeginning: options.fromBeginning ?? false,
+      eachMessage: async (record) => {
+        if (options.max !== undefined && written >= options.max) return;
+        if (options.types?.length && !options.types.includes(record.event.type)) return;
+        if (options.subjectPrefix && !(record.event.subject ?? '').startsWith(options.subjectPrefix)) return;
+        options.write(describe(record));
+        written += 1;
+        if (options.max !== undefined && written >= options.max) finish();
+      },
+    });
+    const timer = options.timeoutSeconds ? setTimeout(finish, options.timeoutSeconds * 1000) : undefined;
+    await Promise.race([finished, options.signal ?? new Promise(() => undefined)]);
+    clearTimeout(timer);
+    return written;
+  } finally {
+    await bus.close();
+  }
+}
+
+/** `dictamesh events tail`: CLI wrapper of {@link tailEvents} (needs KAFKA_BROKERS). */
+export async function eventsTailCommand(cli: {
+  topic?: string[];
+  type?: string[];
+  subject?: string;
+  fromBeginning?: boolean;
+  max?: string;
+  timeout?: string;
+}) {
+  try {
+    const brokers = process.env.KAFKA_BROKERS?.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
+    if (!brokers?.length)
+      throw err('CONFIGURATION_INVALID', 'events tail reads Kafka: set KAFKA_BROKERS (the in-process bus lives inside the server)', {
+        field: 'KAFKA_BROKERS',
+      });
+    const number = (value: string | undefined, field: string) => {
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw err('BAD_USER_INPUT', `--${field} must be a positive integer`, { field });
+      return n;
+    };
+    const max = number(cli.max, 'max');
+    const timeoutSeconds = number(cli.timeout, 'timeout');
+    const stop = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await tailEvents({
+      brokers,
+      ...(cli.topic ? { topics: cli.topic } : {}),
+      ...(cli.type ? { types: cli.type } : {}),
+      ...(cli.subject ? { subjectPrefix: cli.subject } : {}),
+      fromBeginning: cli.fromBeginning ?? false,
+      ...(max ? { max } : {}),
+      ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      write: (line) => process.stdout.write(`${line}\n`),
+      signal: stop,
+    });
+    process.exit(0);
+  } catch (error) {
+    console.error(error instanceof DictaMeshError ? error.message : `events tail failed: ${(error as Error).message}`);
+    process.exit(error instanceof DictaMeshError && error.status < 500 ? 2 : 1);
+  }
+}
