@@ -47,7 +47,7 @@ export function startCatalogProcess(env: { DATABASE_URL: string; KAFKA_BROKERS: 
 /** SIGKILLs a child (no cleanup, like a crash) and waits for it to be gone. */
 export function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
