@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
@@ -107,5 +109,28 @@ describe('dead letters on Kafka', () => {
     expect(await entity(POISON)).toEqual({ urn: POISON });
     const again = await gql(stack, `mutation ($id: ID!) { replayDeadLetter(id: $id) { status } }`, { id: letter!.id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+});
+
+describe('subscriptions on Kafka', () => {
+  it('delivers a matching change to a graphql-ws subscriber with federated fields, and not an unmatched one', async () => {
+    const client = createClient({ url: stack.urls.gateway.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const received: Array<Record<string, unknown>> = [];
+    const stop = client.subscribe(
+      {
+        query: `subscription { entityChanged(filter: { urns: ["dictamesh:chatwoot:account/12:contact:7101"] }) { operation urn entity { displayName } } }`,
+      },
+      { next: (m) => void received.push(m.data as Record<string, unknown>), error: () => undefined, complete: () => undefined },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await postWebhook(stack, JSON.stringify({ event: 'contact_created', id: 7102, name: 'Not Watched', account: { id: 12 } }));
+    await postWebhook(stack, JSON.stringify({ event: 'contact_created', id: 7101, name: 'Watched', account: { id: 12 } }));
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stop();
+    await client.dispose();
+    expect(received).toEqual([
+      { entityChanged: { operation: 'CREATED', urn: 'dictamesh:chatwoot:account/12:contact:7101', entity: { displayName: 'Watched' } } },
+    ]);
   });
 });
