@@ -9,12 +9,9 @@
 // 3. Sends the README's federated contact → conversations → messages query and a search
 //    query through the gateway, sequentially, and reports p50/p95/p99 latency in ms.
 // Figures go to stdout and bench/out/ingest-and-query.json. Loopback only; bounded loops.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseStackEnv } from '../packages/cli/src/env';
-import { startStack } from '../packages/cli/src/stack';
+import { postAll, startBenchStack } from './bench-stack';
 import { syntheticMessageWebhooks } from './synthetic-webhooks';
 
 const { values } = parseArgs({
@@ -28,40 +25,11 @@ const deliveries = Number(values.deliveries);
 const concurrency = Number(values.concurrency);
 const queries = Number(values.queries);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'dictamesh-bench-'));
-const stack = await startStack(
-  parseStackEnv({
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: '0',
-    CATALOG_PORT: '0',
-    WEBHOOK_PORT: '0',
-    LOG_LEVEL: 'warn',
-    DICTAMESH_DATA_DIR: dataDir,
-    ...(process.env.BUS_PARTITIONS ? { BUS_PARTITIONS: process.env.BUS_PARTITIONS } : {}),
-  }),
-);
-if (!stack.db || !stack.urls.gateway || !stack.urls.webhooks) throw new Error('the stack did not start every service');
-const { db, urls } = { db: stack.db, urls: { gateway: stack.urls.gateway, webhooks: stack.urls.webhooks } };
-const bodies = syntheticMessageWebhooks(deliveries);
-const url = `${urls.webhooks}/chatwoot/accounts/12`;
-
-let events = 0;
-let rejected = 0;
+const bench = await startBenchStack(process.env.BUS_PARTITIONS ? { BUS_PARTITIONS: process.env.BUS_PARTITIONS } : {});
+const { db } = bench;
 const t0 = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const answer = (await response.json()) as { accepted?: number };
-      if (response.status === 202) events += answer.accepted ?? 0;
-      else rejected += 1;
-    }
-  }),
-);
-const accepted = performance.now() - t0;
-const drained = await stack.drained(600_000);
+const { events, rejected, ms: accepted } = await postAll(bench.webhook, syntheticMessageWebhooks(deliveries), concurrency);
+const drained = await bench.stack.drained(600_000);
 const ingested = performance.now() - t0;
 const rows = await db.prisma.eventLog.count();
 
@@ -70,7 +38,7 @@ async function latency(name: string, query: string, variables: Record<string, un
   const times: number[] = [];
   for (let i = 0; i < queries; i++) {
     const start = performance.now();
-    const response = await fetch(urls.gateway, {
+    const response = await fetch(bench.gateway, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
@@ -123,5 +91,4 @@ for (const r of results)
 console.log(`RSS ${report.rssMiB.toFixed(0)} MiB`);
 mkdirSync(new URL('./out', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/ingest-and-query.json', import.meta.url), JSON.stringify(report, null, 2));
-await stack.close();
-rmSync(dataDir, { recursive: true, force: true });
+await bench.close();

@@ -10,14 +10,11 @@
 // 2. Latency: a graphql-ws client subscribes to contact changes; contact_created webhooks are
 //    posted one by one at `rate`/s; for each, the time from POST to the subscription message.
 // Loopback only; bounded loops. Figures go to stdout and bench/out/kafka-e2e.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { parseStackEnv } from '../packages/cli/src/env';
-import { startStack } from '../packages/cli/src/stack';
+import { postAll, postWebhook, startBenchStack } from './bench-stack';
 import { privateBroker } from '../test/kafka-broker';
 import { syntheticMessageWebhooks } from './synthetic-webhooks';
 
@@ -37,43 +34,14 @@ const interval = 1000 / Number(values.rate);
 const broker = process.env.KAFKA_BROKERS ? undefined : privateBroker('bench', 19492);
 await broker?.up();
 const brokers = process.env.KAFKA_BROKERS ?? broker!.brokers;
-const dataDir = mkdtempSync(join(tmpdir(), 'dictamesh-bench-kafka-'));
-const stack = await startStack(
-  parseStackEnv({
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: '0',
-    CATALOG_PORT: '0',
-    WEBHOOK_PORT: '0',
-    LOG_LEVEL: 'warn',
-    DICTAMESH_DATA_DIR: dataDir,
-    KAFKA_BROKERS: brokers,
-  }),
-);
-const webhooks = `${stack.urls.webhooks}/chatwoot/accounts/12`;
-const post = (body: string) => fetch(webhooks, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-
-// 1. throughput
-const bodies = syntheticMessageWebhooks(deliveries);
-let events = 0;
-let rejected = 0;
-let next = 0;
+const bench = await startBenchStack({ KAFKA_BROKERS: brokers });
 const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) {
-      const response = await post(bodies[next++]!);
-      const answer = (await response.json()) as { accepted?: number };
-      if (response.status === 202) events += answer.accepted ?? 0;
-      else rejected += 1;
-    }
-  }),
-);
-const acceptedMs = performance.now() - t0;
-const drained = await stack.drained(600_000);
+const { events, rejected, ms: acceptedMs } = await postAll(bench.webhook, syntheticMessageWebhooks(deliveries), concurrency);
+const drained = await bench.stack.drained(600_000);
 const ingestedMs = performance.now() - t0;
 
 // 2. latency POST → subscription delivery
-const client = createClient({ url: stack.urls.gateway!.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+const client = createClient({ url: bench.gateway.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
 const sentAt = new Map<string, number>();
 const latencies: number[] = [];
 let allDelivered!: () => void;
@@ -95,7 +63,7 @@ await new Promise((resolve) => setTimeout(resolve, 1_000));
 for (let i = 0; i < samples; i++) {
   const id = 800_000 + i;
   sentAt.set(`dictamesh:chatwoot:account/12:contact:${id}`, performance.now());
-  void post(JSON.stringify({ event: 'contact_created', id, name: `Latency ${id}`, account: { id: 12 } }));
+  void postWebhook(bench.webhook, JSON.stringify({ event: 'contact_created', id, name: `Latency ${id}`, account: { id: 12 } }));
   await new Promise((resolve) => setTimeout(resolve, interval));
 }
 await Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, 60_000))]);
@@ -134,6 +102,5 @@ console.log(`Webhook POST → subscription message (${latencies.length}/${sample
 console.log(`  p50 ${pct(50).toFixed(1)} ms  p95 ${pct(95).toFixed(1)} ms  p99 ${pct(99).toFixed(1)} ms`);
 mkdirSync(new URL('./out', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/kafka-e2e.json', import.meta.url), JSON.stringify(report, null, 2));
-await stack.close();
+await bench.close();
 await broker?.down();
-rmSync(dataDir, { recursive: true, force: true });
