@@ -2,6 +2,7 @@ import { type Prisma, type DeadLetterStatus, type PrismaClient } from '@dictames
 import type { EventBus } from '@dictamesh/events';
 import { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
+import { assertBetween, decodeCursor, encodeCursor } from './pagination';
 import type { DeadLetterConnectionRecord, DeadLetterRecord } from './records';
 
 const MAX_PAGE = 500;
@@ -14,15 +15,11 @@ export async function listDeadLetters(
   prisma: PrismaClient,
   args: { status: DeadLetterStatus; first: number; after?: string | null },
 ): Promise<DeadLetterConnectionRecord> {
-  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) {
-    throw err('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`, { field: 'first' });
-  }
+  assertBetween(args.first, 1, MAX_PAGE, 'first');
   const where: Prisma.DeadLetterWhereInput = { status: args.status };
   if (args.after) {
-    const [at, id] = Buffer.from(args.after, 'base64url').toString('utf8').split('|');
-    const createdAt = new Date(at ?? '');
-    if (!id || Number.isNaN(createdAt.getTime())) throw err('INVALID_CURSOR', undefined, { field: 'after' });
-    where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
+    const { at, id } = decodeCursor(args.after);
+    where.OR = [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }];
   }
   const rows = await prisma.deadLetter.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: args.first + 1 });
   const nodes = rows.slice(0, args.first);
@@ -30,7 +27,7 @@ export async function listDeadLetters(
   return {
     nodes,
     hasNextPage: rows.length > args.first,
-    endCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
+    endCursor: last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@dictamesh/db';
-import { err } from '@dictamesh/runtime';
 import { toPgVector } from '../embeddings/embedder';
 import { entityWhere, type EntityFilterInput } from './filters';
+import { assertBetween, decodeCursor, encodeCursor } from './pagination';
 import type { EntityConnectionRecord, EntityRecord, SearchHitRecord } from './records';
 
 /** Largest page of `entities`. */
@@ -16,19 +16,6 @@ export async function entitiesByUrn(prisma: PrismaClient, urns: readonly string[
   return urns.map((urn) => byUrn.get(urn) ?? null);
 }
 
-/** Cursor = base64url of `updatedAt ISO|urn` (keyset pagination on (updated_at, urn)). */
-function encodeCursor(entity: EntityRecord): string {
-  return Buffer.from(`${entity.updatedAt.toISOString()}|${entity.urn}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { updatedAt: Date; urn: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const bar = text.indexOf('|');
-  const updatedAt = new Date(text.slice(0, bar));
-  if (bar < 0 || Number.isNaN(updatedAt.getTime())) throw err('INVALID_CURSOR', undefined, { field: 'after' });
-  return { updatedAt, urn: text.slice(bar + 1) };
-}
-
 /**
  * One page of entities in (updatedAt, urn) order after `after`.
  * @throws DictaMeshError `BAD_USER_INPUT` (field `first`) outside 0–500; `INVALID_CURSOR`
@@ -37,14 +24,12 @@ export async function listEntities(
   prisma: PrismaClient,
   args: { filter?: EntityFilterInput | null; first: number; after?: string | null },
 ): Promise<EntityConnectionRecord> {
-  if (!Number.isInteger(args.first) || args.first < 0 || args.first > MAX_PAGE) {
-    throw err('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE}`, { field: 'first' });
-  }
+  assertBetween(args.first, 0, MAX_PAGE, 'first');
   const where = entityWhere(args.filter);
   const page: Prisma.EntityCatalogWhereInput = { ...where };
   if (args.after) {
     const c = decodeCursor(args.after);
-    page.AND = [{ OR: [{ updatedAt: { gt: c.updatedAt } }, { updatedAt: c.updatedAt, urn: { gt: c.urn } }] }];
+    page.AND = [{ OR: [{ updatedAt: { gt: c.at } }, { updatedAt: c.at, urn: { gt: c.id } }] }];
   }
   const rows = await prisma.entityCatalog.findMany({
     where: page,
@@ -54,7 +39,7 @@ export async function listEntities(
   return {
     nodes: rows.slice(0, args.first),
     hasNextPage: rows.length > args.first,
-    cursorOf: encodeCursor,
+    cursorOf: (entity) => encodeCursor(entity.updatedAt, entity.urn),
     totalCount: () => prisma.entityCatalog.count({ where }),
   };
 }
@@ -68,9 +53,7 @@ export async function searchEntities(
   prisma: PrismaClient,
   args: { vector: number[]; k: number; filter?: EntityFilterInput | null },
 ): Promise<SearchHitRecord[]> {
-  if (!Number.isInteger(args.k) || args.k < 1 || args.k > MAX_K) {
-    throw err('BAD_USER_INPUT', `k must be between 1 and ${MAX_K}`, { field: 'k' });
-  }
+  assertBetween(args.k, 1, MAX_K, 'k');
   const f = args.filter;
   const conditions = [Prisma.sql`embedding IS NOT NULL`];
   if (!f?.includeDeleted) conditions.push(Prisma.sql`deleted = false`);

@@ -1,4 +1,4 @@
-import { err } from '@dictamesh/runtime';
+import { assertBetween } from '../datasources/pagination';
 import type {
   EntityResolvers,
   RelationshipResolvers,
@@ -31,7 +31,7 @@ export const Entity: EntityResolvers = {
   attributes: (e) => e.attributes ?? {},
   relationships: (e, { direction, type }, ctx) => edges(ctx, e.urn, direction ?? 'BOTH', type),
   related: async (e, { type, direction, entityType, first }, ctx) => {
-    if (first < 1 || first > MAX_RELATED) throw err('BAD_USER_INPUT', `first must be between 1 and ${MAX_RELATED}`, { field: 'first' });
+    assertBetween(first, 1, MAX_RELATED, 'first');
     const list = await edges(ctx, e.urn, direction, type);
     const urns = [...new Set(list.map((edge) => (edge.direction === 'OUTGOING' ? edge.toUrn : edge.fromUrn)))];
     const entities = await ctx.loaders.entity.loadMany(urns);
@@ -41,7 +41,7 @@ export const Entity: EntityResolvers = {
       .slice(0, first);
   },
   events: (e, { last }, { loaders }) => {
-    if (last < 1 || last > MAX_EVENTS) throw err('BAD_USER_INPUT', `last must be between 1 and ${MAX_EVENTS}`, { field: 'last' });
+    assertBetween(last, 1, MAX_EVENTS, 'last');
     return loaders.events.load({ urn: e.urn, last });
   },
 };
