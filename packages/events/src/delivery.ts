@@ -23,6 +23,11 @@ export function consumerRetryPolicy(settings: RetrySettings): RetryPolicy {
   );
 }
 
+/** @throws Error unless exactly one of `eachMessage` and `eachBatch` is given (every transport checks this on subscribe). */
+export function assertOneHandler(options: Pick<SubscribeOptions, 'eachMessage' | 'eachBatch'>): void {
+  if (!options.eachMessage === !options.eachBatch) throw new Error('subscribe needs exactly one of eachMessage and eachBatch');
+}
+
 /** Sends one record that kept failing to the DLQ (with the error and attempt count). */
 export type DeadLetter = (record: BusRecord, error: unknown, attempts: number) => Promise<void>;
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
-import { consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
+import { assertOneHandler, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
 import { TOPICS } from './topics';
 
 /** Options of {@link InProcessEventBus}. */
@@ -94,7 +94,7 @@ export class InProcessEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions): Promise<Consumer> {
     if (this.closed) throw new Error('event bus is closed');
-    if (!options.eachMessage === !options.eachBatch) throw new Error('subscribe needs exactly one of eachMessage and eachBatch');
+    assertOneHandler(options);
     const group = this.groupOf(options.groupId);
     const member: Member = { options };
     group.members.push(member);

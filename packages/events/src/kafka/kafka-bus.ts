@@ -12,7 +12,7 @@ import {
 } from 'kafkajs';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from '../bus';
-import { consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from '../delivery';
+import { assertOneHandler, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from '../delivery';
 import { TOPICS } from '../topics';
 import { fromKafkaMessage, headersToStrings, toKafkaMessage } from './binding';
 import { kafkaLogCreator } from './log';
@@ -125,7 +125,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Consumer> {
-    if (!options.eachMessage === !options.eachBatch) throw new Error('subscribe needs exactly one of eachMessage and eachBatch');
+    assertOneHandler(options);
     await this.connect();
     if (!options.fromBeginning) await this.startAtEnd(options.groupId, options.topics);
     const known = this.groupTopics.get(options.groupId) ?? new Set<string>();
