@@ -83,7 +83,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
     : env.server.NODE_ENV !== 'production';
   const bus = await openBus(env, logger.child({ component: 'bus' }));
-  const closers: Array<() => Promise<void>> = [];
+  // stopped in this order: webhooks (no new input), gateway, catalog (after ingest drained)
+  const stops: { webhooks?: () => Promise<void>; gateway?: () => Promise<void>; catalog?: () => Promise<void> } = {};
   const urls: Stack['urls'] = {};
   let db: Database | undefined;
 
@@ -101,7 +102,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
     });
     urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
-    closers.push(() => catalog.close());
+    stops.catalog = () => catalog.close();
   }
 
   if (services.has('webhooks')) {
@@ -112,11 +113,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
     });
     urls.webhooks = `${await listen(webhooks, host, env.server.WEBHOOK_PORT)}/webhooks`;
-    // webhooks stop first: no new input, then ingest drains
-    closers.unshift(async () => {
+    stops.webhooks = async () => {
       await webhooks.close();
       await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
-    });
+    };
   }
 
   if (services.has('gateway')) {
@@ -129,7 +129,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
     });
     urls.gateway = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
-    closers.splice(services.has('webhooks') ? 1 : 0, 0, () => gateway.close());
+    stops.gateway = () => gateway.close();
   }
 
   return {
@@ -139,7 +139,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     logger,
     drained: (timeoutMs) => drain(bus, CATALOG_CONSUMER_GROUP, timeoutMs),
     async close() {
-      for (const close of closers) await close();
+      await stops.webhooks?.();
+      await stops.gateway?.();
+      await stops.catalog?.();
       await bus.close();
       await db?.close();
     },
