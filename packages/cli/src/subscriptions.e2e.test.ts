@@ -71,11 +71,13 @@ describe('GraphQL subscriptions to entity changes (graphql-ws on the gateway)', 
     const contacts = collect(
       `subscription { entityChanged(filter: { urns: ["dictamesh:chatwoot:account/12:contact:1190"] }) { operation urn entity { displayName attributes } } }`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let both subscriptions register
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let both subscriptions register
 
     expect((await postWebhook(stack, fixture('message_created'))).status).toBe(202);
     expect((await postWebhook(stack, fixture('contact_created'))).status).toBe(202);
     expect((await postWebhook(stack, fixture('message_updated'))).status).toBe(202); // UPDATED: filtered out
+    // wait for what must arrive (bounded), then a little longer for anything that must not
+    await expect.poll(() => messages.received.length + contacts.received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
     await settle();
     messages.stop();
     contacts.stop();
@@ -136,9 +138,10 @@ describe('GraphQL subscriptions over Server-Sent Events (graphql-sse)', () => {
       );
       setTimeout(async () => {
         await postWebhook(stack, fixture('conversation_status_changed'));
+        await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
         await settle();
         stop();
-      }, 500);
+      }, 1_000);
     });
     await done;
     sse.dispose();
