@@ -65,6 +65,8 @@ export const envSchemas = {
       .default(7 * 24 * 3600 * 1000),
     /** How long a silent consumer keeps its partitions before the group rebalances. */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /** Producer linger (ms): how long a publish waits for others to share its produce request. */
+    KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */

@@ -50,6 +50,7 @@ async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
     brokers: kafka.KAFKA_BROKERS,
     clientId: kafka.KAFKA_CLIENT_ID,
     sessionTimeoutMs: kafka.KAFKA_SESSION_TIMEOUT_MS,
+    producerLingerMs: kafka.KAFKA_PRODUCER_LINGER_MS,
     log,
     topics: {
       names: Object.values(TOPICS),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CloudEvent } from 'cloudevents';
 import type { EntityChange } from './entity-change';
 import { entityTopic } from './topics';
+import { EVENT_SCHEMAS, type EventDataOf, type EventType } from './validate';
 
 /** A CloudEvents 1.0 event whose data is an {@link EntityChange}. */
 export type EntityChangeEvent = CloudEvent<EntityChange>;
@@ -24,16 +25,33 @@ export interface EnvelopeOptions {
  * @throws the SDK's ValidationError when an attribute breaks the CloudEvents 1.0 spec
  */
 export function toEntityChangeEvent(change: EntityChange, options: EnvelopeOptions): EntityChangeEvent {
-  return new CloudEvent<EntityChange>({
+  return toDictaMeshEvent(entityTopic(change.operation), change, { ...options, subject: change.urn, time: change.occurredAt });
+}
+
+/**
+ * Wraps the data of any DictaMesh event type in a CloudEvents 1.0 envelope with the type's
+ * `dataschema` (see {@link EVENT_SCHEMAS}) and `datacontenttype` `application/json`. The data
+ * is validated when the event is published, not here.
+ *
+ * @param options.subject what the event is about (entity URN, schema subject, adapter id)
+ * @param options.time ISO-8601; defaults to now
+ * @throws the SDK's ValidationError when an attribute breaks the CloudEvents 1.0 spec
+ */
+export function toDictaMeshEvent<T extends EventType>(
+  type: T,
+  data: EventDataOf[T],
+  options: EnvelopeOptions & { subject?: string; time?: string },
+): CloudEvent<EventDataOf[T]> {
+  return new CloudEvent<EventDataOf[T]>({
     specversion: '1.0',
     id: options.id,
     source: options.source,
-    type: entityTopic(change.operation),
-    subject: change.urn,
-    time: change.occurredAt,
+    type,
+    ...(options.subject ? { subject: options.subject } : {}),
+    time: options.time ?? new Date().toISOString(),
     datacontenttype: 'application/json',
-    dataschema: 'urn:dictamesh:schema:entity-change:1',
-    data: change,
+    dataschema: EVENT_SCHEMAS[type],
+    data,
     ...(options.traceparent ? { traceparent: options.traceparent } : {}),
   });
 }

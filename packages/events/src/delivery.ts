@@ -1,5 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import type { BusRecord, SubscribeOptions } from './bus';
+import { err } from '@dictamesh/runtime';
+import type { BusRecord, OutgoingRecord, SubscribeOptions } from './bus';
+import { assertValidEvent, isDictaMeshType } from './validate';
 
 /** Retry settings shared by every bus transport. */
 export interface RetrySettings {
@@ -33,11 +35,32 @@ export type DeadLetter = (record: BusRecord, error: unknown, attempts: number) =
 
 /**
  * Delivers records to a subscriber's handler with the bus contract's failure handling:
- * retries per the policy; a batch that keeps failing is split and its records delivered one
- * by one, so only poison records reach `deadLetter`. Resolves when every record is either
- * handled or dead-lettered (then the caller commits the offsets).
+ * records whose DictaMesh event fails its JSON Schema go to `deadLetter` at once (attempts 0,
+ * the handler never sees them; records of the DLQ topic itself are passed through as they
+ * are); the rest are retried per the policy; a batch that keeps failing is split and its
+ * records delivered one by one, so only poison records reach `deadLetter`. Resolves when every
+ * record is either handled or dead-lettered (then the caller commits the offsets).
  */
 export async function deliver(
+  options: Pick<SubscribeOptions, 'eachMessage' | 'eachBatch'>,
+  records: readonly BusRecord[],
+  policy: RetryPolicy,
+  deadLetter: DeadLetter,
+  dlqTopic: string,
+): Promise<void> {
+  const valid: BusRecord[] = [];
+  for (const record of records) {
+    try {
+      if (record.topic !== dlqTopic) assertValidEvent(record.event);
+      valid.push(record);
+    } catch (error) {
+      await deadLetter(record, error, 0);
+    }
+  }
+  if (valid.length > 0) await handleWithRetries(options, valid, policy, deadLetter);
+}
+
+async function handleWithRetries(
   options: Pick<SubscribeOptions, 'eachMessage' | 'eachBatch'>,
   records: readonly BusRecord[],
   policy: RetryPolicy,
@@ -52,10 +75,26 @@ export async function deliver(
     });
   } catch (error) {
     if (records.length > 1) {
-      for (const record of records) await deliver(options, [record], policy, deadLetter);
+      for (const record of records) await handleWithRetries(options, [record], policy, deadLetter);
       return;
     }
     await deadLetter(records[0]!, error, attempts);
+  }
+}
+
+/**
+ * The produce-side check of every transport (the DLQ topic is exempt: it holds records as
+ * they failed): DictaMesh events must be valid against their JSON Schema, and a `dictamesh.*`
+ * topic only takes events of its own type.
+ * @throws DictaMeshError `BAD_USER_INPUT` (not retryable); nothing of the call is published
+ */
+export function assertPublishable(topic: string, records: readonly OutgoingRecord[], dlqTopic: string): void {
+  if (topic === dlqTopic) return;
+  for (const { event } of records) {
+    if (isDictaMeshType(topic) && event.type !== topic) {
+      throw err('BAD_USER_INPUT', `Event ${event.id} of type ${event.type} cannot be published to topic ${topic}`);
+    }
+    assertValidEvent(event);
   }
 }
 

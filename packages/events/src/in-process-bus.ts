@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
-import { assertOneHandler, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
+import { assertOneHandler, assertPublishable, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
 import { TOPICS } from './topics';
 
 /** Options of {@link InProcessEventBus}. */
@@ -63,6 +63,7 @@ export class InProcessEventBus implements EventBus {
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     if (this.closed) throw new Error('event bus is closed');
+    assertPublishable(topic, records, this.dlqTopic);
     const partitions = this.partitionsOf(topic);
     const result: RecordMetadata[] = [];
     const touched = new Set<Partition>();
@@ -197,15 +198,25 @@ export class InProcessEventBus implements EventBus {
   }
 
   private deliver(group: Group, member: Member, records: BusRecord[]): Promise<void> {
-    return deliver(member.options, records, this.retryPolicy, async (record, error, attempts) => {
-      this.options.log?.error(
-        { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
-        'record sent to DLQ',
-      );
-      await this.publish(this.options.dlqTopic ?? TOPICS.dlq, [
-        { key: record.key, event: record.event, headers: deadLetterHeaders(record, group.id, error, attempts) },
-      ]);
-    });
+    return deliver(
+      member.options,
+      records,
+      this.retryPolicy,
+      async (record, error, attempts) => {
+        this.options.log?.error(
+          { group: group.id, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
+          'record sent to DLQ',
+        );
+        await this.publish(this.dlqTopic, [
+          { key: record.key, event: record.event, headers: deadLetterHeaders(record, group.id, error, attempts) },
+        ]);
+      },
+      this.dlqTopic,
+    );
+  }
+
+  private get dlqTopic(): string {
+    return this.options.dlqTopic ?? TOPICS.dlq;
   }
 
   private partitionsOf(topic: string): Partition[] {

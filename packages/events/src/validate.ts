@@ -1,21 +1,99 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
+import type { AdapterEvent, SchemaChanged } from './platform-events';
+import { TOPICS } from './topics';
 
-const schemaUrl = new URL('../../../schemas/events/entity-change.v1.schema.json', import.meta.url);
+const schemaDir = new URL('../../../schemas/events/', import.meta.url);
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validateEntityChangeSchema = ajv.compile<EntityChange>(JSON.parse(readFileSync(schemaUrl, 'utf8')));
+for (const file of readdirSync(schemaDir)
+  .filter((f) => f.endsWith('.schema.json'))
+  .sort()) {
+  ajv.addSchema(JSON.parse(readFileSync(new URL(file, schemaDir), 'utf8')) as object);
+}
 
 /**
- * Checks an entity change against `schemas/events/entity-change.v1.schema.json` (JSON Schema
- * 2020-12, via ajv).
+ * Every CloudEvent type DictaMesh produces → the `$id` of the JSON Schema (2020-12) its data
+ * follows, which is also the event's `dataschema` attribute. The schemas live in
+ * `schemas/events/*.schema.json`.
+ */
+export const EVENT_SCHEMAS = {
+  [TOPICS.entityCreated]: 'urn:dictamesh:schema:entity-change:1',
+  [TOPICS.entityUpdated]: 'urn:dictamesh:schema:entity-change:1',
+  [TOPICS.entityDeleted]: 'urn:dictamesh:schema:entity-change:1',
+  [TOPICS.schemaChanged]: 'urn:dictamesh:schema:schema-changed:1',
+  [TOPICS.adapterEvent]: 'urn:dictamesh:schema:adapter-event:1',
+} as const;
+
+/** A DictaMesh CloudEvent type. */
+export type EventType = keyof typeof EVENT_SCHEMAS;
+
+/** The data type of each {@link EventType}. */
+export interface EventDataOf {
+  'dictamesh.entity.created': EntityChange;
+  'dictamesh.entity.updated': EntityChange;
+  'dictamesh.entity.deleted': EntityChange;
+  'dictamesh.schema.changed': SchemaChanged;
+  'dictamesh.adapter.event': AdapterEvent;
+}
+
+const validators = new Map<string, ValidateFunction>(
+  Object.entries(EVENT_SCHEMAS).map(([type, id]) => {
+    const validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`schemas/events has no schema with $id ${id} (event type ${type})`);
+    return [type, validate];
+  }),
+);
+
+/** True for the CloudEvent types DictaMesh owns (`dictamesh.*`). */
+export function isDictaMeshType(type: string): boolean {
+  return type.startsWith('dictamesh.');
+}
+
+/**
+ * Checks the data of a DictaMesh event type against its JSON Schema.
+ * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) for an unknown `dictamesh.*` type or
+ *   data that breaks the schema, listing every violation in `details.problems`
+ */
+export function assertEventData<T extends EventType>(type: T, data: unknown): asserts data is EventDataOf[T];
+export function assertEventData(type: string, data: unknown): void;
+export function assertEventData(type: string, data: unknown): void {
+  check(type, data, '');
+}
+
+function check(type: string, data: unknown, prefix: string): void {
+  const validate = validators.get(type);
+  if (!validate)
+    throw err('BAD_USER_INPUT', `${prefix}unknown DictaMesh event type ${type}; known: ${Object.keys(EVENT_SCHEMAS).join(', ')}`);
+  if (validate(data)) return;
+  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+  throw err('BAD_USER_INPUT', `${prefix}invalid ${type} data: ${problems.join('; ')}`, { problems, type });
+}
+
+/**
+ * The produce/consume check every bus transport applies: a `dictamesh.*` event must have a
+ * known type, the matching `dataschema` (when it names one) and data valid against the
+ * schema. Events of other types (foreign producers, tests) are not DictaMesh's to judge and
+ * pass unchecked.
+ * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) naming the event id and the problems
+ */
+export function assertValidEvent(event: CloudEvent<unknown>): void {
+  if (!isDictaMeshType(event.type)) return;
+  const expected = EVENT_SCHEMAS[event.type as EventType] as string | undefined;
+  if (expected && event.dataschema && event.dataschema !== expected) {
+    throw err('BAD_USER_INPUT', `Event ${event.id}: dataschema ${event.dataschema} does not match ${event.type} (expects ${expected})`);
+  }
+  check(event.type, event.data, `Event ${event.id}: `);
+}
+
+/**
+ * Checks an entity change against `schemas/events/entity-change.v1.schema.json`.
  * @throws DictaMeshError `BAD_USER_INPUT` listing every violation (`details.problems`)
  */
 export function assertEntityChange(data: unknown): asserts data is EntityChange {
-  if (validateEntityChangeSchema(data)) return;
-  const problems = (validateEntityChangeSchema.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
-  throw err('BAD_USER_INPUT', `Invalid entity change: ${problems.join('; ')}`, { problems });
+  assertEventData(TOPICS.entityUpdated, data);
 }

@@ -11,8 +11,9 @@ export interface BusHarness {
   pollMs?: number;
 }
 
+/** A non-DictaMesh event type: its data is the producer's business, not checked by the bus. */
 const event = (key: string, n: number) =>
-  new CloudEvent({ id: `${key}-${n}-${randomUUID()}`, source: '/test', type: 'dictamesh.entity.updated', subject: key, data: { n } });
+  new CloudEvent({ id: `${key}-${n}-${randomUUID()}`, source: '/test', type: 'test.contract.recorded', subject: key, data: { n } });
 
 const records = (keys: string[], perKey: number) =>
   keys.flatMap((key) => Array.from({ length: perKey }, (_, n) => ({ key, event: event(key, n) })));
@@ -60,6 +61,32 @@ export function describeBusContract(name: string, harness: BusHarness): void {
       const xs = meta.slice(0, 3);
       expect(new Set(xs.map((m) => m.partition)).size).toBe(1);
       expect(xs.map((m) => m.offset)).toEqual([xs[0]!.offset, xs[0]!.offset + 1, xs[0]!.offset + 2]);
+    });
+
+    it('rejects a publish holding an invalid DictaMesh event as a whole (schema, type vs topic), nothing appended', async () => {
+      const b = await open(1);
+      const invalid = new CloudEvent({ id: 'bad-1', source: '/test', type: 'dictamesh.entity.updated', subject: 'k', data: { n: 1 } });
+      const error = await b
+        .publish(`t-${ns}`, [
+          { key: 'ok', event: event('ok', 0) },
+          { key: 'k', event: invalid },
+        ])
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', retryable: false });
+      expect((error as Error).message).toMatch(
+        /Event bad-1: invalid dictamesh\.entity\.updated data: \/ must have required property 'urn'/,
+      );
+      const wrongTopic = await b.publish('dictamesh.entity.created', [{ key: 'ok', event: event('ok', 1) }]).catch((e: unknown) => e);
+      expect((wrongTopic as Error).message).toMatch(/cannot be published to topic dictamesh\.entity\.created/);
+      const unknownType = new CloudEvent({ id: 'bad-2', source: '/test', type: 'dictamesh.nope', data: {} });
+      await expect(b.publish(`t-${ns}`, [{ key: 'k', event: unknownType }])).rejects.toThrow(
+        /unknown DictaMesh event type dictamesh\.nope/,
+      );
+      const seen: string[] = [];
+      await b.publish(`t-${ns}`, [{ key: 'marker', event: event('marker', 0) }]);
+      await b.subscribe({ groupId: `g-${ns}`, topics: [`t-${ns}`], fromBeginning: true, eachMessage: async (r) => void seen.push(r.key) });
+      expect(await drained(`g-${ns}`)).toBe(true);
+      expect(seen).toEqual(['marker']);
     });
 
     it('shares partitions among members of one group and gives every group all records', async () => {

@@ -7,6 +7,19 @@ import { KafkaEventBus } from './kafka-bus';
 
 const brokers = inject('kafkaBrokers').split(',');
 
+const contactUrn = 'dictamesh:chatwoot:account/12:contact:1';
+const contactChange = {
+  urn: contactUrn,
+  source: 'chatwoot',
+  entityType: 'contact',
+  sourceId: '1',
+  domain: 'support',
+  operation: 'updated',
+  attributes: { name: 'Ana' },
+  occurredAt: '2026-02-10T09:14:52.402Z',
+  relationships: [],
+};
+
 describeBusContract('kafka', {
   pollMs: 100,
   create: async ({ topics, partitions, dlqTopic, maxAttempts }) => {
@@ -30,7 +43,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
     dlqTopic: 'wire-dlq',
     maxAttempts: 2,
     retryInitialDelayMs: 1,
-    topics: { names: ['wire-t', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
+    topics: { names: ['wire-t', 'wire-s', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
   });
   afterAll(() => bus.close());
 
@@ -43,7 +56,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
       time: '2026-02-10T09:14:52.402Z',
       datacontenttype: 'application/json',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-      data: { urn: 'dictamesh:chatwoot:account/12:contact:1' },
+      data: contactChange,
     });
     await bus.connect();
     await bus.publish('wire-t', [{ key: 'dictamesh:chatwoot:account/12:contact:1', event }]);
@@ -62,7 +75,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
     });
     await consumer.disconnect();
     expect(message.key).toBe('dictamesh:chatwoot:account/12:contact:1');
-    expect(JSON.parse(message.value)).toEqual({ urn: 'dictamesh:chatwoot:account/12:contact:1' });
+    expect(JSON.parse(message.value)).toEqual(contactChange);
     expect(message.headers).toMatchObject({
       ce_specversion: '1.0',
       ce_id: 'wire-1',
@@ -95,5 +108,48 @@ describe('KafkaEventBus wire format and failure paths', () => {
     await consumer.stop();
     expect(seen).toContain('dictamesh:chatwoot:account/12:contact:1');
     expect(seen).not.toContain('junk');
+  });
+
+  it('dead-letters a DictaMesh event whose data breaks its JSON Schema before the handler sees it (attempts 0)', async () => {
+    const producer = raw.producer();
+    await producer.connect();
+    const ce = (id: string, data: unknown) => ({
+      key: contactUrn,
+      value: JSON.stringify(data),
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: id,
+        ce_source: '/foreign-producer',
+        ce_type: 'dictamesh.entity.updated',
+        'content-type': 'application/json',
+      },
+    });
+    await producer.send({
+      topic: 'wire-s',
+      messages: [ce('schema-bad', { ...contactChange, operation: 'renamed', attributes: 'x' }), ce('schema-ok', contactChange)],
+    });
+    await producer.disconnect();
+    const handled: string[] = [];
+    const dlq: Array<{ id: string; headers: Record<string, string> }> = [];
+    const reader = await bus.subscribe({
+      groupId: 'wire-s-dlq-reader',
+      topics: ['wire-dlq'],
+      fromBeginning: true,
+      eachMessage: async (r) => void (r.event.id === 'schema-bad' && dlq.push({ id: r.event.id, headers: r.headers })),
+    });
+    const consumer = await bus.subscribe({
+      groupId: 'wire-s-g',
+      topics: ['wire-s'],
+      fromBeginning: true,
+      eachMessage: async (r) => void handled.push(r.event.id),
+    });
+    expect(await drain(bus, 'wire-s-g', 30_000, 100)).toBe(true);
+    expect(await drain(bus, 'wire-s-dlq-reader', 30_000, 100)).toBe(true);
+    await Promise.all([consumer.stop(), reader.stop()]);
+    expect(handled).toEqual(['schema-ok']);
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.id).toBe('schema-bad');
+    expect(dlq[0]!.headers['dlq-attempts']).toBe('0');
+    expect(dlq[0]!.headers['dlq-error']).toMatch(/\/operation must be equal to one of the allowed values.*\/attributes must be object/);
   });
 });

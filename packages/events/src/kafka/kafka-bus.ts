@@ -12,10 +12,11 @@ import {
 } from 'kafkajs';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from '../bus';
-import { assertOneHandler, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from '../delivery';
+import { assertOneHandler, assertPublishable, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from '../delivery';
 import { TOPICS } from '../topics';
 import { fromKafkaMessage, headersToStrings, toKafkaMessage } from './binding';
 import { kafkaLogCreator } from './log';
+import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, type TopicSettings } from './topics';
 
 /** Options of {@link KafkaEventBus}. */
@@ -34,6 +35,11 @@ export interface KafkaBusOptions extends RetrySettings {
   connectionTimeoutMs?: number;
   /** Consumer session timeout, ms: how long a silent member keeps its partitions. Default 30 000. */
   sessionTimeoutMs?: number;
+  /**
+   * Producer linger, ms: how long a publish waits for others to share its produce request.
+   * Default 0 (publishes arriving while a request is in flight still share the next one).
+   */
+  producerLingerMs?: number;
 }
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
@@ -41,9 +47,11 @@ const defaultPartitioner = Partitioners.DefaultPartitioner();
 /**
  * The event bus on Kafka (or Redpanda) through kafkajs, holding the same contract as the
  * in-process bus:
- * - publish: idempotent producer, `acks: -1` (all in-sync replicas), one in-flight request,
- *   records keyed by URN and partitioned like the Java client (murmur2), CloudEvents in
- *   binary mode; `publish` resolves only once the brokers acknowledged the records;
+ * - publish: records checked against their event JSON Schema, then sent by an idempotent
+ *   producer, `acks: -1` (all in-sync replicas), one in-flight request shared by concurrent
+ *   publishes ({@link ProduceBatcher}), records keyed by URN and partitioned like the Java
+ *   client (murmur2), CloudEvents in binary mode; `publish` resolves only once the brokers
+ *   acknowledged the records;
  * - subscribe: one kafkajs consumer per member, `autoCommit` off, offsets committed after
  *   the handler resolved for each batch, bounded retries then the DLQ topic with the error
  *   in headers; a record that is not a CloudEvent goes to the DLQ at once;
@@ -52,6 +60,7 @@ const defaultPartitioner = Partitioners.DefaultPartitioner();
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
+  private readonly batcher: ProduceBatcher;
   private readonly admin: Admin;
   private readonly retryPolicy: RetryPolicy;
   private readonly dlqTopic: string;
@@ -75,6 +84,7 @@ export class KafkaEventBus implements EventBus {
       allowAutoTopicCreation: false,
       retry: { retries: options.producerRetries ?? 8, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
+    this.batcher = new ProduceBatcher(this.producer, options.producerLingerMs === undefined ? {} : { lingerMs: options.producerLingerMs });
     this.admin = this.kafka.admin();
     this.retryPolicy = consumerRetryPolicy(options);
     this.dlqTopic = options.dlqTopic ?? TOPICS.dlq;
@@ -96,7 +106,9 @@ export class KafkaEventBus implements EventBus {
     return this.connected;
   }
 
+  /** @throws DictaMeshError `BAD_USER_INPUT` for an invalid DictaMesh event (nothing sent); kafkajs errors once its retries are spent */
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
+    assertPublishable(topic, records, this.dlqTopic);
     await this.connect();
     const partitions = await this.partitionCount(topic);
     const assigned = records.map((record) => {
@@ -114,14 +126,7 @@ export class KafkaEventBus implements EventBus {
       });
       return { ...message, partition };
     });
-    const acks = await this.producer.send({ topic, acks: -1, messages: assigned });
-    // offsets: the base offset of each partition's block, in send order
-    const next = new Map(acks.map((a) => [a.partition, Number(a.baseOffset)]));
-    return assigned.map((m) => {
-      const offset = next.get(m.partition) ?? -1;
-      next.set(m.partition, offset + 1);
-      return { topic, partition: m.partition, offset };
-    });
+    return this.batcher.send(topic, assigned);
   }
 
   async subscribe(options: SubscribeOptions): Promise<Consumer> {
@@ -151,19 +156,25 @@ export class KafkaEventBus implements EventBus {
           const chunk = batch.messages.slice(start, start + size);
           const records = await this.decode(options.groupId, batch.topic, batch.partition, chunk);
           if (records.length > 0) {
-            await deliver(options, records, this.retryPolicy, (record, error, attempts) => {
-              this.options.log?.error(
-                { group: options.groupId, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
-                'record sent to DLQ',
-              );
-              return this.sendToDlq(
-                toKafkaMessage({
-                  key: record.key,
-                  event: record.event,
-                  headers: deadLetterHeaders(record, options.groupId, error, attempts),
-                }),
-              );
-            });
+            await deliver(
+              options,
+              records,
+              this.retryPolicy,
+              (record, error, attempts) => {
+                this.options.log?.error(
+                  { group: options.groupId, topic: record.topic, offset: record.offset, key: record.key, attempts, err: error },
+                  'record sent to DLQ',
+                );
+                return this.sendToDlq(
+                  toKafkaMessage({
+                    key: record.key,
+                    event: record.event,
+                    headers: deadLetterHeaders(record, options.groupId, error, attempts),
+                  }),
+                );
+              },
+              this.dlqTopic,
+            );
           }
           const last = chunk[chunk.length - 1]!.offset;
           resolveOffset(last);

@@ -1,0 +1,64 @@
+/**
+ * The data of a `dictamesh.schema.changed` CloudEvent: a new version of a schema stored in
+ * the catalog's schema registry. JSON Schema: `schemas/events/schema-changed.v1.schema.json`.
+ */
+export interface SchemaChanged {
+  /** What the schema describes: `entity:<source>:<entityType>`, `adapter-config:<kind>`, … */
+  subject: string;
+  /** 1 for the first version of the subject, +1 per distinct definition. */
+  version: number;
+  previousVersion?: number | null;
+  format: 'JSON_SCHEMA' | 'GRAPHQL' | 'AVRO' | 'PROTOBUF';
+  /** SHA-256 of the canonical definition, 64 hex characters. */
+  fingerprint: string;
+  /** A JSON Schema object, or SDL / Avro / Protobuf text. */
+  definition: unknown;
+  change: 'created' | 'updated' | 'deleted';
+  /** Adapter id or principal that registered the version. */
+  changedBy?: string;
+  /** ISO-8601. */
+  occurredAt: string;
+}
+
+/** Lifecycle, sync and health events of a source adapter. */
+export type AdapterEventName =
+  | 'registered'
+  | 'updated'
+  | 'paused'
+  | 'resumed'
+  | 'removed'
+  | 'sync.started'
+  | 'sync.progressed'
+  | 'sync.completed'
+  | 'sync.failed'
+  | 'health.changed';
+
+/** Run state of a registered adapter. */
+export type AdapterStatus = 'STARTING' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
+
+/**
+ * The data of a `dictamesh.adapter.event` CloudEvent. JSON Schema:
+ * `schemas/events/adapter-event.v1.schema.json`.
+ */
+export interface AdapterEvent {
+  adapterId: string;
+  /** Adapter kind: `chatwoot`, `rest-json`, `postgres-table`, … */
+  kind: string;
+  event: AdapterEventName;
+  status: AdapterStatus;
+  health?: { healthy: boolean; message?: string | null; latencyMs?: number | null };
+  sync?: {
+    mode: 'backfill' | 'incremental' | 'stream';
+    resource?: string | null;
+    /** Entity changes published by this sync so far. */
+    entities?: number;
+    pages?: number;
+    /** Milliseconds since the sync started. */
+    durationMs?: number;
+    /** Opaque position the next sync resumes from. */
+    checkpoint?: unknown;
+  };
+  error?: string | null;
+  /** ISO-8601. */
+  occurredAt: string;
+}
