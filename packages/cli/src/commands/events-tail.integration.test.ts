@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CloudEvent } from 'cloudevents';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { KafkaEventBus } from '@dictamesh/events';
+import { KafkaEventBus, parseUrn, toEntityChangeEvent, type EntityOperation } from '@dictamesh/events';
 import { tailEvents } from './events-tail';
 
 const brokers = inject('kafkaBrokers').split(',');
@@ -9,7 +8,22 @@ const topic = `tail-${randomUUID().slice(0, 8)}`;
 const bus = new KafkaEventBus({ brokers, topics: { names: [topic], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 } });
 afterAll(() => bus.close());
 
-const event = (type: string, subject: string) => new CloudEvent({ id: randomUUID(), source: '/test', type, subject, data: { subject } });
+const event = (type: string, subject: string) => {
+  const { source, type: entityType, sourceId } = parseUrn(subject);
+  const operation = type.split('.').pop() as EntityOperation;
+  const change = {
+    urn: subject,
+    source,
+    entityType,
+    sourceId,
+    domain: 'test',
+    operation,
+    attributes: {},
+    occurredAt: new Date().toISOString(),
+    relationships: [],
+  };
+  return toEntityChangeEvent(change, { id: randomUUID(), source: '/test' });
+};
 
 describe('dictamesh events tail', () => {
   it('prints decoded CloudEvents from the beginning, filtered by type and subject, and stops after --max', async () => {
@@ -52,7 +66,7 @@ describe('dictamesh events tail', () => {
       expect(d).toMatchObject({
         topic,
         key: d.event.subject,
-        event: { specversion: '1.0', type: 'dictamesh.entity.created', data: { subject: d.event.subject } },
+        event: { specversion: '1.0', type: 'dictamesh.entity.created', data: { urn: d.event.subject } },
       });
     }
   });
