@@ -1,3 +1,31 @@
 export type { WebhookAdapter, WebhookContext, ParsedWebhook, IgnoredWebhook } from './webhook-adapter';
 export { publishChanges, type PublishedEvent } from './publish';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server';
+export type {
+  Adapter,
+  AdapterCapability,
+  AdapterContext,
+  AdapterDefinition,
+  AdapterHealth,
+  ChangeBatch,
+  Checkpoint,
+  Page,
+  ResourceAdapter,
+  StreamingAdapter,
+  SyncMode,
+} from './contracts/adapter';
+export { isStreaming } from './contracts/adapter';
+export {
+  isRetryableStatus,
+  SourceHttpError,
+  SourceTimeoutError,
+  SourceUnavailableError,
+  AdapterConfigError,
+  type ConfigProblem,
+} from './errors';
+export { HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse, type CircuitState } from './http/http-client';
+export { bearerToken, apiKeyHeader, oauth2ClientCredentials, type AuthProvider, type ClientCredentialsOptions } from './http/auth';
+export { parseRetryAfter } from './http/retry-after';
+export { parseAdapterConfig, configJsonSchema, splitSecrets, mergeSecrets } from './config';
+export { pagedChanges, type PagedResource, type ChangePage, type PagedCheckpoint } from './sync/paged-changes';
+export { runSync, type CheckpointStore, type SyncProgress, type RunSyncOptions } from './sync/run-sync';

@@ -21,6 +21,11 @@ export const ERROR_CODES = {
   WEBHOOK_EVENT_IGNORED: { status: 202, message: 'The event is not one DictaMesh ingests; it was ignored.' },
   EVENT_BUS_UNAVAILABLE: { status: 503, message: 'The event bus did not accept the events; retry later.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is invalid.' },
+  SOURCE_REQUEST_FAILED: { status: 502, message: 'The source system answered with an error.' },
+  SOURCE_TIMEOUT: { status: 504, message: 'The source system did not answer in time.' },
+  SOURCE_UNAVAILABLE: { status: 503, message: 'The source system is unavailable (circuit open); retry later.' },
+  ADAPTER_CONFIG_INVALID: { status: 400, message: 'The adapter configuration is invalid.' },
+  ADAPTER_KIND_UNKNOWN: { status: 400, message: 'No adapter of this kind is installed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** One of the registered error codes. */

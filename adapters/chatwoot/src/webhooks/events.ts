@@ -13,9 +13,16 @@ import {
   teamRef,
   userChange,
   type EntityContext,
-} from './entities';
-import { contactPayload, conversationPayload, inboxWebhook, messageWebhook, webwidgetWebhook, type ConversationPayload } from './payloads';
-import { withoutSecrets } from './sanitize';
+} from '../model/entities';
+import {
+  contactPayload,
+  conversationPayload,
+  inboxWebhook,
+  messageWebhook,
+  webwidgetWebhook,
+  type ConversationPayload,
+} from '../model/payloads';
+import { withoutSecrets } from '../model/sanitize';
 
 /** How one Chatwoot webhook event is read. */
 export interface EventHandler<S extends z.ZodType> {
