@@ -16,3 +16,11 @@ export function webhookFixtureNames(): string[] {
     .map((f) => f.replace(/\.json$/, ''))
     .sort();
 }
+
+/** `../shared/fixtures/chatwoot/api` of the checkout (Chatwoot 4.10.1 REST bodies). */
+export const API_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/chatwoot/api', import.meta.url));
+
+/** One parsed REST fixture, e.g. `contacts`. */
+export function apiFixture<T = unknown>(name: string): T {
+  return JSON.parse(readFileSync(`${API_FIXTURES_DIR}/${name}.json`, 'utf8')) as T;
+}

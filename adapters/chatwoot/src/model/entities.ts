@@ -17,7 +17,8 @@ const MESSAGE_TYPES = ['incoming', 'outgoing', 'activity', 'template'] as const;
 /** Schema version of the attributes this adapter writes, per entity type. */
 const SCHEMA_VERSION = 'chatwoot-4.10/1';
 
-function base(
+/** An entity change of a Chatwoot record with the common fields filled in and secrets dropped. */
+export function chatwootChange(
   ctx: EntityContext,
   type: ChatwootEntityType,
   id: number,
@@ -54,7 +55,7 @@ export function contactChange(
     custom_attributes: c.custom_attributes ?? undefined,
   };
   const extra = c.additional_attributes ?? {};
-  return base(ctx, 'contact', c.id, {
+  return chatwootChange(ctx, 'contact', c.id, {
     operation: full?.operation ?? 'updated',
     partial: full === null,
     displayName: c.name || c.email || c.phone_number || `Contact ${c.id}`,
@@ -78,7 +79,7 @@ export function contactChange(
 export function userChange(ctx: EntityContext, u: UserPayload): EntityChange {
   const type: ChatwootEntityType = u.type === 'agent_bot' ? 'agent_bot' : 'agent';
   const { id: _id, type: _type, ...rest } = u;
-  return base(ctx, type, u.id, {
+  return chatwootChange(ctx, type, u.id, {
     operation: 'updated',
     partial: true,
     displayName: u.name ?? `${type} ${u.id}`,
@@ -89,7 +90,7 @@ export function userChange(ctx: EntityContext, u: UserPayload): EntityChange {
 
 /** An inbox known only by id (and name, where the payload has it). */
 export function inboxRef(ctx: EntityContext, id: number, name?: string | null, channel?: string | null): EntityChange {
-  return base(ctx, 'inbox', id, {
+  return chatwootChange(ctx, 'inbox', id, {
     operation: 'updated',
     partial: true,
     displayName: name ?? null,
@@ -100,7 +101,7 @@ export function inboxRef(ctx: EntityContext, id: number, name?: string | null, c
 
 /** A team known by id and name. */
 export function teamRef(ctx: EntityContext, team: { id: number; name?: string | null }): EntityChange {
-  return base(ctx, 'team', team.id, {
+  return chatwootChange(ctx, 'team', team.id, {
     operation: 'updated',
     partial: true,
     displayName: team.name ?? null,
@@ -167,7 +168,7 @@ export function conversationChange(
     first_reply_created_at: toIso(raw.first_reply_created_at),
     timestamp: undefined,
   };
-  return base(ctx, 'conversation', c.id, {
+  return chatwootChange(ctx, 'conversation', c.id, {
     operation: full?.operation ?? 'updated',
     partial: full === null,
     displayName: `Conversation #${c.id}${meta?.sender?.name ? ` with ${meta.sender.name}` : ''}`,
@@ -223,7 +224,7 @@ export function messageChange(ctx: EntityContext, m: MessageFields, full: { oper
   ];
   if (m.senderUrn) relationships.push({ type: 'SENT_BY', toUrn: m.senderUrn, cardinality: 'MANY_TO_ONE' });
   const text = m.content ?? '';
-  return base(ctx, 'message', m.id, {
+  return chatwootChange(ctx, 'message', m.id, {
     operation: full?.operation ?? 'updated',
     partial: full === null,
     displayName: text.length > 80 ? `${text.slice(0, 79)}…` : text || `Message ${m.id}`,

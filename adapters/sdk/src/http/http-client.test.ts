@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { json, startLocalServer, type LocalServer } from '../../test/local-server';
+import { json, startLocalServer, type LocalServer } from '../../../../test/local-server';
 import { SourceHttpError, SourceTimeoutError, SourceUnavailableError } from '../errors';
 import { apiKeyHeader, oauth2ClientCredentials } from './auth';
 import { HttpClient, type HttpClientOptions } from './http-client';

@@ -11,6 +11,11 @@ export interface ChangePage {
 /** A resource read page by page (`contacts`, `conversations`). */
 export interface PagedResource {
   name: string;
+  /**
+   * The records carry no source time (their `occurredAt` is the read time): they are published
+   * on every run and do not move the watermark. Default false.
+   */
+  untimed?: boolean;
   /** @param cursor null for the first page */
   fetchPage(cursor: string | null, signal: AbortSignal): Promise<ChangePage>;
 }
@@ -58,8 +63,9 @@ export async function* pagedChanges(
     do {
       if (options.signal.aborted) return;
       const page = await resource.fetchPage(cursor, options.signal);
-      const changes = since === null ? page.changes : page.changes.filter(({ change }) => change.occurredAt > since);
-      for (const { change } of page.changes) if (seen === null || change.occurredAt > seen) seen = change.occurredAt;
+      const timed = !resource.untimed;
+      const changes = since === null || !timed ? page.changes : page.changes.filter(({ change }) => change.occurredAt > since);
+      if (timed) for (const { change } of page.changes) if (seen === null || change.occurredAt > seen) seen = change.occurredAt;
       cursor = page.nextCursor;
       const next = cursor !== null ? resource.name : (resources[index + 1]?.name ?? null);
       yield {
