@@ -68,6 +68,23 @@ export const envSchemas = {
     /** Producer linger (ms): how long a publish waits for others to share its produce request. */
     KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   }),
+  adapters: z.object({
+    /** AES-256-GCM key of stored adapter secrets, 32 bytes base64; unset = a key file in the data directory. */
+    DICTAMESH_SECRET_KEY: z.string().min(1).optional(),
+    /** Where adapter packages are found (comma-separated directories). */
+    DICTAMESH_ADAPTER_DIRS: z
+      .string()
+      .default('adapters')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ADAPTER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Incremental re-sync period of each adapter; 0 = only on `triggerSync`. */
+    ADAPTER_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */
     CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createChatwootWebhookAdapter } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
@@ -6,7 +6,13 @@ import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictames
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import { composeSupergraph, createGatewayService, dictameshSubgraphs } from '@dictamesh/gateway';
 import { createLogger, err, type Logger } from '@dictamesh/runtime';
-import { CATALOG_CONSUMER_GROUP, createCatalogService, HashingEmbedder, type CatalogServiceOptions } from '@dictamesh/subgraph-catalog';
+import {
+  CATALOG_CONSUMER_GROUP,
+  createCatalogService,
+  HashingEmbedder,
+  SecretBox,
+  type CatalogServiceOptions,
+} from '@dictamesh/subgraph-catalog';
 import type { StackEnv } from './env';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
@@ -101,6 +107,14 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       logger: logger.child({ component: 'catalog' }),
       introspection,
       ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
+      adapters: {
+        directories: env.adapters.DICTAMESH_ADAPTER_DIRS.map((d) => resolve(d)),
+        secrets: env.adapters.DICTAMESH_SECRET_KEY
+          ? SecretBox.fromBase64(env.adapters.DICTAMESH_SECRET_KEY)
+          : SecretBox.fromKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'secret.key')),
+        healthIntervalMs: env.adapters.ADAPTER_HEALTH_INTERVAL_MS,
+        syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
+      },
     });
     urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
     stops.catalog = () => catalog.close();

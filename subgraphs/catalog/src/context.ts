@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
+import type { AdapterHost } from './adapters/host';
 import type { Embedder } from './embeddings/embedder';
 import { createLoaders, type CatalogLoaders } from './loaders';
 
@@ -10,11 +11,13 @@ export interface CatalogContext {
   embedder: Embedder;
   /** The event bus (dead-letter replay). */
   bus: EventBus;
+  /** Runs the registered source adapters. */
+  adapters: AdapterHost;
   /** Created per request. */
   loaders: CatalogLoaders;
 }
 
 /** Builds the context of one request. */
-export function createContext(prisma: PrismaClient, embedder: Embedder, bus: EventBus): CatalogContext {
-  return { prisma, embedder, bus, loaders: createLoaders(prisma) };
+export function createContext(prisma: PrismaClient, embedder: Embedder, bus: EventBus, adapters: AdapterHost): CatalogContext {
+  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma) };
 }

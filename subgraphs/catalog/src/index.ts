@@ -4,3 +4,5 @@ export { CATALOG_CONSUMER_GROUP } from './ingest/consumer';
 export { applyChange, applyChanges, type ApplyResult, type ChangeEnvelope, type ChangeItem } from './ingest/apply-change';
 export { HashingEmbedder } from './embeddings/hashing-embedder';
 export type { Embedder } from './embeddings/embedder';
+export { SecretBox } from './adapters/secret-box';
+export { AdapterHost } from './adapters/host';

@@ -3,6 +3,11 @@ import { InProcessEventBus } from '@dictamesh/events';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { change, openCountingCatalog } from '../test/catalog-db';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { AdapterHost } from './adapters/host';
+import { AdapterKinds } from './adapters/kinds';
+import { SecretBox } from './adapters/secret-box';
 import { createContext } from './context';
 import { HashingEmbedder } from './embeddings/hashing-embedder';
 import { applyChange } from './ingest/apply-change';
@@ -67,13 +72,23 @@ const QUERY = /* GraphQL */ `
   }
 `;
 
+const bus = new InProcessEventBus();
+const adapters = () =>
+  new AdapterHost({
+    prisma: db.prisma,
+    bus,
+    kinds: new AdapterKinds([]),
+    secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')),
+    log: pino({ level: 'silent' }),
+  });
+
 async function run(first: number) {
   queries.length = 0;
   const result = await graphql({
     schema,
     source: QUERY,
     variableValues: { first },
-    contextValue: createContext(db.prisma, embedder, new InProcessEventBus()),
+    contextValue: createContext(db.prisma, embedder, bus, adapters()),
   });
   expect(result.errors).toBeUndefined();
   return { data: result.data as { entities: { nodes: Array<Record<string, unknown>> } }, count: queries.length };

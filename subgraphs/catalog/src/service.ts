@@ -10,6 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '@dictamesh/db';
 import type { Consumer, EventBus } from '@dictamesh/events';
 import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+import { AdapterHost } from './adapters/host';
+import { AdapterKinds } from './adapters/kinds';
+import type { SecretBox } from './adapters/secret-box';
 import { createContext, type CatalogContext } from './context';
 import type { Embedder } from './embeddings/embedder';
 import { startCatalogIngest, type CatalogIngestOptions } from './ingest/consumer';
@@ -27,13 +30,16 @@ export interface CatalogServiceOptions {
   /** Serve introspection (development). */
   introspection: boolean;
   onApplied?: CatalogIngestOptions['onApplied'];
+  /** The adapter host: where adapter packages are found, the secret key, and its periods (ms). */
+  adapters: { directories: readonly string[]; secrets: SecretBox; healthIntervalMs?: number; syncIntervalMs?: number };
 }
 
 /** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`, `/metrics`) and ingest. */
 export interface CatalogService {
   app: FastifyInstance;
   ingest: Consumer;
-  /** Stops ingest (in-flight record finishes), then the HTTP server. */
+  adapters: AdapterHost;
+  /** Stops the adapters, then ingest (in-flight record finishes), then the HTTP server. */
   close(): Promise<void>;
 }
 
@@ -58,8 +64,17 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
   });
   await apollo.start();
 
+  const adapters = new AdapterHost({
+    prisma: db.prisma,
+    bus: options.bus,
+    kinds: new AdapterKinds(options.adapters.directories, logger),
+    secrets: options.adapters.secrets,
+    log: logger.child({ component: 'adapters' }),
+    ...(options.adapters.healthIntervalMs === undefined ? {} : { healthIntervalMs: options.adapters.healthIntervalMs }),
+    ...(options.adapters.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.adapters.syncIntervalMs }),
+  });
   const app = createHttpApp({ logger });
-  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder, options.bus) });
+  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder, options.bus, adapters) });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const metrics = createCatalogMetrics(options.bus, [CATALOG_CONSUMER_GROUP, DEAD_LETTER_CONSUMER_GROUP]);
@@ -92,10 +107,14 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     onRecorded: metrics.deadLettersRecorded,
   });
 
+  await adapters.startAll();
+
   return {
     app,
     ingest,
+    adapters,
     async close() {
+      await adapters.close();
       await deadLetters.stop();
       await ingest.stop();
       await app.close();

@@ -1,4 +1,4 @@
-import type { DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
+import type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
 
 /** A catalog row, the parent of `Entity` resolvers. */
 export type EntityRecord = EntityCatalog;
@@ -29,6 +29,9 @@ export interface SearchHitRecord {
 
 /** A dead letter row (parent of `DeadLetter`). */
 export type DeadLetterRecord = DeadLetter;
+
+/** An adapter registration row (secrets never leave it: the resolver drops them). */
+export type AdapterRecord = AdapterRegistration;
 
 /** Parent of `DeadLetterConnection`. */
 export interface DeadLetterConnectionRecord {

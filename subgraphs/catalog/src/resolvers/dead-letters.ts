@@ -10,7 +10,7 @@ export const deadLetterQueries: Pick<QueryResolvers, 'deadLetters'> = {
   deadLetters: (_root, { status, first, after }, { prisma }) => listDeadLetters(prisma, { status, first, after: after ?? null }),
 };
 
-export const Mutation: MutationResolvers = {
+export const deadLetterMutations: Pick<MutationResolvers, 'replayDeadLetter' | 'discardDeadLetter'> = {
   replayDeadLetter: (_root, { id }, { prisma, bus }) => replayDeadLetter(prisma, bus, id),
   discardDeadLetter: (_root, { id }, { prisma }) => discardDeadLetter(prisma, id),
 };

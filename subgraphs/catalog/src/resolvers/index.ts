@@ -1,15 +1,17 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from './entity';
-import { DeadLetter, DeadLetterConnection, deadLetterQueries, Mutation } from './dead-letters';
+import { Adapter, adapterMutations, adapterQueries } from './adapters';
+import { DeadLetter, DeadLetterConnection, deadLetterMutations, deadLetterQueries } from './dead-letters';
 import { Query } from './query';
 
 /** All resolvers of the catalog subgraph. */
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
-  Query: { ...Query, ...deadLetterQueries },
-  Mutation,
+  Query: { ...Query, ...deadLetterQueries, ...adapterQueries },
+  Mutation: { ...deadLetterMutations, ...adapterMutations },
+  Adapter,
   DeadLetter,
   DeadLetterConnection,
   Entity,

@@ -1,0 +1,382 @@
+import {
+  configJsonSchema,
+  isStreaming,
+  mergeSecrets,
+  parseAdapterConfig,
+  publishChanges,
+  runSync,
+  splitSecrets,
+  type Adapter,
+  type AdapterDefinition,
+  type CheckpointStore,
+  type SyncMode,
+  type SyncProgress,
+} from '@dictamesh/adapter-sdk';
+import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
+import type { AdapterEventName, AdapterStatus, EventBus } from '@dictamesh/events';
+import { err, type Logger } from '@dictamesh/runtime';
+import type { AdapterKinds } from './kinds';
+import { publishAdapterEvent, registerSchema } from './platform-events';
+import type { SecretBox } from './secret-box';
+
+/** Options of {@link AdapterHost}. Durations in ms. */
+export interface AdapterHostOptions {
+  prisma: PrismaClient;
+  bus: EventBus;
+  kinds: AdapterKinds;
+  secrets: SecretBox;
+  log: Logger;
+  /** Health check period per adapter. Default 30 000. */
+  healthIntervalMs?: number;
+  /** Incremental re-sync period of streaming adapters; 0 turns it off. Default 300 000. */
+  syncIntervalMs?: number;
+}
+
+/** What `registerAdapter` takes. */
+export interface RegisterInput {
+  id: string;
+  kind: string;
+  config: Record<string, unknown>;
+}
+
+interface Running {
+  definition: AdapterDefinition<unknown>;
+  adapter?: Adapter;
+  timers: NodeJS.Timeout[];
+  sync?: { controller: AbortController; done: Promise<void> };
+}
+
+const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * Runs the registered source adapters inside the catalog process. Registering, updating,
+ * pausing, resuming and removing take effect at once, without a restart. For each running
+ * adapter: `initialize`, a health check every `healthIntervalMs` (an unhealthy source marks
+ * that adapter FAILED / unhealthy and nothing else), a backfill right after registration, then
+ * incremental re-syncs. Sync batches are published as entity change events (the catalog's own
+ * ingest stores them); checkpoints are kept in `dictamesh_adapter_checkpoints`. Lifecycle, sync
+ * and health events go to `dictamesh.adapter.event`; a kind's configuration schema is kept in the
+ * schema registry (`dictamesh.schema.changed` on a new version).
+ */
+export class AdapterHost {
+  private readonly running = new Map<string, Running>();
+  private readonly checkpoints: CheckpointStore;
+
+  constructor(private readonly options: AdapterHostOptions) {
+    const { prisma } = options;
+    this.checkpoints = {
+      load: async (id) => ((await prisma.adapterCheckpoint.findUnique({ where: { adapterId: id } }))?.checkpoint ?? null) as never,
+      save: async (id, checkpoint) => {
+        await prisma.adapterCheckpoint.upsert({
+          where: { adapterId: id },
+          create: { adapterId: id, checkpoint: checkpoint as object },
+          update: { checkpoint: checkpoint as object },
+        });
+      },
+    };
+  }
+
+  /** Starts every registered adapter that is not paused (at service start). */
+  async startAll(): Promise<void> {
+    for (const registration of await this.options.prisma.adapterRegistration.findMany({ where: { paused: false } })) {
+      await this.start(registration).catch((error: unknown) =>
+        this.options.log.error({ err: error, adapter: registration.id }, 'adapter not started'),
+      );
+    }
+  }
+
+  /**
+   * Validates and stores a new adapter, then starts it.
+   * @throws DictaMeshError `BAD_USER_INPUT` (id taken or malformed), `ADAPTER_KIND_UNKNOWN`,
+   *   `ADAPTER_CONFIG_INVALID` with every field problem
+   */
+  async register(input: RegisterInput): Promise<AdapterRegistration> {
+    if (!ID.test(input.id)) throw err('BAD_USER_INPUT', 'Adapter id must match [a-z0-9][a-z0-9-]{0,62}', { field: 'id' });
+    const definition = await this.options.kinds.get(input.kind);
+    const config = parseAdapterConfig(definition, input.config) as Record<string, unknown>;
+    if (await this.options.prisma.adapterRegistration.findUnique({ where: { id: input.id } })) {
+      throw err('BAD_USER_INPUT', `An adapter with id "${input.id}" is already registered`, { field: 'id' });
+    }
+    await registerSchema(
+      this.options.prisma,
+      this.options.bus,
+      this.options.log,
+      `adapter-config:${definition.kind}`,
+      configJsonSchema(definition),
+      input.id,
+    );
+    const { visible, secrets } = splitSecrets(config, definition.secretFields);
+    const registration = await this.options.prisma.adapterRegistration.create({
+      data: {
+        id: input.id,
+        kind: definition.kind,
+        version: definition.version,
+        config: visible as object,
+        secrets: this.options.secrets.seal(secrets),
+      },
+    });
+    await this.event(registration, 'registered', 'STARTING');
+    return this.start(registration);
+  }
+
+  /**
+   * Replaces the configuration (secret fields left out keep their stored values) and restarts
+   * the adapter with it. @throws as {@link register}; `NOT_FOUND`
+   */
+  async update(id: string, config: Record<string, unknown>): Promise<AdapterRegistration> {
+    const current = await this.find(id);
+    const definition = await this.options.kinds.get(current.kind);
+    const stored = current.secrets ? this.options.secrets.open<Record<string, unknown>>(current.secrets) : {};
+    const merged = parseAdapterConfig(definition, mergeSecrets(stored, config)) as Record<string, unknown>;
+    const { visible, secrets } = splitSecrets(merged, definition.secretFields);
+    await this.stop(id);
+    const registration = await this.options.prisma.adapterRegistration.update({
+      where: { id },
+      data: {
+        config: visible as object,
+        secrets: this.options.secrets.seal(secrets),
+        version: definition.version,
+        errorCount: 0,
+        lastError: null,
+      },
+    });
+    await this.event(registration, 'updated', 'STARTING');
+    return registration.paused ? registration : this.start(registration);
+  }
+
+  /** Stops the adapter (a running sync is aborted after its page) and keeps it PAUSED across restarts. */
+  async pause(id: string): Promise<AdapterRegistration> {
+    await this.find(id);
+    await this.stop(id);
+    const registration = await this.options.prisma.adapterRegistration.update({ where: { id }, data: { paused: true, status: 'PAUSED' } });
+    await this.event(registration, 'paused', 'PAUSED');
+    return registration;
+  }
+
+  async resume(id: string): Promise<AdapterRegistration> {
+    await this.find(id);
+    const registration = await this.options.prisma.adapterRegistration.update({
+      where: { id },
+      data: { paused: false, status: 'STARTING' },
+    });
+    await this.event(registration, 'resumed', 'STARTING');
+    return this.start(registration);
+  }
+
+  /** Stops and deletes the adapter with its checkpoint; its entities stay in the catalog. */
+  async remove(id: string): Promise<AdapterRegistration> {
+    const registration = await this.find(id);
+    await this.stop(id);
+    await this.options.prisma.adapterRegistration.delete({ where: { id } });
+    await this.event(registration, 'removed', 'STOPPED');
+    return { ...registration, status: 'STOPPED' };
+  }
+
+  /**
+   * Starts a sync now unless one is running; returns at once (progress shows in `lastSync`).
+   * @throws DictaMeshError `BAD_USER_INPUT` when the adapter is paused, not running or cannot stream
+   */
+  async triggerSync(id: string, mode: SyncMode): Promise<AdapterRegistration> {
+    const registration = await this.find(id);
+    const running = this.running.get(id);
+    if (!running?.adapter) throw err('BAD_USER_INPUT', `Adapter "${id}" is not running (status ${registration.status})`, { field: 'id' });
+    if (!isStreaming(running.adapter))
+      throw err('BAD_USER_INPUT', `Adapter "${id}" (${registration.kind}) cannot sync: it has no stream capability`);
+    this.startSync(id, running, mode);
+    return registration;
+  }
+
+  /** Installed adapter kinds. */
+  kinds(): Promise<AdapterDefinition<unknown>[]> {
+    return this.options.kinds.list();
+  }
+
+  /** One installed kind, or undefined. */
+  kind(kind: string): Promise<AdapterDefinition<unknown> | undefined> {
+    return this.options.kinds.get(kind).catch(() => undefined);
+  }
+
+  /** JSON Schema of a kind's configuration. */
+  configSchema(definition: AdapterDefinition<unknown>): Record<string, unknown> {
+    return configJsonSchema(definition);
+  }
+
+  /** Dotted paths of the secret fields a registration has values for (never the values). */
+  secretFieldsSet(registration: AdapterRegistration): string[] {
+    if (!registration.secrets) return [];
+    const secrets = this.options.secrets.open<Record<string, unknown>>(registration.secrets);
+    const paths: string[] = [];
+    const walk = (node: Record<string, unknown>, prefix: string) => {
+      for (const [key, value] of Object.entries(node)) {
+        if (value && typeof value === 'object' && !Array.isArray(value)) walk(value as Record<string, unknown>, `${prefix}${key}.`);
+        else paths.push(`${prefix}${key}`);
+      }
+    };
+    walk(secrets, '');
+    return paths.sort();
+  }
+
+  /** Stops every adapter (service shutdown); registrations keep their state. */
+  async close(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+  }
+
+  /** @throws DictaMeshError `NOT_FOUND` */
+  async find(id: string): Promise<AdapterRegistration> {
+    const registration = await this.options.prisma.adapterRegistration.findUnique({ where: { id } });
+    if (!registration) throw err('NOT_FOUND', `No adapter with id "${id}" is registered`, { field: 'id' });
+    return registration;
+  }
+
+  private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
+    await this.stop(registration.id);
+    const { log } = this.options;
+    const definition = await this.options.kinds.get(registration.kind);
+    const running: Running = { definition, timers: [] };
+    this.running.set(registration.id, running);
+    const secrets = registration.secrets ? this.options.secrets.open<Record<string, unknown>>(registration.secrets) : {};
+    const config = parseAdapterConfig(definition, mergeSecrets(registration.config as Record<string, unknown>, secrets));
+    const adapter = definition.create(registration.id, config, { log: log.child({ adapter: registration.id, kind: definition.kind }) });
+    running.timers.push(setInterval(() => void this.checkHealth(registration.id, running), this.options.healthIntervalMs ?? 30_000));
+    const initialized = await adapter.initialize().then(
+      () => true,
+      async (error: unknown) => {
+        await this.failure(registration.id, error, 'FAILED');
+        return false;
+      },
+    );
+    running.adapter = adapter;
+    if (!initialized) return this.find(registration.id);
+    const updated = await this.options.prisma.adapterRegistration.update({
+      where: { id: registration.id },
+      data: { status: 'RUNNING', healthy: true, healthMessage: null, checkedAt: new Date() },
+    });
+    await this.event(updated, 'health.changed', 'RUNNING', { healthy: true });
+    if (isStreaming(adapter)) {
+      const completed = ((await this.checkpoints.load(registration.id)) as { resource?: unknown } | null)?.resource === null;
+      this.startSync(registration.id, running, completed ? 'incremental' : 'backfill');
+      const every = this.options.syncIntervalMs ?? 300_000;
+      if (every > 0) running.timers.push(setInterval(() => this.startSync(registration.id, running, 'incremental'), every));
+    }
+    return updated;
+  }
+
+  private async stop(id: string): Promise<void> {
+    const running = this.running.get(id);
+    if (!running) return;
+    this.running.delete(id);
+    for (const timer of running.timers) clearInterval(timer);
+    running.sync?.controller.abort();
+    await running.sync?.done;
+    await running.adapter
+      ?.shutdown()
+      .catch((error: unknown) => this.options.log.warn({ err: error, adapter: id }, 'adapter shutdown failed'));
+  }
+
+  private startSync(id: string, running: Running, mode: SyncMode): void {
+    const adapter = running.adapter;
+    if (!adapter || !isStreaming(adapter) || running.sync || this.running.get(id) !== running) return;
+    const controller = new AbortController();
+    const source = `/dictamesh/adapters/${id}`;
+    const report = (progress: SyncProgress) => ({
+      mode,
+      resource: progress.resource,
+      entities: progress.entities,
+      pages: progress.pages,
+      durationMs: progress.durationMs,
+    });
+    const done = (async () => {
+      const registration = await this.find(id);
+      await this.event(registration, 'sync.started', 'RUNNING', undefined, { mode });
+      try {
+        const progress = await runSync(adapter, {
+          mode,
+          checkpoints: this.checkpoints,
+          signal: controller.signal,
+          publish: async (batch) =>
+            void (await publishChanges(this.options.bus, { source, sourceEvent: `sync.${mode}`, changes: batch.changes })),
+          onProgress: (p) =>
+            void this.options.prisma.adapterRegistration.update({ where: { id }, data: { lastSync: report(p) } }).catch(() => undefined),
+        });
+        const updated = await this.options.prisma.adapterRegistration.update({
+          where: { id },
+          data: { lastSync: report(progress), lastSyncAt: new Date() },
+        });
+        await this.event(updated, 'sync.completed', updated.status, undefined, report(progress));
+      } catch (error) {
+        if (!controller.signal.aborted) {
+          await this.failure(id, error, 'RUNNING');
+          await this.event(await this.find(id), 'sync.failed', 'RUNNING', undefined, { mode }, (error as Error).message);
+        }
+      } finally {
+        running.sync = undefined;
+      }
+    })().catch((error: unknown) => this.options.log.error({ err: error, adapter: id }, 'sync bookkeeping failed'));
+    running.sync = { controller, done };
+  }
+
+  private async checkHealth(id: string, running: Running): Promise<void> {
+    if (!running.adapter || this.running.get(id) !== running) return;
+    const health = await running.adapter.health();
+    const before = await this.options.prisma.adapterRegistration.findUnique({ where: { id } });
+    if (!before || this.running.get(id) !== running) return;
+    // a source that recovers after a failed initialize is initialized again
+    if (health.healthy && before.status === 'FAILED') {
+      await this.start(before).catch(() => undefined);
+      return;
+    }
+    const status: AdapterStatus = health.healthy ? 'RUNNING' : 'FAILED';
+    const updated = await this.options.prisma.adapterRegistration.update({
+      where: { id },
+      data: {
+        healthy: health.healthy,
+        healthMessage: health.message ?? null,
+        checkedAt: new Date(),
+        status,
+        ...(health.healthy ? {} : { errorCount: { increment: 1 }, lastError: health.message ?? 'unhealthy' }),
+      },
+    });
+    if (before.healthy !== health.healthy) {
+      await this.event(updated, 'health.changed', status, {
+        healthy: health.healthy,
+        message: health.message ?? null,
+        latencyMs: health.latencyMs ?? null,
+      });
+    }
+  }
+
+  private async failure(id: string, error: unknown, status: AdapterStatus): Promise<void> {
+    const message = (error as Error).message ?? String(error);
+    this.options.log.warn({ err: error, adapter: id }, 'adapter failure');
+    await this.options.prisma.adapterRegistration
+      .update({
+        where: { id },
+        data: {
+          status,
+          errorCount: { increment: 1 },
+          lastError: message.slice(0, 2_000),
+          ...(status === 'FAILED' ? { healthy: false, healthMessage: message.slice(0, 2_000), checkedAt: new Date() } : {}),
+        },
+      })
+      .catch(() => undefined);
+  }
+
+  private event(
+    registration: AdapterRegistration,
+    event: AdapterEventName,
+    status: AdapterStatus,
+    health?: { healthy: boolean; message?: string | null; latencyMs?: number | null },
+    sync?: { mode: SyncMode; resource?: string | null; entities?: number; pages?: number; durationMs?: number },
+    error?: string,
+  ): Promise<void> {
+    return publishAdapterEvent(this.options.bus, this.options.log, {
+      adapterId: registration.id,
+      kind: registration.kind,
+      event,
+      status,
+      ...(health ? { health } : {}),
+      ...(sync ? { sync } : {}),
+      ...(error ? { error: error.slice(0, 2_000) } : {}),
+    });
+  }
+}
