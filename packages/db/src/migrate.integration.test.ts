@@ -18,7 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('offline migrations', () => {
   it('has the migrations this test expects', () => {
-    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters']);
+    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters', '20261122000000_adapters']);
   });
 
   it('applies prisma/migrations on PGlite once, with Prisma bookkeeping, and is idempotent', async () => {
@@ -38,6 +38,8 @@ describe('offline migrations', () => {
       `SELECT tablename FROM pg_tables WHERE tablename LIKE 'dictamesh_%' ORDER BY 1`,
     );
     expect(tables.map((t) => t.tablename)).toEqual([
+      'dictamesh_adapter_checkpoints',
+      'dictamesh_adapters',
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
       'dictamesh_dead_letters',
