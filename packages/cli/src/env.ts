@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logLevel, parseEnv, port } from '@dictamesh/runtime';
+import { logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 
 const optionalUrl = z
   .string()
@@ -23,12 +23,7 @@ export const envSchemas = {
     DICTAMESH_SERVICES: z
       .string()
       .default('gateway,catalog,webhooks')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
+      .transform(splitList)
       .pipe(z.array(z.enum(['gateway', 'catalog', 'webhooks'])).min(1))
       .transform((list) => new Set(list)),
   }),
@@ -46,14 +41,7 @@ export const envSchemas = {
     KAFKA_BROKERS: z
       .string()
       .optional()
-      .transform((v) =>
-        v
-          ? v
-              .split(',')
-              .map((b) => b.trim())
-              .filter(Boolean)
-          : undefined,
-      )
+      .transform((v) => (v ? splitList(v) : undefined))
       .refine((list) => !list || list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port…]'),
     KAFKA_CLIENT_ID: z.string().min(1).default('dictamesh'),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
@@ -72,15 +60,7 @@ export const envSchemas = {
     /** AES-256-GCM key of stored adapter secrets, 32 bytes base64; unset = a key file in the data directory. */
     DICTAMESH_SECRET_KEY: z.string().min(1).optional(),
     /** Where adapter packages are found (comma-separated directories). */
-    DICTAMESH_ADAPTER_DIRS: z
-      .string()
-      .default('adapters')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      ),
+    DICTAMESH_ADAPTER_DIRS: z.string().default('adapters').transform(splitList),
     ADAPTER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Incremental re-sync period of each adapter; 0 = only on `triggerSync`. */
     ADAPTER_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),

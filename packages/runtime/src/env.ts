@@ -33,3 +33,11 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 
 /** A log level variable. */
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** The items of a comma-separated variable (`a, b,,c` → `['a', 'b', 'c']`): trimmed, empty ones dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -1,5 +1,5 @@
 export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } from './errors';
 export { createLogger, type Logger } from './logger';
-export { parseEnv, port, logLevel } from './env';
+export { parseEnv, port, logLevel, splitList } from './env';
 export { createHttpApp, installErrorHandler, rawBodyOf, type HttpAppOptions } from './http';
 export { createErrorFormatter } from './graphql-errors';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ENTITY_TOPICS, KafkaEventBus, type BusRecord } from '@dictamesh/events';
-import { DictaMeshError, err } from '@dictamesh/runtime';
+import { DictaMeshError, err, splitList } from '@dictamesh/runtime';
 
 /** Options of {@link tailEvents}. */
 export interface TailOptions {
@@ -81,9 +81,7 @@ export async function eventsTailCommand(cli: {
   timeout?: string;
 }) {
   try {
-    const brokers = process.env.KAFKA_BROKERS?.split(',')
-      .map((b) => b.trim())
-      .filter(Boolean);
+    const brokers = process.env.KAFKA_BROKERS ? splitList(process.env.KAFKA_BROKERS) : undefined;
     if (!brokers?.length)
       throw err('CONFIGURATION_INVALID', 'events tail reads Kafka: set KAFKA_BROKERS (the in-process bus lives inside the server)', {
         field: 'KAFKA_BROKERS',
