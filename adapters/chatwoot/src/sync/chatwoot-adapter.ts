@@ -14,7 +14,7 @@ import {
   type SyncMode,
 } from '@dictamesh/adapter-sdk';
 import { ChatwootApplicationClient, PAGE_SIZE } from '../api/application-client';
-import type { ChatwootRecord } from '../api/types';
+import type { ChatwootRecord, ContactList, ConversationList } from '../api/types';
 import type { ChatwootConfig } from '../config';
 import {
   agentChange,
@@ -94,30 +94,23 @@ export class ChatwootAdapter implements StreamingAdapter, ResourceAdapter<Chatwo
       contacts: {
         name: 'contacts',
         fetchPage: async (cursor) => {
-          const page = Number(cursor ?? 1);
-          const { meta, payload } = await this.api.listContacts(page);
-          return {
-            changes: payload.map((c) => withEventId(restContactChange(a, c, now))),
-            // stop when page * 15 >= count (`current_page` is a string or a number: not used)
-            nextCursor: page * PAGE_SIZE.contacts < meta.count ? String(page + 1) : null,
-          };
+          const { items, nextCursor } = await this.contactsPage(cursor);
+          return { changes: items.map((c) => withEventId(restContactChange(a, c, now))), nextCursor };
         },
       },
       conversations: {
         name: 'conversations',
         fetchPage: async (cursor, signal) => {
-          const page = Number(cursor ?? 1);
-          const { data } = await this.api.listConversations({ page, status: this.config.conversationStatus });
+          const { items, nextCursor } = await this.conversationsPage(cursor);
           const changes = [];
-          for (const conversation of data.payload) {
+          for (const conversation of items) {
             if (signal.aborted) break;
             changes.push(withEventId(restConversationChange(a, conversation, now)));
             if (this.config.includeMessages) {
               for (const m of await this.api.allMessages(conversation.id)) changes.push(withEventId(restMessageChange(a, m, now)));
             }
           }
-          // no totals in the body: a short page is the last one
-          return { changes, nextCursor: data.payload.length === PAGE_SIZE.conversations ? String(page + 1) : null };
+          return { changes, nextCursor };
         },
       },
     };
@@ -129,19 +122,24 @@ export class ChatwootAdapter implements StreamingAdapter, ResourceAdapter<Chatwo
   }
 
   async list(resource: string, page: { cursor?: string | null } = {}): Promise<Page<ChatwootRecord>> {
-    const n = Number(page.cursor ?? 1);
-    if (resource === 'contacts') {
-      const { meta, payload } = await this.api.listContacts(n);
-      return { items: payload as ChatwootRecord[], nextCursor: n * PAGE_SIZE.contacts < meta.count ? String(n + 1) : null };
-    }
-    if (resource === 'conversations') {
-      const { data } = await this.api.listConversations({ page: n, status: this.config.conversationStatus });
-      return {
-        items: data.payload as ChatwootRecord[],
-        nextCursor: data.payload.length === PAGE_SIZE.conversations ? String(n + 1) : null,
-      };
-    }
+    if (resource === 'contacts') return (await this.contactsPage(page.cursor ?? null)) as Page<ChatwootRecord>;
+    if (resource === 'conversations') return (await this.conversationsPage(page.cursor ?? null)) as Page<ChatwootRecord>;
     throw new Error(`chatwoot adapter has no resource ${resource}; it serves ${this.resources.join(', ')}`);
+  }
+
+  /** A contacts page (cursor = 1-based page number): the last one when page × 15 ≥ `meta.count`. */
+  private async contactsPage(cursor: string | null): Promise<Page<ContactList['payload'][number]>> {
+    const page = Number(cursor ?? 1);
+    const { meta, payload } = await this.api.listContacts(page);
+    // `current_page` is a string or a number depending on the request: not used
+    return { items: payload, nextCursor: page * PAGE_SIZE.contacts < meta.count ? String(page + 1) : null };
+  }
+
+  /** A conversations page (cursor = 1-based page number): no totals in the body, so a short page is the last one. */
+  private async conversationsPage(cursor: string | null): Promise<Page<ConversationList['data']['payload'][number]>> {
+    const page = Number(cursor ?? 1);
+    const { data } = await this.api.listConversations({ page, status: this.config.conversationStatus });
+    return { items: data.payload, nextCursor: data.payload.length === PAGE_SIZE.conversations ? String(page + 1) : null };
   }
 
   async get(resource: string, id: string): Promise<ChatwootRecord | null> {
