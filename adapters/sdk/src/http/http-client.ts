@@ -99,13 +99,9 @@ export class HttpClient {
     const maxRetryAfter = r.maxRetryAfterMs ?? 60_000;
     const isRetryable = (error: Error) => (error as { retryable?: boolean }).retryable === true;
     const retryPolicy = retry(
-      handleWhen(
-        (error) =>
-          isRetryable(error) &&
-          !(error instanceof SourceUnavailableError && error.circuitOpen) &&
-          // a Retry-After longer than we are willing to wait ends the retries at once
-          !(error instanceof SourceHttpError && (error.retryAfterMs ?? 0) > maxRetryAfter),
-      ),
+      // an open circuit (cockatiel's BrokenCircuitError has no `retryable`) is not retried, and
+      // a Retry-After longer than we are willing to wait ends the retries at once
+      handleWhen((error) => isRetryable(error) && !(error instanceof SourceHttpError && (error.retryAfterMs ?? 0) > maxRetryAfter)),
       {
         maxAttempts: (r.maxAttempts ?? 4) - 1,
         backoff: new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
