@@ -126,7 +126,7 @@ export class AdapterHost {
   async update(id: string, config: Record<string, unknown>): Promise<AdapterRegistration> {
     const current = await this.find(id);
     const definition = await this.options.kinds.get(current.kind);
-    const stored = current.secrets ? this.options.secrets.open<Record<string, unknown>>(current.secrets) : {};
+    const stored = this.secretsOf(current);
     const merged = parseAdapterConfig(definition, mergeSecrets(stored, config)) as Record<string, unknown>;
     const { visible, secrets } = splitSecrets(merged, definition.secretFields);
     await this.stop(id);
@@ -203,8 +203,7 @@ export class AdapterHost {
 
   /** Dotted paths of the secret fields a registration has values for (never the values). */
   secretFieldsSet(registration: AdapterRegistration): string[] {
-    if (!registration.secrets) return [];
-    const secrets = this.options.secrets.open<Record<string, unknown>>(registration.secrets);
+    const secrets = this.secretsOf(registration);
     const paths: string[] = [];
     const walk = (node: Record<string, unknown>, prefix: string) => {
       for (const [key, value] of Object.entries(node)) {
@@ -228,13 +227,18 @@ export class AdapterHost {
     return registration;
   }
 
+  /** The decrypted secret fields of a registration (`{}` when it has none). */
+  private secretsOf(registration: AdapterRegistration): Record<string, unknown> {
+    return registration.secrets ? this.options.secrets.open<Record<string, unknown>>(registration.secrets) : {};
+  }
+
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
     await this.stop(registration.id);
     const { log } = this.options;
     const definition = await this.options.kinds.get(registration.kind);
     const running: Running = { definition, timers: [] };
     this.running.set(registration.id, running);
-    const secrets = registration.secrets ? this.options.secrets.open<Record<string, unknown>>(registration.secrets) : {};
+    const secrets = this.secretsOf(registration);
     const config = parseAdapterConfig(definition, mergeSecrets(registration.config as Record<string, unknown>, secrets));
     const adapter = definition.create(registration.id, config, { log: log.child({ adapter: registration.id, kind: definition.kind }) });
     running.timers.push(setInterval(() => void this.checkHealth(registration.id, running), this.options.healthIntervalMs ?? 30_000));
