@@ -57,6 +57,8 @@ describe('adapters registered at runtime through the gateway', () => {
     const chatwoot = data!.adapterKinds.find((k) => k.kind === 'chatwoot');
     expect(chatwoot?.secretFields).toEqual(['apiAccessToken', 'webhookSecret']);
     expect(Object.keys(chatwoot!.configSchema.properties)).toEqual(expect.arrayContaining(['baseUrl', 'accountId', 'apiAccessToken']));
+    const restJson = data!.adapterKinds.find((k) => k.kind === 'rest-json');
+    expect(restJson?.secretFields).toEqual(['auth.token', 'auth.key', 'auth.clientSecret']);
   });
 
   it('registers a Chatwoot adapter, which starts at once and backfills the catalog; secrets are never returned and stored encrypted', async () => {

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { runSync, type ChangeBatch, type Checkpoint, type CheckpointStore } from '@dictamesh/adapter-sdk';
+import { MemoryCheckpointStore, runSync, type ChangeBatch, type CheckpointStore } from '@dictamesh/adapter-sdk';
 import { assertEntityChange } from '@dictamesh/events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeChatwoot } from '../../test/fake-chatwoot';
@@ -19,16 +19,7 @@ const adapterFor = (extra: Record<string, unknown> = {}) =>
     { log },
   );
 
-/** Checkpoints kept in memory (the catalog keeps them in Postgres). */
-const memoryStore = (): CheckpointStore & { value: Checkpoint | null } => ({
-  value: null,
-  async load() {
-    return this.value;
-  },
-  async save(_id, checkpoint) {
-    this.value = structuredClone(checkpoint);
-  },
-});
+const memoryStore = () => new MemoryCheckpointStore();
 
 const sync = async (
   adapter: ChatwootAdapter,
@@ -62,7 +53,7 @@ describe('Chatwoot backfill sync', () => {
     expect(fake.requested.filter((u) => u.includes('/contacts'))).toEqual([1, 2, 3].map((p) => `/api/v1/accounts/12/contacts?page=${p}`));
     expect(fake.requested.filter((u) => u.includes('/conversations?'))).toHaveLength(3); // 25 + 25 + 10
     expect(fake.requested.filter((u) => u.includes('/conversations/216/messages'))).toHaveLength(3); // 20 + 20 + 5, paged with before=
-    expect(store.value).toMatchObject({ resource: null, cursor: null });
+    expect(store.saved.get('cw-test')).toMatchObject({ resource: null, cursor: null });
     expect(urns.has('dictamesh:chatwoot:account/12:message:216044')).toBe(true);
     // secrets never leave the adapter
     expect(JSON.stringify([...urns.keys()])).not.toContain('hmac');
@@ -79,7 +70,7 @@ describe('Chatwoot backfill sync', () => {
     }).catch((e: unknown) => e);
     await crashing.shutdown();
     expect((crash as Error).message).toBe('process killed');
-    expect(store.value).toMatchObject({ resource: 'contacts', cursor: '2' });
+    expect(store.saved.get('cw-test')).toMatchObject({ resource: 'contacts', cursor: '2' });
     fake.server.requests.length = 0;
     const resumed = adapterFor();
     await sync(resumed, store, 'backfill', async (batch) => {

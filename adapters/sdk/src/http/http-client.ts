@@ -143,7 +143,7 @@ export class HttpClient {
    * @throws SourceHttpError, SourceTimeoutError, SourceUnavailableError (see the class doc)
    */
   async request<T>(request: HttpRequest): Promise<HttpResponse<T>> {
-    const url = new URL(request.path.replace(/^\//, ''), this.base);
+    const url = this.resolve(request.path);
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const method = request.method ?? 'GET';
     try {
@@ -154,6 +154,19 @@ export class HttpClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * The absolute URL of a request path: resolved against the base URL (a leading `/` stays
+   * under the base path); an absolute URL is kept as is.
+   * @throws SourceUnavailableError when an absolute URL is on another origin than the base URL
+   *   (the pool, and the credentials, belong to that origin)
+   */
+  resolve(path: string): URL {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    if (url.origin !== this.base.origin)
+      throw new SourceUnavailableError(`${url.origin} is not this client's origin ${this.base.origin}`, false);
+    return url;
   }
 
   /** Closes the connection pool. */

@@ -58,3 +58,20 @@ export async function runSync(adapter: StreamingAdapter, options: RunSyncOptions
   }
   return progress;
 }
+
+/**
+ * A {@link CheckpointStore} in memory, per adapter id (for tests and one-off CLI syncs; the
+ * catalog keeps checkpoints in Postgres). Saved checkpoints are deep-copied.
+ */
+export class MemoryCheckpointStore implements CheckpointStore {
+  readonly saved = new Map<string, Checkpoint>();
+
+  async load(adapterId: string): Promise<Checkpoint | null> {
+    const checkpoint = this.saved.get(adapterId);
+    return checkpoint === undefined ? null : structuredClone(checkpoint);
+  }
+
+  async save(adapterId: string, checkpoint: Checkpoint): Promise<void> {
+    this.saved.set(adapterId, structuredClone(checkpoint));
+  }
+}
