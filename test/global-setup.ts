@@ -1,6 +1,9 @@
-// vitest globalSetup: the real Kafka broker the integration tests need.
-// With KAFKA_BROKERS set (CI, or your own broker) it is used as is; otherwise a private
-// single-node broker is started on 127.0.0.1:19092 with scripts/kafka.sh and stopped after.
+// vitest globalSetup: the real servers the integration tests need.
+// - Kafka: with KAFKA_BROKERS set (CI, or your own broker) it is used as is; otherwise a private
+//   single-node broker is started on 127.0.0.1:19092 with scripts/kafka.sh and stopped after.
+// - PostgreSQL (postgres-table adapter): with POSTGRES_TEST_URL set (a superuser on a server with
+//   wal_level=logical) it is used as is; otherwise Debian's PostgreSQL is started on
+//   127.0.0.1:55432 with scripts/postgres.sh and stopped after.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -8,10 +11,12 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBrokers: string;
+    postgresUrl: string;
   }
 }
 
 const script = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
+const postgresScript = fileURLToPath(new URL('../scripts/postgres.sh', import.meta.url));
 const env = {
   ...process.env,
   KAFKA_PORT: '19092',
@@ -20,13 +25,18 @@ const env = {
 };
 
 export default function setup(project: TestProject) {
-  if (process.env.KAFKA_BROKERS) {
-    project.provide('kafkaBrokers', process.env.KAFKA_BROKERS);
-    return;
+  const teardown: Array<() => void> = [];
+  if (process.env.POSTGRES_TEST_URL) project.provide('postgresUrl', process.env.POSTGRES_TEST_URL);
+  else {
+    const url = execFileSync('bash', [postgresScript, 'up'], { encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0];
+    project.provide('postgresUrl', url);
+    teardown.push(() => execFileSync('bash', [postgresScript, 'down'], { stdio: 'inherit' }));
   }
-  execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-  project.provide('kafkaBrokers', '127.0.0.1:19092');
-  return () => {
-    execFileSync('bash', [script, 'down'], { env, stdio: 'inherit' });
-  };
+  if (process.env.KAFKA_BROKERS) project.provide('kafkaBrokers', process.env.KAFKA_BROKERS);
+  else {
+    execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
+    project.provide('kafkaBrokers', '127.0.0.1:19092');
+    teardown.push(() => execFileSync('bash', [script, 'down'], { env, stdio: 'inherit' }));
+  }
+  return () => teardown.forEach((stop) => stop());
 }

@@ -29,6 +29,12 @@ export interface Adapter {
   health(): Promise<AdapterHealth>;
   /** Closes connections; called once, after which the instance is dropped. */
   shutdown(): Promise<void>;
+  /**
+   * Releases what the adapter holds *at the source* (a replication slot, a webhook
+   * subscription); called before {@link shutdown} only when the registration is removed, not
+   * when it is paused or the service stops. Optional.
+   */
+  dispose?(): Promise<void>;
 }
 
 /** A position in a source's change history; JSON, opaque to everybody but the adapter. */

@@ -163,10 +163,19 @@ export class AdapterHost {
     return this.start(registration);
   }
 
-  /** Stops and deletes the adapter with its checkpoint; its entities stay in the catalog. */
+  /**
+   * Stops and deletes the adapter with its checkpoint, releasing what it holds at the source
+   * (`Adapter.dispose`, e.g. a replication slot); its entities stay in the catalog.
+   */
   async remove(id: string): Promise<AdapterRegistration> {
     const registration = await this.find(id);
-    await this.stop(id);
+    if (this.running.has(id)) await this.stop(id, { dispose: true });
+    else {
+      // paused or never started: a short-lived instance releases the source resources
+      const { adapter } = await this.instantiate(registration);
+      await this.dispose(adapter);
+      await adapter.shutdown().catch(() => undefined);
+    }
     await this.options.prisma.adapterRegistration.delete({ where: { id } });
     await this.event(registration, 'removed', 'STOPPED');
     return { ...registration, status: 'STOPPED' };
@@ -227,6 +236,26 @@ export class AdapterHost {
     return registration;
   }
 
+  /** Lets an adapter release its source-side resources; a failure is logged, never thrown (the removal goes on). */
+  private async dispose(adapter: Adapter): Promise<void> {
+    await adapter
+      .dispose?.()
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, adapter: adapter.id }, 'adapter could not release its source resources'),
+      );
+  }
+
+  /** A new adapter instance for a registration (its configuration with the secrets put back). */
+  private async instantiate(registration: AdapterRegistration): Promise<{ definition: AdapterDefinition<unknown>; adapter: Adapter }> {
+    const definition = await this.options.kinds.get(registration.kind);
+    const config = parseAdapterConfig(
+      definition,
+      mergeSecrets(registration.config as Record<string, unknown>, this.secretsOf(registration)),
+    );
+    const log = this.options.log.child({ adapter: registration.id, kind: definition.kind });
+    return { definition, adapter: definition.create(registration.id, config, { log }) };
+  }
+
   /** The decrypted secret fields of a registration (`{}` when it has none). */
   private secretsOf(registration: AdapterRegistration): Record<string, unknown> {
     return registration.secrets ? this.options.secrets.open<Record<string, unknown>>(registration.secrets) : {};
@@ -234,13 +263,9 @@ export class AdapterHost {
 
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
     await this.stop(registration.id);
-    const { log } = this.options;
-    const definition = await this.options.kinds.get(registration.kind);
+    const { definition, adapter } = await this.instantiate(registration);
     const running: Running = { definition, timers: [] };
     this.running.set(registration.id, running);
-    const secrets = this.secretsOf(registration);
-    const config = parseAdapterConfig(definition, mergeSecrets(registration.config as Record<string, unknown>, secrets));
-    const adapter = definition.create(registration.id, config, { log: log.child({ adapter: registration.id, kind: definition.kind }) });
     running.timers.push(setInterval(() => void this.checkHealth(registration.id, running), this.options.healthIntervalMs ?? 30_000));
     const initialized = await adapter.initialize().then(
       () => true,
@@ -265,13 +290,14 @@ export class AdapterHost {
     return updated;
   }
 
-  private async stop(id: string): Promise<void> {
+  private async stop(id: string, options: { dispose?: boolean } = {}): Promise<void> {
     const running = this.running.get(id);
     if (!running) return;
     this.running.delete(id);
     for (const timer of running.timers) clearInterval(timer);
     running.sync?.controller.abort();
     await running.sync?.done;
+    if (options.dispose && running.adapter) await this.dispose(running.adapter);
     await running.adapter
       ?.shutdown()
       .catch((error: unknown) => this.options.log.warn({ err: error, adapter: id }, 'adapter shutdown failed'));
