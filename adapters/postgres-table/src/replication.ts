@@ -161,6 +161,7 @@ export class ReplicationSlot {
   }
 }
 
-function microsToIso(micros: bigint | BigInt): string {
-  return new Date(Number(BigInt(micros as bigint) / 1_000n)).toISOString();
+/** pgoutput times: microseconds since the Unix epoch (the library types them as the `BigInt` wrapper). */
+function microsToIso(micros: Pgoutput.MessageBegin['commitTime']): string {
+  return new Date(Number(BigInt(micros.toString()) / 1_000n)).toISOString();
 }
