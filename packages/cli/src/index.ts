@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { adapterNewCommand } from './commands/adapter-new';
 import { eventsTailCommand } from './commands/events-tail';
 import { replayCommand } from './commands/replay';
 import { startCommand } from './commands/start';
@@ -27,5 +28,15 @@ events
   .option('--max <n>', 'stop after n events')
   .option('--timeout <seconds>', 'stop after this many seconds')
   .action(eventsTailCommand);
+
+const adapter = program.command('adapter').description('source adapter development');
+adapter
+  .command('new')
+  .description('generate an adapter package (config schema, implementation, fake source, tests, README)')
+  .argument('<kind>', 'adapter kind, lower-case words joined by "-" (e.g. acme-crm)')
+  .option('--dir <folder>', 'folder to create it in (one of DICTAMESH_ADAPTER_DIRS)', 'adapters')
+  .option('--entity <type>', 'entity type of its records, lower_snake_case', 'item')
+  .option('--resource <name>', 'resource (endpoint) name; default: <entity>s')
+  .action(adapterNewCommand);
 
 await program.parseAsync();
