@@ -8,8 +8,16 @@ export const chatwootConfigSchema = z
     accountId: z.number().int().positive(),
     /** A user's or agent bot's access token (Profile → Access token). */
     apiAccessToken: z.string().min(1),
-    /** Secret of the account webhook (Chatwoot ≥ 4.11 signs deliveries with it). */
+    /** Secret of the account webhook (Chatwoot ≥ 4.11 signs deliveries with it; then signatures are required). */
     webhookSecret: z.string().min(16).optional(),
+    /**
+     * For Chatwoot versions that cannot sign: a random token (≥ 24 characters) that ends the
+     * webhook URL configured in Chatwoot, `/webhooks/chatwoot/accounts/<accountId>/<token>`.
+     */
+    webhookToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{24,128}$/, 'expected 24–128 URL-safe characters (A-Z a-z 0-9 _ -)')
+      .optional(),
     resources: z
       .array(z.enum(['agents', 'teams', 'inboxes', 'contacts', 'conversations']))
       .min(1)

@@ -9,7 +9,7 @@ const chatwoot: AdapterDefinition<ChatwootConfig> = {
   description: 'Chatwoot support desk: contacts, conversations, messages, inboxes, teams, agents (sync + webhooks)',
   capabilities: ['read', 'stream', 'webhooks', 'pagination', 'search', 'batch'],
   configSchema: chatwootConfigSchema,
-  secretFields: ['apiAccessToken', 'webhookSecret'],
+  secretFields: ['apiAccessToken', 'webhookSecret', 'webhookToken'],
   create: (id, config, context) => new ChatwootAdapter(id, config, context),
 };
 

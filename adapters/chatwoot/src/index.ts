@@ -1,4 +1,4 @@
-export { createChatwootWebhookAdapter } from './webhooks/adapter';
+export { createChatwootWebhookAdapter, type ChatwootWebhookCredentials, type ChatwootWebhookOptions } from './webhooks/adapter';
 export { chatwootUrn, chatwootEventSource, CHATWOOT_SOURCE, CHATWOOT_DOMAIN, type ChatwootEntityType } from './urn';
 export { ChatwootApplicationClient, PAGE_SIZE } from './api/application-client';
 export { ChatwootPlatformClient } from './api/platform-client';

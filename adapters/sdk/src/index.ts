@@ -1,4 +1,5 @@
 export type { WebhookAdapter, WebhookContext, ParsedWebhook, IgnoredWebhook } from './webhook-adapter';
+export { verifyTimestampedHmac, secretsEqual, type TimestampedHmac } from './webhooks/signature';
 export { publishChanges, type PublishedEvent } from './publish';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server';
 export type {

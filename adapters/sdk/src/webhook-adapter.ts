@@ -29,13 +29,16 @@ export interface IgnoredWebhook {
 }
 
 /**
- * A source adapter's webhook side: turns one delivery into entity changes.
- * Implementations throw DictaMeshError (`WEBHOOK_*`) for bodies they reject.
+ * A source adapter's webhook side: verifies one delivery (signature or URL token, when the
+ * source supports it) and turns it into entity changes. Implementations throw DictaMeshError
+ * (`WEBHOOK_*`) for deliveries they reject: `WEBHOOK_SIGNATURE_INVALID` / `WEBHOOK_TOKEN_INVALID`
+ * / `WEBHOOK_UNVERIFIED` (401) before anything is published.
  */
 export interface WebhookAdapter {
   /** Adapter id, used in the route: `/webhooks/<id>`. */
   readonly id: string;
   /** Extra route suffixes with parameters, e.g. `['/accounts/:accountId']`. */
   readonly routes: readonly string[];
-  parse(body: unknown, context: WebhookContext): ParsedWebhook | IgnoredWebhook;
+  /** Verifies, then parses. Async because verification may look the delivery's credentials up. */
+  parse(body: unknown, context: WebhookContext): Promise<ParsedWebhook | IgnoredWebhook>;
 }

@@ -29,7 +29,7 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
     for (const suffix of ['', ...adapter.routes]) {
       app.post(`/webhooks/${adapter.id}${suffix}`, async (request, reply) => {
         const receivedAt = new Date();
-        const parsed = adapter.parse(request.body, {
+        const parsed = await adapter.parse(request.body, {
           rawBody: rawBodyOf(request),
           params: request.params as Record<string, string>,
           headers: request.headers,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ describe('adapters registered at runtime through the gateway', () => {
       adapterKinds: Array<{ kind: string; configSchema: { properties: Record<string, unknown> }; secretFields: string[] }>;
     }>(stack, '{ adapterKinds { kind configSchema secretFields } }');
     const chatwoot = data!.adapterKinds.find((k) => k.kind === 'chatwoot');
-    expect(chatwoot?.secretFields).toEqual(['apiAccessToken', 'webhookSecret']);
+    expect(chatwoot?.secretFields).toEqual(['apiAccessToken', 'webhookSecret', 'webhookToken']);
     expect(Object.keys(chatwoot!.configSchema.properties)).toEqual(expect.arrayContaining(['baseUrl', 'accountId', 'apiAccessToken']));
     const restJson = data!.adapterKinds.find((k) => k.kind === 'rest-json');
     expect(restJson?.secretFields).toEqual(['auth.token', 'auth.key', 'auth.clientSecret']);
@@ -121,6 +122,34 @@ describe('adapters registered at runtime through the gateway', () => {
     await expect
       .poll(() => entityName(`dictamesh:chatwoot:account/12:contact:${fake.contacts[0]!.id}`), { timeout: 15_000 })
       .toBe('Renamed Contact');
+  });
+
+  it('verifies webhook deliveries of an account once its adapter has a webhook secret (X-Chatwoot-Signature)', async () => {
+    const secret = 'e2e-webhook-secret-0123456789';
+    const update = await gql(stack, 'mutation ($input: UpdateAdapterInput!) { updateAdapter(id: "cw-main", input: $input) { id } }', {
+      input: { config: { baseUrl: fake.url, accountId: 12, webhookSecret: secret } }, // the stored token is kept
+    });
+    expect(update.errors).toBeUndefined();
+    const body = JSON.stringify({ event: 'contact_created', id: 987_654, name: 'Signed Contact', account: { id: 12, name: 'Shop' } });
+    const post = async (headers: Record<string, string>) => {
+      const response = await fetch(`${stack.urls.webhooks}/chatwoot/accounts/12`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as { code?: string; accepted?: number } };
+    };
+    const unsigned = await post({});
+    expect(unsigned).toMatchObject({ status: 401, body: { code: 'WEBHOOK_SIGNATURE_INVALID' } });
+    const timestamp = String(Math.floor(Date.now() / 1_000));
+    const forged = await post({ 'x-chatwoot-timestamp': timestamp, 'x-chatwoot-signature': `sha256=${'0'.repeat(64)}` });
+    expect(forged.status).toBe(401);
+    expect(await entityName('dictamesh:chatwoot:account/12:contact:987654')).toBeNull(); // nothing refused was published
+
+    const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+    const signed = await post({ 'x-chatwoot-timestamp': timestamp, 'x-chatwoot-signature': `sha256=${signature}` });
+    expect(signed).toMatchObject({ status: 202, body: { accepted: 1 } });
+    await expect.poll(() => entityName('dictamesh:chatwoot:account/12:contact:987654'), { timeout: 15_000 }).toBe('Signed Contact');
   });
 
   it('pauses, resumes and removes an adapter without a restart', async () => {

@@ -23,8 +23,8 @@ const children: ChildProcess[] = [];
 const adapter = createChatwootWebhookAdapter();
 
 /** Entity changes of `count` distinct Chatwoot contacts, as the webhook adapter derives them. */
-function contactWebhooks(from: number, count: number): ParsedWebhook[] {
-  return Array.from({ length: count }, (_, i) => {
+function contactWebhooks(from: number, count: number): Promise<ParsedWebhook[]> {
+  const parsed = Array.from({ length: count }, async (_, i) => {
     const body = {
       event: 'contact_created',
       id: from + i,
@@ -32,10 +32,16 @@ function contactWebhooks(from: number, count: number): ParsedWebhook[] {
       email: `c${from + i}@shop.example`,
       account: { id: 12 },
     };
-    const parsed = adapter.parse(body, { rawBody: Buffer.from(JSON.stringify(body)), params: {}, headers: {}, receivedAt: new Date() });
-    if ('ignored' in parsed) throw new Error('ignored');
-    return parsed;
+    const result = await adapter.parse(body, {
+      rawBody: Buffer.from(JSON.stringify(body)),
+      params: {},
+      headers: {},
+      receivedAt: new Date(),
+    });
+    if ('ignored' in result) throw new Error('ignored');
+    return result;
   });
+  return Promise.all(parsed);
 }
 
 async function produce(webhooks: ParsedWebhook[]) {
@@ -97,7 +103,7 @@ describe('catalog ingest on a real Kafka broker, under failure', () => {
       .poll(async () => (await admin.describeGroups([GROUP])).groups[0]!.state, { timeout: 60_000, interval: 500 })
       .toBe('Stable');
 
-    await produce(contactWebhooks(300_000, 2_000));
+    await produce(await contactWebhooks(300_000, 2_000));
     expect(await drain(bus, GROUP, 120_000, 200)).toBe(true);
     expect(await contactsFrom(300_000, 301_999)).toBe(2_000);
 
@@ -115,7 +121,7 @@ describe('catalog ingest on a real Kafka broker, under failure', () => {
   }, 300_000);
 
   it('ingests 10,000 webhook-derived events exactly once although the catalog is killed -9 midway', async () => {
-    await produce(contactWebhooks(200_000, 10_000));
+    await produce(await contactWebhooks(200_000, 10_000));
     let catalog = await startCatalogProcess({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: broker.brokers, CATALOG_PORT: 0 });
     children.push(catalog);
     await expect

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createChatwootWebhookAdapter } from '@dictamesh/adapter-chatwoot';
+import { createChatwootWebhookAdapter, type ChatwootWebhookCredentials } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
@@ -11,6 +11,7 @@ import {
   createCatalogService,
   HashingEmbedder,
   SecretBox,
+  type CatalogService,
   type CatalogServiceOptions,
 } from '@dictamesh/subgraph-catalog';
 import type { StackEnv } from './env';
@@ -94,6 +95,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   const stops: { webhooks?: () => Promise<void>; gateway?: () => Promise<void>; catalog?: () => Promise<void> } = {};
   const urls: Stack['urls'] = {};
   let db: Database | undefined;
+  let adapterHost: CatalogService['adapters'] | undefined;
 
   if (services.has('catalog')) {
     db = await openDatabase(
@@ -116,6 +118,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
         syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
       },
     });
+    adapterHost = catalog.adapters;
     urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
     stops.catalog = () => catalog.close();
   }
@@ -123,7 +126,13 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   if (services.has('webhooks')) {
     const webhooks = await createWebhookServer({
       bus,
-      adapters: [createChatwootWebhookAdapter()],
+      adapters: [
+        createChatwootWebhookAdapter({
+          requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION,
+          // credentials of the registered chatwoot adapter of the account (only with the catalog in this process)
+          ...(adapterHost ? { credentials: chatwootCredentials(adapterHost) } : {}),
+        }),
+      ],
       logger: logger.child({ component: 'webhooks' }),
       bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
     });
@@ -160,5 +169,18 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await bus.close();
       await db?.close();
     },
+  };
+}
+
+/** Webhook credentials of a Chatwoot account: those of a chatwoot adapter registered for it (one with credentials first). */
+function chatwootCredentials(host: CatalogService['adapters']) {
+  return async (accountId: number): Promise<ChatwootWebhookCredentials | null> => {
+    const configs = await host.configsWhere('chatwoot', 'accountId', accountId);
+    const config = configs.find((c) => c.webhookSecret || c.webhookToken) ?? configs[0];
+    if (!config) return null;
+    return {
+      ...(typeof config.webhookSecret === 'string' ? { webhookSecret: config.webhookSecret } : {}),
+      ...(typeof config.webhookToken === 'string' ? { webhookToken: config.webhookToken } : {}),
+    };
   };
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { ParsedWebhook } from '@dictamesh/adapter-sdk';
 import { assertEntityChange, type EntityChange } from '@dictamesh/events';
 import { describe, expect, it } from 'vitest';
@@ -7,13 +8,13 @@ import { createChatwootWebhookAdapter } from './adapter';
 const adapter = createChatwootWebhookAdapter();
 const receivedAt = new Date('2026-02-12T00:00:00Z');
 
-function parse(body: unknown, params: Record<string, string> = {}, raw: Buffer = Buffer.from(JSON.stringify(body))) {
+async function parse(body: unknown, params: Record<string, string> = {}, raw: Buffer = Buffer.from(JSON.stringify(body))) {
   return adapter.parse(body, { rawBody: raw, params, headers: {}, receivedAt });
 }
 
-function parseFixture(name: string, params: Record<string, string> = {}): ParsedWebhook {
+async function parseFixture(name: string, params: Record<string, string> = {}): Promise<ParsedWebhook> {
   const raw = webhookFixture(name);
-  const result = parse(JSON.parse(raw.toString('utf8')), params, raw);
+  const result = await parse(JSON.parse(raw.toString('utf8')), params, raw);
   if ('ignored' in result) throw new Error(`${name} was ignored: ${result.reason}`);
   return result;
 }
@@ -23,8 +24,8 @@ const rel = (change: EntityChange | undefined, type: string) => change?.relation
 const U = (type: string, id: number) => `dictamesh:chatwoot:account/12:${type}:${id}`;
 
 describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
-  it.each(webhookFixtureNames())('%s yields schema-valid entity changes without secrets', (name) => {
-    const parsed = parseFixture(name);
+  it.each(webhookFixtureNames())('%s yields schema-valid entity changes without secrets', async (name) => {
+    const parsed = await parseFixture(name);
     expect(parsed.source).toBe('/dictamesh/adapters/chatwoot/accounts/12');
     expect(parsed.changes.length).toBeGreaterThan(0);
     for (const { change } of parsed.changes) assertEntityChange(change);
@@ -33,8 +34,8 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
     expect(stored).not.toContain('qF3kZt9WbXr2mNv7Lp8sHd4J');
   });
 
-  it('conversation_updated: conversation with contact, inbox, assignee and team relationships', () => {
-    const changes = byUrn(parseFixture('conversation_updated'));
+  it('conversation_updated: conversation with contact, inbox, assignee and team relationships', async () => {
+    const changes = byUrn(await parseFixture('conversation_updated'));
     const conversation = changes.get(U('conversation', 214));
     expect(conversation).toMatchObject({ operation: 'updated', partial: false, entityType: 'conversation', sourceId: '214' });
     expect(conversation?.changedAttributes).toEqual(['assignee_id', 'team_id', 'updated_at']);
@@ -49,15 +50,15 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
     expect(conversation?.attributes.agent_last_seen_at).toMatch(/^2026-02-10T/);
   });
 
-  it('conversation_created with no assignee clears ASSIGNED_TO and HANDLED_BY_TEAM', () => {
-    const conversation = byUrn(parseFixture('conversation_created')).get(U('conversation', 214));
+  it('conversation_created with no assignee clears ASSIGNED_TO and HANDLED_BY_TEAM', async () => {
+    const conversation = byUrn(await parseFixture('conversation_created')).get(U('conversation', 214));
     expect(conversation?.operation).toBe('created');
     expect(rel(conversation, 'ASSIGNED_TO')).toEqual([null]);
     expect(rel(conversation, 'HANDLED_BY_TEAM')).toEqual([null]);
   });
 
-  it('message_created: raw text (not the channel HTML), PART_OF conversation, SENT_BY contact', () => {
-    const changes = byUrn(parseFixture('message_created'));
+  it('message_created: raw text (not the channel HTML), PART_OF conversation, SENT_BY contact', async () => {
+    const changes = byUrn(await parseFixture('message_created'));
     const message = changes.get(U('message', 40211));
     expect(message).toMatchObject({ operation: 'created', partial: false, occurredAt: '2026-02-10T09:14:52.402Z' });
     expect(message?.attributes.content).toBe(
@@ -70,23 +71,23 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
     expect(changes.get(U('inbox', 21))).toMatchObject({ displayName: 'Website Chat' });
   });
 
-  it('message_updated: agent sender, delivery status from push data', () => {
-    const message = byUrn(parseFixture('message_updated')).get(U('message', 40247));
+  it('message_updated: agent sender, delivery status from push data', async () => {
+    const message = byUrn(await parseFixture('message_updated')).get(U('message', 40247));
     expect(message?.operation).toBe('updated');
     expect(message?.attributes.status).toBe('failed');
     expect(message?.attributes.content_attributes).toEqual({ external_error: '502 Bad Gateway from orders.larkspur-outdoor.example' });
     expect(rel(message, 'SENT_BY')).toEqual([U('agent', 32)]);
   });
 
-  it('inbox_created: inbox id from working_hours, channel secrets removed', () => {
-    const [only] = parseFixture('inbox_created').changes;
+  it('inbox_created: inbox id from working_hours, channel secrets removed', async () => {
+    const [only] = (await parseFixture('inbox_created')).changes;
     expect(only?.change).toMatchObject({ urn: U('inbox', 24), operation: 'created', displayName: 'https://eu.larkspur-outdoor.example' });
     expect(only?.change.attributes.channel).not.toHaveProperty('hmac_token');
     expect(only?.change.attributes.channel_id).toBe(11);
   });
 
-  it('contact_updated: time from changed_attributes.updated_at, changed attribute names', () => {
-    const [only] = parseFixture('contact_updated').changes;
+  it('contact_updated: time from changed_attributes.updated_at, changed attribute names', async () => {
+    const [only] = (await parseFixture('contact_updated')).changes;
     expect(only?.change).toMatchObject({
       urn: U('contact', 1187),
       occurredAt: '2026-02-10T09:19:08.642Z',
@@ -94,10 +95,10 @@ describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
     });
   });
 
-  it('gives the same delivery the same CloudEvent ids, and a different body different ids', () => {
-    const a = parseFixture('conversation_updated').changes.map((c) => c.id);
-    const b = parseFixture('conversation_updated').changes.map((c) => c.id);
-    const c = parseFixture('conversation_status_changed').changes.map((x) => x.id);
+  it('gives the same delivery the same CloudEvent ids, and a different body different ids', async () => {
+    const a = (await parseFixture('conversation_updated')).changes.map((c) => c.id);
+    const b = (await parseFixture('conversation_updated')).changes.map((c) => c.id);
+    const c = (await parseFixture('conversation_status_changed')).changes.map((x) => x.id);
     expect(a).toEqual(b);
     expect(new Set([...a, ...c]).size).toBe(a.length + c.length);
   });
@@ -110,33 +111,31 @@ describe('Chatwoot webhook rejection', () => {
     return body;
   };
 
-  it('needs the account from the URL when the body has none', () => {
-    expect(() => parse(conversationWithoutMessages())).toThrow(expect.objectContaining({ code: 'WEBHOOK_ACCOUNT_UNKNOWN' }));
-    const parsed = parse(conversationWithoutMessages(), { accountId: '12' });
+  it('needs the account from the URL when the body has none', async () => {
+    await expect(parse(conversationWithoutMessages())).rejects.toMatchObject({ code: 'WEBHOOK_ACCOUNT_UNKNOWN' });
+    const parsed = await parse(conversationWithoutMessages(), { accountId: '12' });
     expect('changes' in parsed && parsed.changes[0]?.change.urn).toBe(U('conversation', 214));
   });
 
-  it('rejects a body from another account than the URL', () => {
+  it('rejects a body from another account than the URL', async () => {
     const body = JSON.parse(webhookFixture('contact_created').toString('utf8'));
-    expect(() => parse(body, { accountId: '13' })).toThrow(expect.objectContaining({ code: 'WEBHOOK_ACCOUNT_MISMATCH' }));
-    expect(() => parse(body, { accountId: 'abc' })).toThrow(
-      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'accountId' } }),
-    );
+    await expect(parse(body, { accountId: '13' })).rejects.toMatchObject({ code: 'WEBHOOK_ACCOUNT_MISMATCH' });
+    await expect(parse(body, { accountId: 'abc' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'accountId' } });
   });
 
-  it('rejects a missing or non-string event and non-object bodies', () => {
-    expect(() => parse({ id: 1 })).toThrow(expect.objectContaining({ code: 'WEBHOOK_MISSING_EVENT' }));
-    expect(() => parse({ event: 42 })).toThrow(expect.objectContaining({ code: 'WEBHOOK_INVALID_PAYLOAD' }));
-    expect(() => parse([1, 2])).toThrow(expect.objectContaining({ code: 'WEBHOOK_INVALID_PAYLOAD' }));
-    expect(() => parse('text')).toThrow(expect.objectContaining({ code: 'WEBHOOK_INVALID_PAYLOAD' }));
+  it('rejects a missing or non-string event and non-object bodies', async () => {
+    await expect(parse({ id: 1 })).rejects.toMatchObject({ code: 'WEBHOOK_MISSING_EVENT' });
+    await expect(parse({ event: 42 })).rejects.toMatchObject({ code: 'WEBHOOK_INVALID_PAYLOAD' });
+    await expect(parse([1, 2])).rejects.toMatchObject({ code: 'WEBHOOK_INVALID_PAYLOAD' });
+    await expect(parse('text')).rejects.toMatchObject({ code: 'WEBHOOK_INVALID_PAYLOAD' });
   });
 
-  it('names each field of the wrong type', () => {
+  it('names each field of the wrong type', async () => {
     const body = JSON.parse(webhookFixture('message_created').toString('utf8'));
     body.id = 'forty';
     body.conversation.inbox_id = null;
     try {
-      parse(body);
+      await parse(body);
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'WEBHOOK_INVALID_PAYLOAD' });
@@ -146,8 +145,72 @@ describe('Chatwoot webhook rejection', () => {
     }
   });
 
-  it('ignores typing indicators and unknown events instead of failing', () => {
-    expect(parse({ event: 'conversation_typing_on', id: 1 })).toMatchObject({ ignored: true, sourceEvent: 'conversation_typing_on' });
-    expect(parse({ event: 'campaign_launched' })).toMatchObject({ ignored: true, reason: expect.stringContaining('unknown') });
+  it('ignores typing indicators and unknown events instead of failing', async () => {
+    expect(await parse({ event: 'conversation_typing_on', id: 1 })).toMatchObject({ ignored: true, sourceEvent: 'conversation_typing_on' });
+    expect(await parse({ event: 'campaign_launched' })).toMatchObject({ ignored: true, reason: expect.stringContaining('unknown') });
+  });
+});
+
+describe('Chatwoot webhook verification (X-Chatwoot-Signature of Chatwoot ≥ 4.11, URL token before)', () => {
+  const secret = 'whsec-0123456789abcdef';
+  const token = 'tok_9f8e7d6c5b4a39281706aabb';
+  const credentials = async (accountId: number) =>
+    accountId === 12 ? { webhookSecret: secret } : accountId === 14 ? { webhookToken: token } : null;
+  const verifying = createChatwootWebhookAdapter({ credentials });
+  const raw = webhookFixture('contact_created'); // Rails' compact JSON with \u003c escapes: verified as bytes
+  const body = JSON.parse(raw.toString('utf8'));
+  const now = Math.floor(Date.now() / 1_000);
+  const sign = (timestamp: number, bytes: Buffer = raw, key = secret) =>
+    `sha256=${createHmac('sha256', key).update(`${timestamp}.`).update(bytes).digest('hex')}`;
+  const deliver = (headers: Record<string, string>, params: Record<string, string> = { accountId: '12' }, bytes: Buffer = raw) =>
+    verifying.parse(body, { rawBody: bytes, params, headers, receivedAt });
+
+  it('accepts a delivery signed over "<timestamp>.<raw body>" with the account secret', async () => {
+    const parsed = await deliver({ 'x-chatwoot-signature': sign(now), 'x-chatwoot-timestamp': String(now), 'x-chatwoot-delivery': 'd-1' });
+    expect('changes' in parsed && parsed.changes.length).toBeGreaterThan(0);
+  });
+
+  it('refuses unsigned, tampered, stale, body-only and wrong-key signatures with WEBHOOK_SIGNATURE_INVALID', async () => {
+    const bodyOnly = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+    const tampered = Buffer.from(raw.toString('utf8').replace('"name"', '"nome"'));
+    const cases: Array<[Record<string, string>, string, Buffer?]> = [
+      [{}, 'missing'],
+      [{ 'x-chatwoot-signature': sign(now) }, 'missing'],
+      [{ 'x-chatwoot-signature': 'sha256=xyz', 'x-chatwoot-timestamp': String(now) }, 'malformed'],
+      [{ 'x-chatwoot-signature': sign(now), 'x-chatwoot-timestamp': String(now) }, 'mismatch', tampered],
+      [{ 'x-chatwoot-signature': sign(now - 301), 'x-chatwoot-timestamp': String(now - 301) }, 'stale'],
+      [{ 'x-chatwoot-signature': sign(now + 400), 'x-chatwoot-timestamp': String(now + 400) }, 'stale'],
+      [{ 'x-chatwoot-signature': bodyOnly, 'x-chatwoot-timestamp': String(now) }, 'mismatch'],
+      [{ 'x-chatwoot-signature': sign(now, raw, 'another-secret-value'), 'x-chatwoot-timestamp': String(now) }, 'mismatch'],
+    ];
+    for (const [headers, reason, bytes] of cases) {
+      await expect(deliver(headers, { accountId: '12' }, bytes)).rejects.toMatchObject({
+        code: 'WEBHOOK_SIGNATURE_INVALID',
+        details: { reason },
+      });
+    }
+    // the account-less route does not bypass the account's secret
+    await expect(deliver({}, {})).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+  });
+
+  it('checks the URL token of an account that has one, in constant time', async () => {
+    const other = { ...body, account: { ...body.account, id: 14 } };
+    const parse14 = (params: Record<string, string>) =>
+      verifying.parse(other, { rawBody: Buffer.from(JSON.stringify(other)), params, headers: {}, receivedAt });
+    expect(await parse14({ accountId: '14', token })).toMatchObject({ source: '/dictamesh/adapters/chatwoot/accounts/14' });
+    await expect(parse14({ accountId: '14' })).rejects.toMatchObject({ code: 'WEBHOOK_TOKEN_INVALID' });
+    await expect(parse14({ accountId: '14', token: `${token.slice(0, -1)}x` })).rejects.toMatchObject({ code: 'WEBHOOK_TOKEN_INVALID' });
+    await expect(parse14({})).rejects.toMatchObject({ code: 'WEBHOOK_TOKEN_INVALID' });
+    // a token for an account that has none registered is a misconfiguration, not a pass
+    await expect(deliver({}, { accountId: '13', token })).rejects.toMatchObject({ code: 'WEBHOOK_TOKEN_INVALID' });
+  });
+
+  it('accepts unverifiable deliveries of accounts without credentials unless verification is required', async () => {
+    const thirteen = { ...body, account: { ...body.account, id: 13 } };
+    const context = { rawBody: Buffer.from(JSON.stringify(thirteen)), headers: {}, receivedAt };
+    expect(await verifying.parse(thirteen, { ...context, params: { accountId: '13' } })).toHaveProperty('changes');
+    const strict = createChatwootWebhookAdapter({ credentials, requireVerification: true });
+    await expect(strict.parse(thirteen, { ...context, params: { accountId: '13' } })).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    await expect(strict.parse(thirteen, { ...context, params: {} })).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
   });
 });

@@ -12,6 +12,7 @@ import {
   type SyncMode,
   type SyncProgress,
 } from '@dictamesh/adapter-sdk';
+import { LRUCache } from 'lru-cache';
 import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
 import type { AdapterEventName, AdapterStatus, EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
@@ -61,6 +62,8 @@ const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class AdapterHost {
   private readonly running = new Map<string, Running>();
   private readonly checkpoints: CheckpointStore;
+  /** Lookups of {@link configsWhere} (webhook verification, per delivery): 5 s, cleared on every change. */
+  private readonly configCache = new LRUCache<string, Array<Record<string, unknown>>>({ max: 1_000, ttl: 5_000 });
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
@@ -115,6 +118,7 @@ export class AdapterHost {
         secrets: this.options.secrets.seal(secrets),
       },
     });
+    this.configCache.clear();
     await this.event(registration, 'registered', 'STARTING');
     return this.start(registration);
   }
@@ -140,6 +144,7 @@ export class AdapterHost {
         lastError: null,
       },
     });
+    this.configCache.clear();
     await this.event(registration, 'updated', 'STARTING');
     return registration.paused ? registration : this.start(registration);
   }
@@ -177,6 +182,7 @@ export class AdapterHost {
       await adapter.shutdown().catch(() => undefined);
     }
     await this.options.prisma.adapterRegistration.delete({ where: { id } });
+    this.configCache.clear();
     await this.event(registration, 'removed', 'STOPPED');
     return { ...registration, status: 'STOPPED' };
   }
@@ -193,6 +199,22 @@ export class AdapterHost {
       throw err('BAD_USER_INPUT', `Adapter "${id}" (${registration.kind}) cannot sync: it has no stream capability`);
     this.startSync(id, running, mode);
     return registration;
+  }
+
+  /**
+   * The full configurations (secrets decrypted) of the registrations of `kind` whose stored
+   * configuration has `equals` at `path` — e.g. the chatwoot adapters of account 12, whose
+   * webhook secret verifies that account's deliveries. Cached 5 s; any registration change
+   * clears the cache. For in-process use only: never expose the result through the API.
+   */
+  async configsWhere(kind: string, path: string, equals: string | number): Promise<Array<Record<string, unknown>>> {
+    const key = JSON.stringify([kind, path, equals]);
+    const cached = this.configCache.get(key);
+    if (cached) return cached;
+    const rows = await this.options.prisma.adapterRegistration.findMany({ where: { kind, config: { path: [path], equals } }, orderBy: { id: 'asc' } });
+    const configs = rows.map((r) => mergeSecrets(r.config as Record<string, unknown>, this.secretsOf(r)));
+    this.configCache.set(key, configs);
+    return configs;
   }
 
   /** Installed adapter kinds. */
