@@ -211,7 +211,10 @@ export class AdapterHost {
     const key = JSON.stringify([kind, path, equals]);
     const cached = this.configCache.get(key);
     if (cached) return cached;
-    const rows = await this.options.prisma.adapterRegistration.findMany({ where: { kind, config: { path: [path], equals } }, orderBy: { id: 'asc' } });
+    const rows = await this.options.prisma.adapterRegistration.findMany({
+      where: { kind, config: { path: [path], equals } },
+      orderBy: { id: 'asc' },
+    });
     const configs = rows.map((r) => mergeSecrets(r.config as Record<string, unknown>, this.secretsOf(r)));
     this.configCache.set(key, configs);
     return configs;
