@@ -18,7 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('offline migrations', () => {
   it('has the migrations this test expects', () => {
-    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters', '20261122000000_adapters']);
+    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters', '20261122000000_adapters', '20261122010000_adapter_leases']);
   });
 
   it('applies prisma/migrations on PGlite once, with Prisma bookkeeping, and is idempotent', async () => {
@@ -58,13 +58,13 @@ describe('offline migrations', () => {
   it('rolls a failing migration back whole and reports MIGRATION_FAILED', async () => {
     const dir = join(tmp, 'migrations');
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
-    mkdirSync(join(dir, '20261122000000_broken'));
-    writeFileSync(join(dir, '20261122000000_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
+    mkdirSync(join(dir, '29991231000000_broken')); // sorts after every real migration
+    writeFileSync(join(dir, '29991231000000_broken', 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
     await expect(applyMigrations(runner, dir)).rejects.toMatchObject({
       code: 'MIGRATION_FAILED',
-      details: { migration: '20261122000000_broken' },
+      details: { migration: '29991231000000_broken' },
     });
     const half = await runner.query(`SELECT 1 FROM pg_tables WHERE tablename = 'half_done'`);
     expect(half).toHaveLength(0);

@@ -45,6 +45,11 @@ export type Adapter = {
   lastError?: Maybe<Scalars['String']['output']>;
   lastSync?: Maybe<AdapterSync>;
   lastSyncAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The catalog instance running the adapter (`<host>:<pid>:<id>`, its lease owner); null when it
+   * runs nowhere (paused, or its owner stopped and nobody took it over yet).
+   */
+  runningOn?: Maybe<Scalars['String']['output']>;
   /** Names of the secret fields that are set; their values are never returned. */
   secretFields: Array<Scalars['String']['output']>;
   status: AdapterStatus;
@@ -620,6 +625,7 @@ export type AdapterResolvers<ContextType = CatalogContext, ParentType extends Re
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastSync?: Resolver<Maybe<ResolversTypes['AdapterSync']>, ParentType, ContextType>;
   lastSyncAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  runningOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secretFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AdapterStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

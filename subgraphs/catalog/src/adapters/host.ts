@@ -17,6 +17,7 @@ import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
 import type { AdapterEventName, AdapterStatus, EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
 import type { AdapterKinds } from './kinds';
+import { AdapterLeases } from './lease';
 import { publishAdapterEvent, registerSchema } from './platform-events';
 import type { SecretBox } from './secret-box';
 
@@ -31,6 +32,14 @@ export interface AdapterHostOptions {
   healthIntervalMs?: number;
   /** Incremental re-sync period of streaming adapters; 0 turns it off. Default 300 000. */
   syncIntervalMs?: number;
+  /**
+   * How long an instance's claim on an adapter lasts without renewal; renewed (and the
+   * registrations reconciled) every third of it. Another catalog instance takes over an
+   * adapter at most this long after its owner died. Default 30 000.
+   */
+  leaseMs?: number;
+  /** Lease owner id of this process. Default `<host>:<pid>:<random>`. */
+  instanceId?: string;
 }
 
 /** What `registerAdapter` takes. */
@@ -42,6 +51,8 @@ export interface RegisterInput {
 
 interface Running {
   definition: AdapterDefinition<unknown>;
+  /** The registration's `generation` this instance runs; a newer one (update elsewhere) restarts it. */
+  generation: number;
   adapter?: Adapter;
   timers: NodeJS.Timeout[];
   sync?: { controller: AbortController; done: Promise<void> };
@@ -62,11 +73,15 @@ const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class AdapterHost {
   private readonly running = new Map<string, Running>();
   private readonly checkpoints: CheckpointStore;
+  private readonly leases: AdapterLeases;
+  private reconcileTimer?: NodeJS.Timeout;
+  private reconciling?: Promise<void>;
   /** Lookups of {@link configsWhere} (webhook verification, per delivery): 5 s, cleared on every change. */
   private readonly configCache = new LRUCache<string, Array<Record<string, unknown>>>({ max: 1_000, ttl: 5_000 });
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
+    this.leases = new AdapterLeases(prisma, options.leaseMs ?? 30_000, options.instanceId);
     this.checkpoints = {
       load: async (id) => ((await prisma.adapterCheckpoint.findUnique({ where: { adapterId: id } }))?.checkpoint ?? null) as never,
       save: async (id, checkpoint) => {
@@ -79,12 +94,64 @@ export class AdapterHost {
     };
   }
 
-  /** Starts every registered adapter that is not paused (at service start). */
+  /** Lease owner id of this process (`Adapter.runningOn`). */
+  get instanceId(): string {
+    return this.leases.owner;
+  }
+
+  /** Whether this process runs the adapter now. */
+  runsHere(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /**
+   * Starts every registered, unpaused adapter no other live instance runs (at service start),
+   * then reconciles every third of the lease: renews this instance's leases, follows changes
+   * made through other instances (pause, update, removal, sync requests) and takes over the
+   * adapters of instances that stopped renewing.
+   */
   async startAll(): Promise<void> {
-    for (const registration of await this.options.prisma.adapterRegistration.findMany({ where: { paused: false } })) {
-      await this.start(registration).catch((error: unknown) =>
-        this.options.log.error({ err: error, adapter: registration.id }, 'adapter not started'),
-      );
+    await this.reconcile();
+    const every = Math.max(50, Math.floor(this.leases.durationMs / 3));
+    this.reconcileTimer = setInterval(() => void this.reconcile(), every);
+  }
+
+  /** One reconciliation round (see {@link startAll}); rounds never overlap. */
+  reconcile(): Promise<void> {
+    this.reconciling ??= this.reconcileOnce()
+      .catch((error: unknown) => this.options.log.error({ err: error }, 'adapter reconciliation failed'))
+      .finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const { log, prisma } = this.options;
+    const rows = new Map((await prisma.adapterRegistration.findMany()).map((r) => [r.id, r]));
+    const held = await this.leases.renew([...this.running.keys()]);
+    for (const [id, running] of this.running) {
+      const row = rows.get(id);
+      if (!row || row.paused || !held.has(id)) {
+        log.info({ adapter: id, reason: !row ? 'removed' : row.paused ? 'paused' : 'lease lost' }, 'adapter stopped on this instance');
+        await this.stop(id);
+      } else if (row.generation !== running.generation) {
+        await this.start(row);
+      } else if (row.syncRequested) {
+        await prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: null } });
+        this.startSync(id, running, row.syncRequested as SyncMode);
+      }
+    }
+    const now = new Date();
+    for (const row of rows.values()) {
+      if (row.paused || this.running.has(row.id)) continue;
+      if (row.leaseOwner && row.leaseOwner !== this.leases.owner && row.leaseExpiresAt && row.leaseExpiresAt > now) continue;
+      if (await this.leases.acquire(row.id)) {
+        log.info({ adapter: row.id, previousOwner: row.leaseOwner }, 'adapter taken on by this instance');
+        await this.start(row).catch(async (error: unknown) => {
+          log.error({ err: error, adapter: row.id }, 'adapter not started here; lease released');
+          await this.stop(row.id);
+          await this.leases.release(row.id);
+        });
+      }
     }
   }
 
@@ -120,7 +187,7 @@ export class AdapterHost {
     });
     this.configCache.clear();
     await this.event(registration, 'registered', 'STARTING');
-    return this.start(registration);
+    return (await this.leases.acquire(registration.id)) ? this.start(registration) : registration;
   }
 
   /**
@@ -142,18 +209,23 @@ export class AdapterHost {
         version: definition.version,
         errorCount: 0,
         lastError: null,
+        generation: { increment: 1 },
       },
     });
     this.configCache.clear();
     await this.event(registration, 'updated', 'STARTING');
-    return registration.paused ? registration : this.start(registration);
+    // run by another live instance: it restarts on its next reconciliation
+    return !registration.paused && (await this.leases.acquire(id)) ? this.start(registration) : registration;
   }
 
   /** Stops the adapter (a running sync is aborted after its page) and keeps it PAUSED across restarts. */
   async pause(id: string): Promise<AdapterRegistration> {
     await this.find(id);
     await this.stop(id);
-    const registration = await this.options.prisma.adapterRegistration.update({ where: { id }, data: { paused: true, status: 'PAUSED' } });
+    const registration = await this.options.prisma.adapterRegistration.update({
+      where: { id },
+      data: { paused: true, status: 'PAUSED', leaseOwner: null, leaseExpiresAt: null },
+    });
     await this.event(registration, 'paused', 'PAUSED');
     return registration;
   }
@@ -162,10 +234,10 @@ export class AdapterHost {
     await this.find(id);
     const registration = await this.options.prisma.adapterRegistration.update({
       where: { id },
-      data: { paused: false, status: 'STARTING' },
+      data: { paused: false, status: 'STARTING', generation: { increment: 1 } },
     });
     await this.event(registration, 'resumed', 'STARTING');
-    return this.start(registration);
+    return (await this.leases.acquire(id)) ? this.start(registration) : registration;
   }
 
   /**
@@ -189,15 +261,20 @@ export class AdapterHost {
 
   /**
    * Starts a sync now unless one is running; returns at once (progress shows in `lastSync`).
+   * An adapter run by another instance gets the request on that instance's next reconciliation.
    * @throws DictaMeshError `BAD_USER_INPUT` when the adapter is paused, not running or cannot stream
    */
   async triggerSync(id: string, mode: SyncMode): Promise<AdapterRegistration> {
     const registration = await this.find(id);
-    const running = this.running.get(id);
-    if (!running?.adapter) throw err('BAD_USER_INPUT', `Adapter "${id}" is not running (status ${registration.status})`, { field: 'id' });
-    if (!isStreaming(running.adapter))
+    const definition = await this.options.kinds.get(registration.kind);
+    if (!definition.capabilities.includes('stream')) {
       throw err('BAD_USER_INPUT', `Adapter "${id}" (${registration.kind}) cannot sync: it has no stream capability`);
-    this.startSync(id, running, mode);
+    }
+    const running = this.running.get(id);
+    if (running?.adapter) this.startSync(id, running, mode);
+    else if (registration.paused || registration.status === 'FAILED') {
+      throw err('BAD_USER_INPUT', `Adapter "${id}" is not running (status ${registration.status})`, { field: 'id' });
+    } else return this.options.prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: mode } });
     return registration;
   }
 
@@ -249,9 +326,12 @@ export class AdapterHost {
     return paths.sort();
   }
 
-  /** Stops every adapter (service shutdown); registrations keep their state. */
+  /** Stops every adapter here (service shutdown) and releases their leases so another instance takes over at once. */
   async close(): Promise<void> {
+    clearInterval(this.reconcileTimer);
+    await this.reconciling;
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+    await this.leases.release().catch((error: unknown) => this.options.log.warn({ err: error }, 'adapter leases not released'));
   }
 
   /** @throws DictaMeshError `NOT_FOUND` */
@@ -289,7 +369,7 @@ export class AdapterHost {
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
     await this.stop(registration.id);
     const { definition, adapter } = await this.instantiate(registration);
-    const running: Running = { definition, timers: [] };
+    const running: Running = { definition, generation: registration.generation, timers: [] };
     this.running.set(registration.id, running);
     running.timers.push(setInterval(() => void this.checkHealth(registration.id, running), this.options.healthIntervalMs ?? 30_000));
     const initialized = await adapter.initialize().then(
@@ -308,7 +388,10 @@ export class AdapterHost {
     await this.event(updated, 'health.changed', 'RUNNING', { healthy: true });
     if (isStreaming(adapter)) {
       const completed = ((await this.checkpoints.load(registration.id)) as { resource?: unknown } | null)?.resource === null;
-      this.startSync(registration.id, running, completed ? 'incremental' : 'backfill');
+      const requested = registration.syncRequested as SyncMode | null;
+      if (requested)
+        await this.options.prisma.adapterRegistration.update({ where: { id: registration.id }, data: { syncRequested: null } });
+      this.startSync(registration.id, running, requested ?? (completed ? 'incremental' : 'backfill'));
       const every = this.options.syncIntervalMs ?? 300_000;
       if (every > 0) running.timers.push(setInterval(() => this.startSync(registration.id, running, 'incremental'), every));
     }

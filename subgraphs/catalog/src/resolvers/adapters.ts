@@ -38,6 +38,7 @@ export const Adapter: AdapterResolvers = {
   config: (a) => a.config,
   secretFields: (a, _args, { adapters }) => adapters.secretFieldsSet(a),
   health: (a) => ({ healthy: a.healthy, message: a.healthMessage, checkedAt: a.checkedAt }),
+  runningOn: (a) => (a.leaseOwner && a.leaseExpiresAt && a.leaseExpiresAt > new Date() ? a.leaseOwner : null),
   lastSync: (a) => {
     const s = a.lastSync as { mode: string; resource: string | null; entities: number; pages: number; durationMs: number } | null;
     return s ? { ...s, mode: s.mode === 'backfill' ? 'BACKFILL' : 'INCREMENTAL' } : null;
