@@ -13,12 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { MemoryCheckpointStore, parseAdapterConfig, runSync, type StreamingAdapter } from '@dictamesh/adapter-sdk';
 import postgresTable from '../adapters/postgres-table/src/definition';
 import restJson from '../adapters/rest-json/src/definition';
 import { json, startLocalServer } from '../test/local-server';
+import { createScratchDatabase } from '../test/postgres-database';
 
 const { values } = parseArgs({
   options: {
@@ -58,11 +58,8 @@ const url = new URL(
   process.env.POSTGRES_URL ?? execFileSync('bash', [script, 'up'], { env: pgEnv, encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0],
 );
 const database = `dictamesh_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: url.href });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const source = new pg.Client({ connectionString: Object.assign(new URL(url.href), { pathname: `/${database}` }).href });
-await source.connect();
+const scratch = await createScratchDatabase(url, database);
+const source = scratch.client;
 await source.query(`CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(12, 2), status text,
   lines jsonb, updated_at timestamptz NOT NULL DEFAULT now())`);
 await source.query(`INSERT INTO orders SELECT i, 'customer-' || (i % 5000), i * 0.37, 'open',
@@ -96,9 +93,7 @@ for (let from = 1; from <= updates; from += perTransaction) {
 const stream = await timed(adapter, store, 'incremental');
 await adapter.dispose?.();
 await adapter.shutdown();
-await source.end();
-await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-await admin.end();
+await scratch.drop();
 if (privateServer) execFileSync('bash', [script, 'down'], { env: pgEnv });
 
 // --- rest-json ------------------------------------------------------------------------------

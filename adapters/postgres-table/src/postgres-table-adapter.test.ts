@@ -1,8 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { AdapterConfigError, MemoryCheckpointStore, parseAdapterConfig, runSync, type ChangeBatch } from '@dictamesh/adapter-sdk';
 import { assertEntityChange, type EntityChange } from '@dictamesh/events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/postgres-database';
 import definition from './definition';
 import type { PostgresCheckpoint } from './postgres-table-adapter';
 import { PostgresTableAdapter } from './postgres-table-adapter';
@@ -11,7 +12,7 @@ import { PostgresTableAdapter } from './postgres-table-adapter';
 const server = new URL(inject('postgresUrl'));
 const database = `dictamesh_pt_${process.pid}`;
 const log = pino({ level: 'silent' });
-let admin: pg.Client;
+let scratch: ScratchDatabase;
 let db: pg.Client;
 
 const config = (extra: Record<string, unknown> = {}) => ({
@@ -50,12 +51,8 @@ const slots = async () =>
   (await db.query<{ slot_name: string }>('SELECT slot_name FROM pg_replication_slots ORDER BY 1')).rows.map((r) => r.slot_name);
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: server.href });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  db = new pg.Client({ connectionString: Object.assign(new URL(server.href), { pathname: `/${database}` }).href });
-  await db.connect();
+  scratch = await createScratchDatabase(server, database);
+  db = scratch.client;
   await db.query(`
     CREATE TABLE companies (id serial PRIMARY KEY, name text NOT NULL);
     CREATE TABLE customers (
@@ -70,11 +67,7 @@ beforeAll(async () => {
     INSERT INTO sales.order_lines VALUES ('SO 1:A', 1, 'sku-1', 2), ('SO 1:A', 2, 'sku-2', 1);
   `);
 });
-afterAll(async () => {
-  await db?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin?.end();
-});
+afterAll(() => scratch?.drop());
 
 describe('postgres-table adapter against a real PostgreSQL (logical replication)', () => {
   it('snapshots every table page by page, then streams inserts, updates and deletes with their commit times', async () => {

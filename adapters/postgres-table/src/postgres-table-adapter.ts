@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
   pagedChanges,
+  probeHealth,
   type AdapterCapability,
   type AdapterContext,
   type AdapterHealth,
@@ -71,16 +72,12 @@ export class PostgresTableAdapter implements StreamingAdapter, ResourceAdapter<R
     await this.slot.ensure(this.tables.map((t) => t.qualified));
   }
 
-  async health(): Promise<AdapterHealth> {
-    const started = performance.now();
-    try {
+  health(): Promise<AdapterHealth> {
+    return probeHealth(async () => {
       const retained = await this.slot.retainedBytes();
-      const latencyMs = performance.now() - started;
-      if (retained === null) return { healthy: false, latencyMs, message: `replication slot ${this.slot.name} is gone` };
-      return { healthy: true, latencyMs, message: `slot ${this.slot.name}: ${retained} bytes of WAL not yet confirmed` };
-    } catch (error) {
-      return { healthy: false, latencyMs: performance.now() - started, message: (error as Error).message };
-    }
+      if (retained === null) throw new Error(`replication slot ${this.slot.name} is gone`);
+      return `slot ${this.slot.name}: ${retained} bytes of WAL not yet confirmed`;
+    });
   }
 
   shutdown(): Promise<void> {

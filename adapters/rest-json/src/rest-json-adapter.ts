@@ -5,6 +5,7 @@ import {
   bearerToken,
   oauth2ClientCredentials,
   pagedChanges,
+  probeHealth,
   type AdapterCapability,
   type AdapterContext,
   type AdapterHealth,
@@ -60,14 +61,11 @@ export class RestJsonAdapter implements StreamingAdapter, ResourceAdapter<Json> 
     await this.http.get(this.healthPath());
   }
 
-  async health(): Promise<AdapterHealth> {
-    const started = performance.now();
-    try {
+  health(): Promise<AdapterHealth> {
+    return probeHealth(async () => {
       await this.http.get(this.healthPath());
-      return { healthy: true, latencyMs: performance.now() - started, message: `circuit ${this.http.circuit}` };
-    } catch (error) {
-      return { healthy: false, latencyMs: performance.now() - started, message: (error as Error).message };
-    }
+      return `circuit ${this.http.circuit}`;
+    });
   }
 
   shutdown(): Promise<void> {

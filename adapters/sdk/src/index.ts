@@ -15,7 +15,7 @@ export type {
   StreamingAdapter,
   SyncMode,
 } from './contracts/adapter';
-export { isStreaming } from './contracts/adapter';
+export { isStreaming, probeHealth } from './contracts/adapter';
 export {
   isRetryableStatus,
   SourceHttpError,

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/postgres-database';
 import { gql, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 // a postgres-table adapter registered at runtime against the real PostgreSQL of scripts/postgres.sh
@@ -9,7 +10,7 @@ const server = new URL(inject('postgresUrl'));
 const database = `dictamesh_e2e_${process.pid}`;
 const dataDir = tempDataDir();
 let stack: FullStack;
-let admin: pg.Client;
+let scratch: ScratchDatabase;
 let source: pg.Client;
 
 const entity = async (urn: string) =>
@@ -24,12 +25,8 @@ const slots = async () =>
   (await source.query<{ slot_name: string }>('SELECT slot_name FROM pg_replication_slots')).rows.map((r) => r.slot_name);
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: server.href });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  source = new pg.Client({ connectionString: Object.assign(new URL(server.href), { pathname: `/${database}` }).href });
-  await source.connect();
+  scratch = await createScratchDatabase(server, database);
+  source = scratch.client;
   await source.query(`CREATE TABLE products (sku text PRIMARY KEY, title text NOT NULL, price numeric(10, 2));
     INSERT INTO products SELECT 'SKU-' || i, 'Product ' || i, i * 1.5 FROM generate_series(1, 40) i;`);
   stack = await startTestStack(
@@ -40,9 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
-  await source?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin?.end();
+  await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -2,6 +2,7 @@ import {
   HttpClient,
   apiKeyHeader,
   pagedChanges,
+  probeHealth,
   type AdapterCapability,
   type AdapterContext,
   type AdapterHealth,
@@ -63,14 +64,11 @@ export class ChatwootAdapter implements StreamingAdapter, ResourceAdapter<Chatwo
     await this.api.listInboxes(); // proves the URL, token and account id
   }
 
-  async health(): Promise<AdapterHealth> {
-    const started = performance.now();
-    try {
+  health(): Promise<AdapterHealth> {
+    return probeHealth(async () => {
       await this.api.listInboxes();
-      return { healthy: true, latencyMs: performance.now() - started, message: `circuit ${this.http.circuit}` };
-    } catch (error) {
-      return { healthy: false, latencyMs: performance.now() - started, message: (error as Error).message };
-    }
+      return `circuit ${this.http.circuit}`;
+    });
   }
 
   shutdown(): Promise<void> {

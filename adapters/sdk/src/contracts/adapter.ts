@@ -112,3 +112,18 @@ export interface AdapterDefinition<Config = unknown> {
 export function isStreaming(adapter: Adapter): adapter is StreamingAdapter {
   return typeof (adapter as Partial<StreamingAdapter>).changes === 'function';
 }
+
+/**
+ * Runs a cheap source probe and reports it as {@link AdapterHealth}: healthy with the probe's
+ * message, or unhealthy with the error's message; `latencyMs` is the probe's duration. Never throws.
+ * @param probe resolves when the source answers (optionally with a status message)
+ */
+export async function probeHealth(probe: () => Promise<string | void>): Promise<AdapterHealth> {
+  const started = performance.now();
+  try {
+    const message = await probe();
+    return { healthy: true, latencyMs: performance.now() - started, ...(message ? { message } : {}) };
+  } catch (error) {
+    return { healthy: false, latencyMs: performance.now() - started, message: (error as Error).message };
+  }
+}
