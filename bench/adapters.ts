@@ -68,11 +68,7 @@ await source.query(`INSERT INTO orders SELECT i, 'customer-' || (i % 5000), i * 
 const adapter = postgresTable.create(
   'bench-pg',
   parseAdapterConfig(postgresTable, {
-    host: url.hostname,
-    port: Number(url.port),
-    database,
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
+    ...scratch.connection,
     source: 'shop',
     tables: [{ table: 'orders', entityType: 'order', displayNameColumn: 'customer' }],
     batchSize,

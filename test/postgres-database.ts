@@ -4,6 +4,8 @@ import pg from 'pg';
 export interface ScratchDatabase {
   /** Connection URL of the database (the server URL's credentials). */
   url: URL;
+  /** The same as the connection fields of a postgres-table adapter configuration. */
+  connection: { host: string; port: number; database: string; user: string; password: string };
   /** Connected to the database. */
   client: pg.Client;
   /** Closes the client and drops the database (connections of others are terminated). */
@@ -31,6 +33,13 @@ export async function createScratchDatabase(serverUrl: string | URL, name: strin
   await client.connect();
   return {
     url,
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      database: name,
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    },
     client,
     async drop() {
       await client.end();

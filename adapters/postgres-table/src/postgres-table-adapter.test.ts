@@ -16,11 +16,7 @@ let scratch: ScratchDatabase;
 let db: pg.Client;
 
 const config = (extra: Record<string, unknown> = {}) => ({
-  host: server.hostname,
-  port: Number(server.port),
-  database,
-  user: decodeURIComponent(server.username),
-  password: decodeURIComponent(server.password),
+  ...scratch.connection,
   source: 'shop',
   domain: 'commerce',
   batchSize: 10,

@@ -51,11 +51,7 @@ describe('postgres-table adapter registered through the gateway', () => {
           id: 'shop-db',
           kind: 'postgres-table',
           config: {
-            host: server.hostname,
-            port: Number(server.port),
-            database,
-            user: decodeURIComponent(server.username),
-            password: decodeURIComponent(server.password),
+            ...scratch.connection,
             source: 'shop',
             tables: [{ table: 'products', entityType: 'product', displayNameColumn: 'title' }],
             pollIntervalMs: 100,
