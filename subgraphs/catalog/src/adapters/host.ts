@@ -94,11 +94,6 @@ export class AdapterHost {
     };
   }
 
-  /** Lease owner id of this process (`Adapter.runningOn`). */
-  get instanceId(): string {
-    return this.leases.owner;
-  }
-
   /** Whether this process runs the adapter now. */
   runsHere(id: string): boolean {
     return this.running.has(id);
