@@ -9,6 +9,9 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
 import { createHealthRoutes } from './plugins/readiness';
+import { readCostModel } from './demand-control/cost-model';
+import { createGatewayMetrics } from './metrics';
+import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
 import type { SubgraphSource } from './supergraph';
 
@@ -25,9 +28,13 @@ export interface GatewayServiceOptions {
   bodyLimitBytes?: number;
   /** Entity change subscriptions (graphql-ws, graphql-sse); off when not given. */
   subscriptions?: SubscriptionOptions;
+  /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
+  demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
 
-/** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`. */
+const DEMAND_DEFAULTS = { maxCost: 50_000, maxDepth: 15, maxAliases: 30, maxRootFields: 20, defaultListSize: 10, maxTokens: 10_000 };
+
+/** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`, `/metrics`. */
 export interface GatewayService {
   app: FastifyInstance;
   close(): Promise<void>;
@@ -44,15 +51,20 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, logger: options.logger });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
+  const metrics = createGatewayMetrics();
+  const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
+  const costModel = readCostModel(options.supergraphSdl);
   const apollo = new ApolloServer({
     gateway,
     introspection: options.introspection,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      demandControlPlugin({ ...limits, onCost: metrics.operationCost }, () => costModel),
     ],
   });
   await apollo.start();
@@ -61,6 +73,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
   createHealthRoutes(app, options.subgraphs);
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
   return {
     app,

@@ -35,6 +35,14 @@ export const envSchemas = {
     CATALOG_SUBGRAPH_URL: optionalUrl,
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
     SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+    /** Demand control (see README): limits per operation, checked before any subgraph is called. */
+    GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(50_000),
+    GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(15),
+    GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+    GATEWAY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(10_000).default(20),
+    GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+    GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
+    GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
   }),
   kafka: z.object({
     /** Comma-separated `host:port` list; unset = the in-process bus. */

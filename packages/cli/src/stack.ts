@@ -151,6 +151,15 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       logger: logger.child({ component: 'gateway' }),
       introspection,
       subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
+      demandControl: {
+        maxCost: env.gateway.GATEWAY_MAX_COST,
+        maxDepth: env.gateway.GATEWAY_MAX_DEPTH,
+        maxAliases: env.gateway.GATEWAY_MAX_ALIASES,
+        maxRootFields: env.gateway.GATEWAY_MAX_ROOT_FIELDS,
+        maxTokens: env.gateway.GATEWAY_MAX_TOKENS,
+        defaultListSize: env.gateway.GATEWAY_DEFAULT_LIST_SIZE,
+        mode: env.gateway.GATEWAY_DEMAND_CONTROL,
+      },
     });
     urls.gateway = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
     stops.gateway = () => gateway.close();

@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   SOURCE_UNAVAILABLE: { status: 503, message: 'The source system is unavailable (circuit open); retry later.' },
   ADAPTER_CONFIG_INVALID: { status: 400, message: 'The adapter configuration is invalid.' },
   ADAPTER_KIND_UNKNOWN: { status: 400, message: 'No adapter of this kind is installed.' },
+  MAX_DEPTH_LIMIT: { status: 400, message: 'The operation nests fields deeper than the gateway allows.' },
+  MAX_ALIASES_LIMIT: { status: 400, message: 'The operation uses more aliases than the gateway allows.' },
+  MAX_ROOT_FIELDS_LIMIT: { status: 400, message: 'The operation selects more root fields than the gateway allows.' },
+  COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** One of the registered error codes. */

@@ -1,0 +1,88 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, OperationTypeNode } from 'graphql';
+// the CommonJS build: it loads the same graphql module as @apollo/server (the ESM build imports graphql/index.mjs, another realm)
+import { getComplexity } from 'graphql-query-complexity/cjs';
+import { ERROR_CODES, type ErrorCode } from '@dictamesh/runtime';
+import { costEstimator } from '../demand-control/cost-estimator';
+import type { CostModel } from '../demand-control/cost-model';
+import { measureOperation } from '../demand-control/operation-shape';
+
+/** Limits of {@link demandControlPlugin}. */
+export interface DemandControlOptions {
+  /** Largest estimated cost (cost spec units) an operation may have. */
+  maxCost: number;
+  /** Deepest field nesting (`{ a { b } }` = 2). */
+  maxDepth: number;
+  /** Most aliased fields. */
+  maxAliases: number;
+  /** Most root fields. */
+  maxRootFields: number;
+  /** Items assumed for list fields without `@listSize`. */
+  defaultListSize: number;
+  /** `enforce` rejects; `measure` only reports the cost (to tune limits on live traffic). Default `enforce`. */
+  mode?: 'enforce' | 'measure';
+  /** Called with every operation's estimated cost (metrics). */
+  onCost?(operationName: string | null, cost: number): void;
+}
+
+/** Cost added to every mutation (as Apollo's demand control does). */
+const MUTATION_BASE_COST = 10;
+
+/**
+ * Demand control for the gateway (Apollo Server plugin): after validation and before the query
+ * plan runs, an operation is measured — depth, aliases, root fields (fragments followed) — and
+ * its static cost estimated with graphql-query-complexity from the supergraph's `@cost` /
+ * `@listSize` directives (see {@link costEstimator}). Over a limit it is rejected with no
+ * subgraph called: HTTP 400, `MAX_DEPTH_LIMIT` / `MAX_ALIASES_LIMIT` / `MAX_ROOT_FIELDS_LIMIT` /
+ * `COST_ESTIMATED_TOO_EXPENSIVE`, with `extensions.{actual,limit}` (and `cost`). The token limit
+ * is the parser's (`parseOptions.maxTokens` of the server).
+ * @param costModel read on every operation, so a reloaded supergraph takes effect at once
+ */
+export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin {
+  const enforce = (options.mode ?? 'enforce') === 'enforce';
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, operation, request, schema }) {
+          const shape = measureOperation(document, operationName);
+          if (shape && enforce) {
+            limit('MAX_DEPTH_LIMIT', shape.depth, options.maxDepth);
+            limit('MAX_ALIASES_LIMIT', shape.aliases, options.maxAliases);
+            limit('MAX_ROOT_FIELDS_LIMIT', shape.rootFields, options.maxRootFields);
+          }
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              ...(operationName ? { operationName } : {}),
+              variables: request.variables ?? {},
+              estimators: [costEstimator(costModel(), options.defaultListSize)],
+            });
+          } catch (error) {
+            const message = (error as Error).message;
+            // graphql-query-complexity stops after 10 000 field nodes (fragments spread over and over)
+            if (/maximum allowed number of nodes/.test(message)) {
+              throw new GraphQLError(`${ERROR_CODES.COST_ESTIMATED_TOO_EXPENSIVE.message} ${message}`, {
+                extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', limit: options.maxCost, http: { status: 400 } },
+              });
+            }
+            // invalid variable values: the same problem the executor would report
+            throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
+          if (operation?.operation === OperationTypeNode.MUTATION) cost += MUTATION_BASE_COST;
+          options.onCost?.(operationName, cost);
+          if (enforce) limit('COST_ESTIMATED_TOO_EXPENSIVE', cost, options.maxCost, { cost });
+        },
+      };
+    },
+  };
+}
+
+/** @throws GraphQLError (HTTP 400) with the code and `extensions.{actual,limit}` when `actual > max` */
+function limit(code: ErrorCode, actual: number, max: number, extra: Record<string, unknown> = {}): void {
+  if (actual <= max) return;
+  throw new GraphQLError(`${ERROR_CODES[code].message} Found ${actual}, limit ${max}.`, {
+    extensions: { code, actual, limit: max, ...extra, http: { status: 400 } },
+  });
+}
