@@ -55,7 +55,7 @@ describe('demand control at the gateway', () => {
       const { status, body } = await post(query);
       expect({ code, status, error: body.errors?.[0]?.extensions }).toMatchObject({ status: 400, error: { code, ...extensions } });
     }
-    expect(body(await post(nested(8))).errors[0].message).toMatch(/Found 10, limit 8/);
+    expect(body(await post(nested(8))).errors[0]!.message).toMatch(/Found 10, limit 8/);
     expect(subgraphCalls()).toBe(0);
   });
 

@@ -1,7 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { err } from '@dictamesh/runtime';
+import { err, readOrCreateKeyFile } from '@dictamesh/runtime';
 
 /**
  * Encrypts adapter secrets at rest with AES-256-GCM (NIST SP 800-38D): a random 96-bit IV per
@@ -26,12 +24,7 @@ export class SecretBox {
    * first use. Production sets `DICTAMESH_SECRET_KEY` from a secret manager instead.
    */
   static fromKeyFile(path: string): SecretBox {
-    if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
-      chmodSync(path, 0o600);
-    }
-    return SecretBox.fromBase64(readFileSync(path, 'utf8').trim());
+    return SecretBox.fromBase64(readOrCreateKeyFile(path));
   }
 
   seal(value: unknown): Uint8Array<ArrayBuffer> {
