@@ -1,13 +1,25 @@
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance } from 'fastify';
-import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import {
+  ANONYMOUS,
+  createErrorFormatter,
+  createHttpApp,
+  DictaMeshError,
+  PRINCIPAL_HEADER,
+  type GatewayTokens,
+  type Logger,
+  type Principal,
+} from '@dictamesh/runtime';
+import type { GatewayContext } from './context';
+import { cachedSigner } from './plugins/authentication';
 import { createHealthRoutes } from './plugins/readiness';
 import { readCostModel } from './demand-control/cost-model';
 import { createGatewayMetrics } from './metrics';
@@ -28,6 +40,12 @@ export interface GatewayServiceOptions {
   bodyLimitBytes?: number;
   /** Entity change subscriptions (graphql-ws, graphql-sse); off when not given. */
   subscriptions?: SubscriptionOptions;
+  /**
+   * Authentication: who the caller is (`createAuthenticator`), and the key that signs the
+   * principal onto every subgraph request (subgraphs trust only the gateway). Without it every
+   * request is anonymous and subgraph requests carry no principal token.
+   */
+  auth?: { authenticate(headers: Record<string, string | string[] | undefined>): Promise<Principal>; tokens: GatewayTokens };
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
@@ -49,12 +67,23 @@ export interface GatewayService {
 export async function createGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
   // @apollo/gateway reads this in its constructor; DictaMesh never phones home by default.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const gateway = new ApolloGateway({ supergraphSdl: options.supergraphSdl, logger: options.logger });
+  const sign = options.auth ? cachedSigner(options.auth.tokens) : undefined;
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: options.logger,
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url,
+        async willSendRequest({ request, context }) {
+          if (sign) request.http?.headers.set(PRINCIPAL_HEADER, await sign(context.principal ?? ANONYMOUS));
+        },
+      }),
+  });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
   const metrics = createGatewayMetrics();
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
   const costModel = readCostModel(options.supergraphSdl);
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
     formatError: createErrorFormatter(options.logger),
@@ -71,8 +100,22 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
 
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
-  createHealthRoutes(app, options.subgraphs);
+  const authenticate = options.auth?.authenticate;
+  const context = async (request: FastifyRequest): Promise<GatewayContext> => {
+    if (!authenticate) return { principal: ANONYMOUS };
+    try {
+      return { principal: await authenticate(request.headers) };
+    } catch (error) {
+      if (!(error instanceof DictaMeshError)) throw error;
+      throw new GraphQLError(error.message, {
+        extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
+      });
+    }
+  };
+  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
+  createHealthRoutes(app, options.subgraphs, async (): Promise<Record<string, string>> =>
+    sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {},
+  );
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
   return {

@@ -8,13 +8,18 @@ export type SubgraphReadiness = 'ok' | string;
  * Asks every subgraph `{ __typename }` (timeout per subgraph in ms).
  * @returns subgraph name → `ok` or the reason it is not ready
  */
-export async function checkSubgraphs(subgraphs: readonly SubgraphSource[], timeoutMs: number): Promise<Record<string, SubgraphReadiness>> {
+export async function checkSubgraphs(
+  subgraphs: readonly SubgraphSource[],
+  timeoutMs: number,
+  headers: () => Promise<Record<string, string>> = async () => ({}),
+): Promise<Record<string, SubgraphReadiness>> {
+  const extra = await headers();
   const entries = await Promise.all(
     subgraphs.map(async (s): Promise<[string, SubgraphReadiness]> => {
       try {
         const response = await fetch(s.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...extra },
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -31,10 +36,16 @@ export async function checkSubgraphs(subgraphs: readonly SubgraphSource[], timeo
  * `GET /healthz` (the process is up) and `GET /readyz` (every subgraph answers; 503 with
  * the failing ones otherwise), the Kubernetes liveness/readiness convention.
  */
-export function createHealthRoutes(app: FastifyInstance, subgraphs: readonly SubgraphSource[], timeoutMs = 2_000): void {
+export function createHealthRoutes(
+  app: FastifyInstance,
+  subgraphs: readonly SubgraphSource[],
+  /** Headers of the probes (the gateway's principal token). */
+  headers?: () => Promise<Record<string, string>>,
+  timeoutMs = 2_000,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const status = await checkSubgraphs(subgraphs, timeoutMs);
+    const status = await checkSubgraphs(subgraphs, timeoutMs, headers);
     const ready = Object.values(status).every((s) => s === 'ok');
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', subgraphs: status });
   });

@@ -1,5 +1,7 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
+import { ANONYMOUS } from '@dictamesh/runtime';
+import type { GatewayContext } from '../context';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { EventBus } from '@dictamesh/events';
@@ -39,9 +41,10 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
   return {
     hub,
     /** Starts consuming and serving, once Apollo Server has started. */
-    async start(app: FastifyInstance, apollo: ApolloServer, maxPayloadBytes: number) {
+    async start(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, maxPayloadBytes: number) {
       const execute: SupergraphExecutor = async (document, variables) => {
-        const response = await apollo.executeOperation({ query: document, variables });
+        // subscriptions do not authenticate yet: the supergraph part of a change is read as anonymous
+        const response = await apollo.executeOperation({ query: document, variables }, { contextValue: { principal: ANONYMOUS } });
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported for subscriptions');
         return response.body.singleResult as Awaited<ReturnType<SupergraphExecutor>>;
       };

@@ -44,6 +44,27 @@ export const envSchemas = {
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
   }),
+  auth: z.object({
+    /** `required`: requests without credentials get 401; `optional`: they run anonymous. */
+    AUTH_MODE: z.enum(['optional', 'required']).default('optional'),
+    JWT_SECRET: z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
+    JWT_JWKS_URL: optionalUrl,
+    JWT_ISSUER: z.string().min(1).optional(),
+    /** Comma-separated accepted audiences. */
+    JWT_AUDIENCE: z
+      .string()
+      .optional()
+      .transform((v) => (v ? splitList(v) : undefined)),
+    JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
+    JWT_ORG_CLAIM: z.string().min(1).default('org'),
+    /** How long a gateway trusts a looked-up API key (a revocation takes this long to reach it). */
+    API_KEY_CACHE_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+    /** Key signing the principal on gateway → subgraph requests, 32 bytes base64; unset = `<DATA_DIR>/subgraph-token.key`. */
+    SUBGRAPH_TOKEN_KEY: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, '32 bytes or more, base64 (openssl rand -base64 32)'),
+  }),
   kafka: z.object({
     /** Comma-separated `host:port` list; unset = the in-process bus. */
     KAFKA_BROKERS: z

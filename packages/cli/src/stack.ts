@@ -4,8 +4,15 @@ import { createChatwootWebhookAdapter, type ChatwootWebhookCredentials } from '@
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
-import { composeSupergraph, createGatewayService, dictameshSubgraphs } from '@dictamesh/gateway';
-import { createLogger, err, type Logger } from '@dictamesh/runtime';
+import {
+  ApiKeyVerifier,
+  composeSupergraph,
+  createAuthenticator,
+  createGatewayService,
+  dictameshSubgraphs,
+  jwtVerifier,
+} from '@dictamesh/gateway';
+import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger } from '@dictamesh/runtime';
 import {
   CATALOG_CONSUMER_GROUP,
   createCatalogService,
@@ -91,6 +98,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
     : env.server.NODE_ENV !== 'production';
   const bus = await openBus(env, logger.child({ component: 'bus' }));
+  // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
+  const tokens = new GatewayTokens(
+    env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key')),
+  );
   // stopped in this order: webhooks (no new input), gateway, catalog (after ingest drained)
   const stops: { webhooks?: () => Promise<void>; gateway?: () => Promise<void>; catalog?: () => Promise<void> } = {};
   const urls: Stack['urls'] = {};
@@ -104,6 +115,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     );
     const catalog = await createCatalogService({
       db,
+      gatewayTokens: tokens,
       bus,
       embedder: new HashingEmbedder(),
       logger: logger.child({ component: 'catalog' }),
@@ -151,6 +163,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       logger: logger.child({ component: 'gateway' }),
       introspection,
       subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
+      auth: { tokens, authenticate: authenticator(env, db) },
       demandControl: {
         maxCost: env.gateway.GATEWAY_MAX_COST,
         maxDepth: env.gateway.GATEWAY_MAX_DEPTH,
@@ -192,4 +205,32 @@ function chatwootCredentials(host: CatalogService['adapters']) {
       ...(typeof config.webhookToken === 'string' ? { webhookToken: config.webhookToken } : {}),
     };
   };
+}
+
+/** Who a gateway request is: JWTs when configured, API keys when the catalog database is in this process. */
+function authenticator(env: StackEnv, db: Database | undefined) {
+  const { auth } = env;
+  const jwt =
+    auth.JWT_SECRET || auth.JWT_JWKS_URL
+      ? jwtVerifier({
+          ...(auth.JWT_SECRET ? { secret: auth.JWT_SECRET } : {}),
+          ...(auth.JWT_JWKS_URL ? { jwksUrl: auth.JWT_JWKS_URL } : {}),
+          ...(auth.JWT_ISSUER ? { issuer: auth.JWT_ISSUER } : {}),
+          ...(auth.JWT_AUDIENCE ? { audience: auth.JWT_AUDIENCE } : {}),
+          clockSkewSeconds: auth.JWT_CLOCK_SKEW_S,
+          orgClaim: auth.JWT_ORG_CLAIM,
+        })
+      : undefined;
+  const apiKeys = db
+    ? new ApiKeyVerifier(
+        {
+          find: async (id) => {
+            const row = await db.prisma.apiKey.findUnique({ where: { id } });
+            return row && { id: row.id, org: row.orgId, scopes: row.scopes, secretHash: row.secretHash, revokedAt: row.revokedAt };
+          },
+        },
+        auth.API_KEY_CACHE_MS,
+      )
+    : undefined;
+  return createAuthenticator({ mode: auth.AUTH_MODE, ...(jwt ? { jwt } : {}), ...(apiKeys ? { apiKeys } : {}) });
 }

@@ -3,5 +3,5 @@ export { applyMigrations, readMigrations, type MigrationFile, type MigrationRepo
 export { openPGlite, pgliteRunner } from './pglite';
 export type { SqlRunner } from './sql-runner';
 export { Prisma, PrismaClient } from '../generated/prisma/client';
-export type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
+export type { AdapterRegistration, ApiKey, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
 export type { DeadLetterStatus } from '../generated/prisma/enums';

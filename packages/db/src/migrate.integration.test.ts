@@ -18,7 +18,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('offline migrations', () => {
   it('has the migrations this test expects', () => {
-    expect(ALL).toEqual(['20261121000000_init', '20261121010000_dead_letters', '20261122000000_adapters', '20261122010000_adapter_leases']);
+    expect(ALL).toEqual([
+      '20261121000000_init',
+      '20261121010000_dead_letters',
+      '20261122000000_adapters',
+      '20261122010000_adapter_leases',
+      '20261122020000_api_keys',
+    ]);
   });
 
   it('applies prisma/migrations on PGlite once, with Prisma bookkeeping, and is idempotent', async () => {
@@ -40,6 +46,7 @@ describe('offline migrations', () => {
     expect(tables.map((t) => t.tablename)).toEqual([
       'dictamesh_adapter_checkpoints',
       'dictamesh_adapters',
+      'dictamesh_api_keys',
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
       'dictamesh_dead_letters',

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql';
 export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, message: 'The input is invalid.' },
   UNAUTHENTICATED: { status: 401, message: 'Missing or invalid credentials.' },
+  FORBIDDEN: { status: 403, message: 'The caller lacks the scope this needs.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
   CONFIGURATION_INVALID: { status: 500, message: 'The configuration is invalid.' },

@@ -5,3 +5,4 @@ export { createHttpApp, installErrorHandler, rawBodyOf, type HttpAppOptions } fr
 export { createErrorFormatter } from './graphql-errors';
 export { ANONYMOUS, GatewayTokens, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';
+export { generateApiKey, parseApiKey, hashApiKeySecret } from './api-key';

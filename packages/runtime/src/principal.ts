@@ -38,10 +38,12 @@ export class GatewayTokens {
    */
   constructor(
     keyBase64: string,
-    private readonly ttlSeconds = 60,
+    /** Lifetime of a signed token. */
+    readonly ttlSeconds = 60,
   ) {
     this.key = new Uint8Array(Buffer.from(keyBase64, 'base64'));
-    if (this.key.length < 32) throw err('CONFIGURATION_INVALID', 'SUBGRAPH_TOKEN_KEY must be at least 32 bytes, base64-encoded', { field: 'SUBGRAPH_TOKEN_KEY' });
+    if (this.key.length < 32)
+      throw err('CONFIGURATION_INVALID', 'SUBGRAPH_TOKEN_KEY must be at least 32 bytes, base64-encoded', { field: 'SUBGRAPH_TOKEN_KEY' });
   }
 
   /** Signs a principal for subgraph requests. */
@@ -63,7 +65,12 @@ export class GatewayTokens {
   async verify(token: string | undefined): Promise<Principal> {
     if (!token) throw err('UNAUTHENTICATED', 'Requests to subgraphs must come through the gateway (no principal token).');
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], clockTolerance: 5 });
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        clockTolerance: 5,
+      });
       const method = payload.method === 'jwt' || payload.method === 'api-key' ? payload.method : 'anonymous';
       return {
         subject: payload.sub ?? 'anonymous',

@@ -1,3 +1,4 @@
+import { ANONYMOUS, type Principal } from '@dictamesh/runtime';
 import type { PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { AdapterHost } from './adapters/host';
@@ -15,9 +16,17 @@ export interface CatalogContext {
   adapters: AdapterHost;
   /** Created per request. */
   loaders: CatalogLoaders;
+  /** The caller, as the gateway verified and signed it (anonymous when the catalog trusts any caller). */
+  principal: Principal;
 }
 
 /** Builds the context of one request. */
-export function createContext(prisma: PrismaClient, embedder: Embedder, bus: EventBus, adapters: AdapterHost): CatalogContext {
-  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma) };
+export function createContext(
+  prisma: PrismaClient,
+  embedder: Embedder,
+  bus: EventBus,
+  adapters: AdapterHost,
+  principal: Principal = ANONYMOUS,
+): CatalogContext {
+  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma), principal };
 }

@@ -6,10 +6,18 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '@dictamesh/db';
 import type { Consumer, EventBus } from '@dictamesh/events';
-import { createErrorFormatter, createHttpApp, type Logger } from '@dictamesh/runtime';
+import {
+  ANONYMOUS,
+  createErrorFormatter,
+  createHttpApp,
+  PRINCIPAL_HEADER,
+  type GatewayTokens,
+  type Logger,
+  type Principal,
+} from '@dictamesh/runtime';
 import { AdapterHost } from './adapters/host';
 import { AdapterKinds } from './adapters/kinds';
 import type { SecretBox } from './adapters/secret-box';
@@ -30,6 +38,12 @@ export interface CatalogServiceOptions {
   /** Serve introspection (development). */
   introspection: boolean;
   onApplied?: CatalogIngestOptions['onApplied'];
+  /**
+   * Verifies the gateway's principal token on every `/graphql` request (subgraphs trust only
+   * the gateway): without a valid one the request gets 401 `UNAUTHENTICATED`. Unset: every
+   * caller is trusted and anonymous (tests, single-process development).
+   */
+  gatewayTokens?: GatewayTokens;
   /** The adapter host: where adapter packages are found, the secret key, and its periods (ms). */
   adapters: { directories: readonly string[]; secrets: SecretBox; healthIntervalMs?: number; syncIntervalMs?: number };
 }
@@ -74,8 +88,24 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     ...(options.adapters.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.adapters.syncIntervalMs }),
   });
   const app = createHttpApp({ logger });
-  const handler = fastifyApolloHandler(apollo, { context: async () => createContext(db.prisma, embedder, options.bus, adapters) });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], handler });
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const handler = fastifyApolloHandler(apollo, {
+    context: async (request) => createContext(db.prisma, embedder, options.bus, adapters, principals.get(request) ?? ANONYMOUS),
+  });
+  const tokens = options.gatewayTokens;
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST'],
+    ...(tokens
+      ? {
+          preHandler: async (request: FastifyRequest) => {
+            const header = request.headers[PRINCIPAL_HEADER];
+            principals.set(request, await tokens.verify(Array.isArray(header) ? header[0] : header));
+          },
+        }
+      : {}),
+    handler,
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const metrics = createCatalogMetrics(options.bus, [CATALOG_CONSUMER_GROUP, DEAD_LETTER_CONSUMER_GROUP]);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));

@@ -2,6 +2,7 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from './entity';
 import { Adapter, adapterMutations, adapterQueries } from './adapters';
+import { ApiKey, apiKeyMutations, apiKeyQueries } from './api-keys';
 import { DeadLetter, DeadLetterConnection, deadLetterMutations, deadLetterQueries } from './dead-letters';
 import { Query } from './query';
 
@@ -9,9 +10,10 @@ import { Query } from './query';
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
-  Query: { ...Query, ...deadLetterQueries, ...adapterQueries },
-  Mutation: { ...deadLetterMutations, ...adapterMutations },
+  Query: { ...Query, ...deadLetterQueries, ...adapterQueries, ...apiKeyQueries },
+  Mutation: { ...deadLetterMutations, ...adapterMutations, ...apiKeyMutations },
   Adapter,
+  ApiKey,
   DeadLetter,
   DeadLetterConnection,
   Entity,

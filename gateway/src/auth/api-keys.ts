@@ -1,0 +1,59 @@
+import { timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { err, hashApiKeySecret, parseApiKey, type Principal } from '@dictamesh/runtime';
+
+/** An API key as stored: never the key itself, only the SHA-256 of its secret part. */
+export interface ApiKeyRecord {
+  /** Public part of the key (`dmk_<id>_…`). */
+  id: string;
+  /** Organisation the key acts for. */
+  org: string;
+  scopes: string[];
+  /** Hex SHA-256 of the secret part. */
+  secretHash: string;
+  revokedAt: Date | null;
+}
+
+/** Where API keys are looked up (the catalog database; format and hashing: runtime `generateApiKey`). */
+export interface ApiKeyStore {
+  find(id: string): Promise<ApiKeyRecord | null>;
+}
+
+/** Does this string look like one of our API keys (so a bearer value is not parsed as a JWT)? */
+export function isApiKey(value: string): boolean {
+  return value.startsWith('dmk_');
+}
+
+/**
+ * Verifies API keys against the store: the id selects the record, the secret's SHA-256 must
+ * match (constant-time), the key must not be revoked. Records are cached `cacheTtlMs` (default
+ * 10 s), so a revocation takes effect within that time on every gateway instance.
+ */
+export class ApiKeyVerifier {
+  private readonly cache: LRUCache<string, { record: ApiKeyRecord | null }>;
+
+  constructor(
+    private readonly store: ApiKeyStore,
+    cacheTtlMs = 10_000,
+  ) {
+    this.cache = new LRUCache({ max: 10_000, ttl: cacheTtlMs });
+  }
+
+  /** @throws DictaMeshError `UNAUTHENTICATED` for a malformed, unknown, wrong or revoked key */
+  async verify(key: string): Promise<Principal> {
+    const parsed = parseApiKey(key);
+    if (!parsed) throw err('UNAUTHENTICATED', 'Malformed API key.');
+    const { id, secret } = parsed;
+    let cached = this.cache.get(id);
+    if (!cached) {
+      cached = { record: await this.store.find(id) };
+      this.cache.set(id, cached);
+    }
+    const record = cached.record;
+    const expected = Buffer.from(record?.secretHash ?? '0'.repeat(64), 'hex');
+    const matches = timingSafeEqual(expected, Buffer.from(hashApiKeySecret(secret), 'hex'));
+    if (!record || !matches) throw err('UNAUTHENTICATED', 'Unknown API key.');
+    if (record.revokedAt) throw err('UNAUTHENTICATED', 'This API key was revoked.');
+    return { subject: `api-key:${record.id}`, org: record.org, scopes: record.scopes, method: 'api-key' };
+  }
+}

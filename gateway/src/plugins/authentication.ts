@@ -1,0 +1,58 @@
+import { LRUCache } from 'lru-cache';
+import { ANONYMOUS, err, type GatewayTokens, type Principal } from '@dictamesh/runtime';
+import { isApiKey, type ApiKeyVerifier } from '../auth/api-keys';
+
+/** Options of {@link createAuthenticator}. */
+export interface AuthenticationOptions {
+  /** `required`: requests without credentials get 401; `optional`: they run as {@link ANONYMOUS}. */
+  mode: 'optional' | 'required';
+  /** Bearer JWT verifier (`jwtVerifier`); without it bearer JWTs are refused. */
+  jwt?: (token: string) => Promise<Principal>;
+  /** API key verifier; without it API keys are refused. */
+  apiKeys?: ApiKeyVerifier;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * Resolves the principal of a request from `Authorization: Bearer <JWT or API key>` or
+ * `X-API-Key: <key>`. Invalid credentials always fail (`UNAUTHENTICATED`, 401), even when
+ * authentication is optional: a client that sends credentials means to use them.
+ */
+export function createAuthenticator(options: AuthenticationOptions): (headers: Headers) => Promise<Principal> {
+  return async (headers) => {
+    const header = (name: string) => {
+      const value = headers[name];
+      return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '')?.[1];
+    const key = header('x-api-key') ?? (bearer && isApiKey(bearer) ? bearer : undefined);
+    if (key) {
+      if (!options.apiKeys) throw err('UNAUTHENTICATED', 'API keys are not accepted by this gateway.');
+      return options.apiKeys.verify(key);
+    }
+    if (bearer) {
+      if (!options.jwt) throw err('UNAUTHENTICATED', 'Bearer tokens are not accepted by this gateway (no JWT_SECRET / JWT_JWKS_URL).');
+      return options.jwt(bearer);
+    }
+    if (options.mode === 'required') throw err('UNAUTHENTICATED', 'This gateway needs credentials: a bearer token or an API key.');
+    return ANONYMOUS;
+  };
+}
+
+/**
+ * Signs principals for subgraph requests, reusing a token for half its lifetime (signing per
+ * subgraph fetch would cost more than the fetch's own overhead).
+ */
+export function cachedSigner(tokens: GatewayTokens): (principal: Principal) => Promise<string> {
+  const cache = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: (tokens.ttlSeconds * 1_000) / 2 });
+  return (principal) => {
+    const key = JSON.stringify([principal.subject, principal.org, principal.scopes, principal.method]);
+    let token = cache.get(key);
+    if (!token) {
+      token = tokens.sign(principal);
+      cache.set(key, token);
+    }
+    return token;
+  };
+}
