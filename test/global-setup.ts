@@ -4,6 +4,7 @@
 // - PostgreSQL (postgres-table adapter): with POSTGRES_TEST_URL set (a superuser on a server with
 //   wal_level=logical) it is used as is; otherwise Debian's PostgreSQL is started on
 //   127.0.0.1:55432 with scripts/postgres.sh and stopped after.
+// - Redis (gateway rate limits shared by instances): REDIS_TEST_URL, or scripts/redis.sh on 127.0.0.1:56379.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -12,11 +13,13 @@ declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBrokers: string;
     postgresUrl: string;
+    redisUrl: string;
   }
 }
 
 const script = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
 const postgresScript = fileURLToPath(new URL('../scripts/postgres.sh', import.meta.url));
+const redisScript = fileURLToPath(new URL('../scripts/redis.sh', import.meta.url));
 const env = {
   ...process.env,
   KAFKA_PORT: '19092',
@@ -31,6 +34,11 @@ export default function setup(project: TestProject) {
     const url = execFileSync('bash', [postgresScript, 'up'], { encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0];
     project.provide('postgresUrl', url);
     teardown.push(() => execFileSync('bash', [postgresScript, 'down'], { stdio: 'inherit' }));
+  }
+  if (process.env.REDIS_TEST_URL) project.provide('redisUrl', process.env.REDIS_TEST_URL);
+  else {
+    project.provide('redisUrl', execFileSync('bash', [redisScript, 'up'], { encoding: 'utf8' }).match(/redis:\/\/\S+/)![0]);
+    teardown.push(() => execFileSync('bash', [redisScript, 'down'], { stdio: 'inherit' }));
   }
   if (process.env.KAFKA_BROKERS) project.provide('kafkaBrokers', process.env.KAFKA_BROKERS);
   else {

@@ -6,7 +6,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import {
   ANONYMOUS,
@@ -24,6 +24,7 @@ import { createHealthRoutes } from './plugins/readiness';
 import { readCostModel } from './demand-control/cost-model';
 import { createGatewayMetrics } from './metrics';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
+import { rateLimitCostPlugin, rateLimitHeaders, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
 import type { SubgraphSource } from './supergraph';
 
@@ -43,9 +44,11 @@ export interface GatewayServiceOptions {
   /**
    * Authentication: who the caller is (`createAuthenticator`), and the key that signs the
    * principal onto every subgraph request (subgraphs trust only the gateway). Without it every
-   * request is anonymous and subgraph requests carry no principal token.
+   * request is anonymous; without `tokens` subgraph requests carry no principal token.
    */
-  auth?: { authenticate(headers: Record<string, string | string[] | undefined>): Promise<Principal>; tokens: GatewayTokens };
+  auth?: { authenticate(headers: Record<string, string | string[] | undefined>): Promise<Principal>; tokens?: GatewayTokens };
+  /** Request and cost budgets per client / organisation (in memory or on Redis); none when not given. */
+  rateLimits?: GatewayRateLimits;
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
@@ -67,7 +70,7 @@ export interface GatewayService {
 export async function createGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
   // @apollo/gateway reads this in its constructor; DictaMesh never phones home by default.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const sign = options.auth ? cachedSigner(options.auth.tokens) : undefined;
+  const sign = options.auth?.tokens ? cachedSigner(options.auth.tokens) : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
@@ -94,6 +97,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       demandControlPlugin({ ...limits, onCost: metrics.operationCost }, () => costModel),
+      ...(options.rateLimits ? [rateLimitCostPlugin(options.rateLimits)] : []), // after demand control: it charges the cost
     ],
   });
   await apollo.start();
@@ -101,16 +105,23 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
   const authenticate = options.auth?.authenticate;
-  const context = async (request: FastifyRequest): Promise<GatewayContext> => {
-    if (!authenticate) return { principal: ANONYMOUS };
-    try {
-      return { principal: await authenticate(request.headers) };
-    } catch (error) {
-      if (!(error instanceof DictaMeshError)) throw error;
-      throw new GraphQLError(error.message, {
-        extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
-      });
+  const rateLimits = options.rateLimits;
+  // authentication, then the request budgets: both before the document is even parsed
+  const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+    let principal: Principal = ANONYMOUS;
+    if (authenticate) {
+      try {
+        principal = await authenticate(request.headers);
+      } catch (error) {
+        if (!(error instanceof DictaMeshError)) throw error;
+        throw new GraphQLError(error.message, {
+          extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
+        });
+      }
     }
+    if (rateLimits)
+      for (const [name, value] of rateLimitHeaders(await rateLimits.request(principal, request.ip))) reply.header(name, value);
+    return { principal, ip: request.ip };
   };
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
   createHealthRoutes(app, options.subgraphs, async (): Promise<Record<string, string>> =>

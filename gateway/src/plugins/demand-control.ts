@@ -6,6 +6,7 @@ import { ERROR_CODES, type ErrorCode } from '@dictamesh/runtime';
 import { costEstimator } from '../demand-control/cost-estimator';
 import type { CostModel } from '../demand-control/cost-model';
 import { measureOperation } from '../demand-control/operation-shape';
+import type { GatewayContext } from '../context';
 
 /** Limits of {@link demandControlPlugin}. */
 export interface DemandControlOptions {
@@ -38,12 +39,12 @@ const MUTATION_BASE_COST = 10;
  * is the parser's (`parseOptions.maxTokens` of the server).
  * @param costModel read on every operation, so a reloaded supergraph takes effect at once
  */
-export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin {
+export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin<GatewayContext> {
   const enforce = (options.mode ?? 'enforce') === 'enforce';
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName, operation, request, schema }) {
+        async didResolveOperation({ document, operationName, operation, request, schema, contextValue }) {
           const shape = measureOperation(document, operationName);
           if (shape && enforce) {
             limit('MAX_DEPTH_LIMIT', shape.depth, options.maxDepth);
@@ -72,6 +73,7 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
           }
           if (operation?.operation === OperationTypeNode.MUTATION) cost += MUTATION_BASE_COST;
           options.onCost?.(operationName, cost);
+          contextValue.cost = cost;
           if (enforce) limit('COST_ESTIMATED_TOO_EXPENSIVE', cost, options.maxCost, { cost });
         },
       };

@@ -44,7 +44,10 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
     async start(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, maxPayloadBytes: number) {
       const execute: SupergraphExecutor = async (document, variables) => {
         // subscriptions do not authenticate yet: the supergraph part of a change is read as anonymous
-        const response = await apollo.executeOperation({ query: document, variables }, { contextValue: { principal: ANONYMOUS } });
+        const response = await apollo.executeOperation(
+          { query: document, variables },
+          { contextValue: { principal: ANONYMOUS, ip: 'internal', internal: true } },
+        );
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported for subscriptions');
         return response.body.singleResult as Awaited<ReturnType<SupergraphExecutor>>;
       };

@@ -43,6 +43,18 @@ export const envSchemas = {
     GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
+    /** Rate limits per window: per client (API key / user / IP) and per organisation; `RATE_LIMIT=off` disables them. */
+    RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(6_000),
+    RATE_LIMIT_COST: z.coerce.number().int().min(1).default(5_000_000),
+    RATE_LIMIT_ORG_REQUESTS: z.coerce.number().int().min(1).default(60_000),
+    RATE_LIMIT_ORG_COST: z.coerce.number().int().min(1).default(50_000_000),
+    /** Redis shared by gateway instances for the rate limits; unset = per-process memory. */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'expected redis://host:port')
+      .optional(),
   }),
   auth: z.object({
     /** `required`: requests without credentials get 401; `optional`: they run anonymous. */

@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { createChatwootWebhookAdapter, type ChatwootWebhookCredentials } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import {
   ApiKeyVerifier,
+  GatewayRateLimits,
   composeSupergraph,
   createAuthenticator,
   createGatewayService,
@@ -156,6 +158,23 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   }
 
   if (services.has('gateway')) {
+    const g = env.gateway;
+    const redis =
+      g.REDIS_URL && g.RATE_LIMIT === 'on' ? new Redis(g.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    redis?.on('error', (error) =>
+      logger.warn({ err: error }, 'redis (rate limits) unavailable; each gateway limits on its own until it is back'),
+    );
+    const rateLimits =
+      g.RATE_LIMIT === 'on'
+        ? new GatewayRateLimits({
+            requests: g.RATE_LIMIT_REQUESTS,
+            cost: g.RATE_LIMIT_COST,
+            orgRequests: g.RATE_LIMIT_ORG_REQUESTS,
+            orgCost: g.RATE_LIMIT_ORG_COST,
+            windowSeconds: g.RATE_LIMIT_WINDOW_S,
+            ...(redis ? { redis } : {}),
+          })
+        : undefined;
     const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? urls.catalog! });
     const gateway = await createGatewayService({
       supergraphSdl: composeSupergraph(subgraphs),
@@ -164,6 +183,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       introspection,
       subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
       auth: { tokens, authenticate: authenticator(env, db) },
+      ...(rateLimits ? { rateLimits } : {}),
       demandControl: {
         maxCost: env.gateway.GATEWAY_MAX_COST,
         maxDepth: env.gateway.GATEWAY_MAX_DEPTH,
@@ -175,7 +195,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       },
     });
     urls.gateway = `${await listen(gateway.app, host, env.server.GATEWAY_PORT)}/graphql`;
-    stops.gateway = () => gateway.close();
+    stops.gateway = async () => {
+      await gateway.close();
+      await redis?.quit();
+    };
   }
 
   return {

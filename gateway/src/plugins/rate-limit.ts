@@ -1,0 +1,146 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ERROR_CODES, type Logger, type Principal } from '@dictamesh/runtime';
+import type { GatewayContext } from '../context';
+
+/** Budgets per window of {@link GatewayRateLimits}. */
+export interface RateLimitOptions {
+  /** Requests per window of one client: an API key, a user (`org` + `sub`), or an IP address when anonymous. */
+  requests: number;
+  /** Estimated cost (demand control units) per window of one client. */
+  cost: number;
+  /** Requests per window of one organisation, all its clients together. */
+  orgRequests: number;
+  /** Estimated cost per window of one organisation. */
+  orgCost: number;
+  windowSeconds: number;
+  /** Shared by every gateway instance when given (rate-limiter-flexible on Redis); else per process. */
+  redis?: Redis;
+  log?: Logger;
+}
+
+/** What a client has left in the tightest request budget, for the `RateLimit-*` headers. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+interface Budget {
+  limiter: RateLimiterAbstract;
+  points: number;
+  key(principal: Principal, ip: string): string | null;
+}
+
+const client = (p: Principal, ip: string) =>
+  p.method === 'anonymous' ? `ip:${ip}` : p.method === 'api-key' ? p.subject : `user:${p.org ?? ''}:${p.subject}`;
+const org = (p: Principal) => (p.org ? `org:${p.org}` : null);
+
+/**
+ * Request and cost budgets per client and per organisation over a fixed window
+ * (rate-limiter-flexible), in memory or on Redis so that several gateway instances share them.
+ * If Redis fails, each instance falls back to its own in-memory budget (an "insurance"
+ * limiter) instead of refusing or waving through every request.
+ */
+export class GatewayRateLimits {
+  private readonly requestBudgets: Budget[];
+  private readonly costBudgets: Budget[];
+
+  constructor(private readonly options: RateLimitOptions) {
+    const make = (prefix: string, points: number): RateLimiterAbstract => {
+      const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration: options.windowSeconds });
+      return options.redis
+        ? new RateLimiterRedis({
+            storeClient: options.redis,
+            keyPrefix: `dictamesh:rl:${prefix}`,
+            points,
+            duration: options.windowSeconds,
+            insuranceLimiter: memory,
+          })
+        : memory;
+    };
+    this.requestBudgets = [
+      { limiter: make('req', options.requests), points: options.requests, key: client },
+      { limiter: make('org-req', options.orgRequests), points: options.orgRequests, key: org },
+    ];
+    this.costBudgets = [
+      { limiter: make('cost', options.cost), points: options.cost, key: client },
+      { limiter: make('org-cost', options.orgCost), points: options.orgCost, key: org },
+    ];
+  }
+
+  /**
+   * Takes one request from the caller's budgets.
+   * @throws GraphQLError `RATE_LIMITED` (HTTP 429, `Retry-After`, `RateLimit-*`) when one is spent
+   */
+  request(principal: Principal, ip: string): Promise<RateLimitState> {
+    return this.consume(this.requestBudgets, principal, ip, 1);
+  }
+
+  /** Takes an operation's estimated cost from the caller's cost budgets. @throws as {@link request} */
+  cost(principal: Principal, ip: string, cost: number): Promise<RateLimitState> {
+    return this.consume(this.costBudgets, principal, ip, Math.max(0, Math.ceil(cost)));
+  }
+
+  private async consume(budgets: Budget[], principal: Principal, ip: string, points: number): Promise<RateLimitState> {
+    let tightest: RateLimitState | undefined;
+    for (const budget of budgets) {
+      const key = budget.key(principal, ip);
+      if (key === null || points === 0) continue;
+      let result: RateLimiterRes;
+      try {
+        result = await budget.limiter.consume(key, points);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        throw limited(
+          { limit: budget.points, remaining: 0, resetSeconds: Math.ceil(rejection.msBeforeNext / 1_000) },
+          points > 1 ? 'cost' : 'requests',
+        );
+      }
+      const state = { limit: budget.points, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1_000) };
+      if (!tightest || state.remaining / state.limit < tightest.remaining / tightest.limit) tightest = state;
+    }
+    return tightest ?? { limit: this.options.requests, remaining: this.options.requests, resetSeconds: this.options.windowSeconds };
+  }
+}
+
+/** `RateLimit-Limit` / `RateLimit-Remaining` / `RateLimit-Reset` (IETF httpapi ratelimit headers draft). */
+export function rateLimitHeaders(state: RateLimitState): Array<[string, string]> {
+  return [
+    ['ratelimit-limit', String(state.limit)],
+    ['ratelimit-remaining', String(Math.max(0, state.remaining))],
+    ['ratelimit-reset', String(state.resetSeconds)],
+  ];
+}
+
+function limited(state: RateLimitState, what: 'requests' | 'cost'): GraphQLError {
+  return new GraphQLError(`${ERROR_CODES.RATE_LIMITED.message} (${what}; retry in ${state.resetSeconds} s)`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      limit: state.limit,
+      retryAfterSeconds: state.resetSeconds,
+      http: { status: 429, headers: new HeaderMap([...rateLimitHeaders(state), ['retry-after', String(state.resetSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * Charges each operation's estimated cost (set on the context by the demand-control plugin,
+ * which must run first) to the caller's cost budgets before the query plan runs.
+ */
+export function rateLimitCostPlugin(limits: GatewayRateLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          if (contextValue.cost !== undefined && !contextValue.internal)
+            await limits.cost(contextValue.principal, contextValue.ip, contextValue.cost);
+        },
+      };
+    },
+  };
+}
