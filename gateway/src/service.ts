@@ -1,18 +1,16 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import type { FastifyInstance } from 'fastify';
 import {
   ANONYMOUS,
   createErrorFormatter,
   createHttpApp,
-  DictaMeshError,
   PRINCIPAL_HEADER,
   type GatewayTokens,
   type Logger,
@@ -24,8 +22,9 @@ import { createHealthRoutes } from './plugins/readiness';
 import { readCostModel } from './demand-control/cost-model';
 import { createGatewayMetrics } from './metrics';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
-import { rateLimitCostPlugin, rateLimitHeaders, type GatewayRateLimits } from './plugins/rate-limit';
+import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
+import { requestContext } from './request-context';
 import type { SubgraphSource } from './supergraph';
 
 /** Options of {@link createGatewayService}. */
@@ -104,25 +103,10 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
 
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
-  const authenticate = options.auth?.authenticate;
-  const rateLimits = options.rateLimits;
-  // authentication, then the request budgets: both before the document is even parsed
-  const context = async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-    let principal: Principal = ANONYMOUS;
-    if (authenticate) {
-      try {
-        principal = await authenticate(request.headers);
-      } catch (error) {
-        if (!(error instanceof DictaMeshError)) throw error;
-        throw new GraphQLError(error.message, {
-          extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
-        });
-      }
-    }
-    if (rateLimits)
-      for (const [name, value] of rateLimitHeaders(await rateLimits.request(principal, request.ip))) reply.header(name, value);
-    return { principal, ip: request.ip };
-  };
+  const context = requestContext({
+    ...(options.auth ? { authenticate: options.auth.authenticate } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
   createHealthRoutes(app, options.subgraphs, async (): Promise<Record<string, string>> =>
     sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {},

@@ -1,0 +1,37 @@
+import { HeaderMap } from '@apollo/server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { ANONYMOUS, DictaMeshError, type Principal } from '@dictamesh/runtime';
+import type { GatewayContext } from './context';
+import { rateLimitHeaders, type GatewayRateLimits } from './plugins/rate-limit';
+
+/** What builds a request's {@link GatewayContext}. */
+export interface RequestContextOptions {
+  authenticate?(headers: FastifyRequest['headers']): Promise<Principal>;
+  rateLimits?: GatewayRateLimits;
+}
+
+/**
+ * The gateway's per-request context function: authenticates the caller (invalid credentials →
+ * 401 with `WWW-Authenticate: Bearer`), then takes one request from its budgets and sets the
+ * `RateLimit-*` headers (spent → 429) — both before the document is parsed.
+ */
+export function requestContext(options: RequestContextOptions): (request: FastifyRequest, reply: FastifyReply) => Promise<GatewayContext> {
+  return async (request, reply) => {
+    let principal: Principal = ANONYMOUS;
+    if (options.authenticate) {
+      try {
+        principal = await options.authenticate(request.headers);
+      } catch (error) {
+        if (!(error instanceof DictaMeshError)) throw error;
+        throw new GraphQLError(error.message, {
+          extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
+        });
+      }
+    }
+    if (options.rateLimits) {
+      for (const [name, value] of rateLimitHeaders(await options.rateLimits.request(principal, request.ip))) reply.header(name, value);
+    }
+    return { principal, ip: request.ip };
+  };
+}
