@@ -6,6 +6,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import {
   ANONYMOUS,
@@ -38,6 +39,10 @@ export interface GatewayServiceOptions {
   introspection: boolean;
   /** Largest request body, bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Proxies whose `X-Forwarded-For` gives the client address (rate limits per IP); see `HttpAppOptions.trustProxy`. */
+  trustProxy?: boolean | number | string[];
+  /** Browser origins allowed to call the gateway (CORS); none by default. */
+  corsOrigins?: string[];
   /** Entity change subscriptions (graphql-ws, graphql-sse); off when not given. */
   subscriptions?: SubscriptionOptions;
   /**
@@ -102,7 +107,21 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   await apollo.start();
 
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
-  const app = createHttpApp({ logger: options.logger, bodyLimitBytes });
+  const app = createHttpApp({
+    logger: options.logger,
+    bodyLimitBytes,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  });
+  if (options.corsOrigins?.length) {
+    await app.register(cors, {
+      origin: options.corsOrigins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'apollo-require-preflight', 'traceparent'],
+      exposedHeaders: ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
+      credentials: true,
+      maxAge: 600,
+    });
+  }
   const context = requestContext({
     ...(options.auth ? { authenticate: options.auth.authenticate } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),

@@ -50,6 +50,17 @@ export const envSchemas = {
     RATE_LIMIT_COST: z.coerce.number().int().min(1).default(5_000_000),
     RATE_LIMIT_ORG_REQUESTS: z.coerce.number().int().min(1).default(60_000),
     RATE_LIMIT_ORG_COST: z.coerce.number().int().min(1).default(50_000_000),
+    /** Browser origins allowed to call the gateway (comma-separated, exact `scheme://host[:port]`). */
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) => (v ? splitList(v) : []))
+      .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'expected origins such as https://app.example.com'),
+    /** `true`, a hop count, or comma-separated proxy addresses / CIDRs whose X-Forwarded-For is believed. */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === 'false' ? undefined : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : splitList(v))),
     /** Redis shared by gateway instances for the rate limits; unset = per-process memory. */
     REDIS_URL: z
       .string()

@@ -184,6 +184,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       subscriptions: { bus, appliedByGroup: CATALOG_CONSUMER_GROUP, bufferLimit: env.gateway.SUBSCRIPTION_BUFFER_LIMIT },
       auth: { tokens, authenticate: authenticator(env, db) },
       ...(rateLimits ? { rateLimits } : {}),
+      corsOrigins: g.CORS_ORIGINS,
+      ...(g.TRUST_PROXY === undefined ? {} : { trustProxy: g.TRUST_PROXY }),
       demandControl: {
         maxCost: env.gateway.GATEWAY_MAX_COST,
         maxDepth: env.gateway.GATEWAY_MAX_DEPTH,

@@ -46,6 +46,11 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest accepted request body, bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the client address (Fastify `trustProxy`):
+   * `true` (any), a hop count, or addresses / CIDRs. Default: none (the socket's address).
+   */
+  trustProxy?: boolean | number | string[];
 }
 
 /** The raw bytes of a JSON request body, kept by {@link createHttpApp} (for signature checks). */
@@ -64,6 +69,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit,
+    ...(options.trustProxy === undefined
+      ? {}
+      : { trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy }),
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
   installErrorHandler(app, { bodyLimitBytes: bodyLimit });
@@ -78,4 +86,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     }
   });
   return app;
+}
+
+/** Trusts the nearest `hops` proxies (Fastify's function form of `trustProxy`). */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
