@@ -1,10 +1,15 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { FetchObserver } from './fetch/subgraph-fetcher';
 
 /** Prometheus metrics of one gateway (own registry, so several can share a process). */
 export interface GatewayMetrics {
   registry: Registry;
   /** Records an operation's estimated cost. */
   operationCost(operationName: string | null, cost: number): void;
+  /** Subgraph fetches: count and latency by subgraph and result, deduplicated fetches. */
+  fetches: FetchObserver;
+  /** Counts a query plan cache lookup. */
+  planCache(hit: boolean): void;
 }
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -13,7 +18,10 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 
 /**
  * Creates the gateway's metrics (prom-client): `dictamesh_gateway_operation_cost{operation}`
- * (histogram of estimated costs, cost spec units) and the Node.js process metrics. Operation
+ * (histogram of estimated costs, cost spec units),
+ * `dictamesh_gateway_subgraph_fetch_duration_seconds{subgraph,result}`,
+ * `dictamesh_gateway_subgraph_fetches_deduplicated_total{subgraph}`,
+ * `dictamesh_gateway_query_plan_cache_total{result}` and the Node.js process metrics. Operation
  * names come from clients, so at most 500 distinct ones become label values (`anonymous`
  * without a name, `other` beyond the cap or for names that are not GraphQL names).
  */
@@ -35,5 +43,32 @@ export function createGatewayMetrics(): GatewayMetrics {
     names.add(name);
     return name;
   };
-  return { registry, operationCost: (name, value) => cost.observe({ operation: label(name) }, value) };
+  const fetchDuration = new Histogram({
+    name: 'dictamesh_gateway_subgraph_fetch_duration_seconds',
+    help: 'Gateway → subgraph fetches, by subgraph and result (ok | error | timeout)',
+    labelNames: ['subgraph', 'result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const deduplicated = new Counter({
+    name: 'dictamesh_gateway_subgraph_fetches_deduplicated_total',
+    help: 'Subgraph fetches answered by an identical fetch already in flight',
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
+  const plans = new Counter({
+    name: 'dictamesh_gateway_query_plan_cache_total',
+    help: 'Query plan cache lookups, by result (hit | miss)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    operationCost: (name, value) => cost.observe({ operation: label(name) }, value),
+    fetches: {
+      fetched: (subgraph, result, seconds) => fetchDuration.observe({ subgraph, result }, seconds),
+      deduplicated: (subgraph) => deduplicated.inc({ subgraph }),
+    },
+    planCache: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
+  };
 }

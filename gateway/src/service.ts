@@ -1,4 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -21,6 +22,8 @@ import type { GatewayContext } from './context';
 import { cachedSigner } from './plugins/authentication';
 import { createHealthRoutes } from './plugins/readiness';
 import { readCostModel } from './demand-control/cost-model';
+import { createSubgraphAgent, createSubgraphFetcher } from './fetch/subgraph-fetcher';
+import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
 import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
@@ -51,6 +54,12 @@ export interface GatewayServiceOptions {
    * request is anonymous; without `tokens` subgraph requests carry no principal token.
    */
   auth?: { authenticate(headers: Record<string, string | string[] | undefined>): Promise<Principal>; tokens?: GatewayTokens };
+  /** Longest wait for a subgraph answer, ms (then `GATEWAY_TIMEOUT`): one for all, or per subgraph name. Default 30 000. */
+  subgraphTimeoutMs?: number | Record<string, number>;
+  /** Approximate size bound of the query plan cache, MiB. Default 30. */
+  planCacheMiB?: number;
+  /** Share identical in-flight subgraph query fetches. Default true. */
+  deduplicateFetches?: boolean;
   /** Request and cost budgets per client / organisation (in memory or on Redis); none when not given. */
   rateLimits?: GatewayRateLimits;
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
@@ -75,19 +84,30 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   // @apollo/gateway reads this in its constructor; DictaMesh never phones home by default.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const sign = options.auth?.tokens ? cachedSigner(options.auth.tokens) : undefined;
+  const metrics = createGatewayMetrics();
+  const agent = createSubgraphAgent();
+  const timeoutOf = (name: string) =>
+    typeof options.subgraphTimeoutMs === 'number' ? options.subgraphTimeoutMs : (options.subgraphTimeoutMs?.[name] ?? 30_000);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
-    buildService: ({ url }) =>
+    queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? 30, metrics.planCache) },
+    buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
+        fetcher: createSubgraphFetcher({
+          subgraph: name,
+          timeoutMs: timeoutOf(name),
+          agent,
+          deduplicate: options.deduplicateFetches ?? true,
+          observer: metrics.fetches,
+        }),
         async willSendRequest({ request, context }) {
           if (sign) request.http?.headers.set(PRINCIPAL_HEADER, await sign(context.principal ?? ANONYMOUS));
         },
       }),
   });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
-  const metrics = createGatewayMetrics();
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
   const costModel = readCostModel(options.supergraphSdl);
   const apollo = new ApolloServer<GatewayContext>({
@@ -138,6 +158,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       await live?.close();
       await app.close();
       await apollo.stop();
+      await agent.close();
     },
   };
 }

@@ -43,6 +43,15 @@ export const envSchemas = {
     GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
+    /** Longest wait for a subgraph's answer, ms (then the field errors with GATEWAY_TIMEOUT). */
+    GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+    /** Approximate size bound of the query plan cache, MiB. */
+    GATEWAY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(4_096).default(30),
+    /** Share identical in-flight subgraph query fetches. */
+    GATEWAY_DEDUPLICATE_FETCHES: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Rate limits per window: per client (API key / user / IP) and per organisation; `RATE_LIMIT=off` disables them. */
     RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),

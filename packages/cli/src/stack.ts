@@ -185,6 +185,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       auth: { tokens, authenticate: authenticator(env, db) },
       ...(rateLimits ? { rateLimits } : {}),
       corsOrigins: g.CORS_ORIGINS,
+      subgraphTimeoutMs: g.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+      planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,
+      deduplicateFetches: g.GATEWAY_DEDUPLICATE_FETCHES,
       ...(g.TRUST_PROXY === undefined ? {} : { trustProxy: g.TRUST_PROXY }),
       demandControl: {
         maxCost: env.gateway.GATEWAY_MAX_COST,

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, message: 'The input is invalid.' },
   UNAUTHENTICATED: { status: 401, message: 'Missing or invalid credentials.' },
   FORBIDDEN: { status: 403, message: 'The caller lacks the scope this needs.' },
+  GATEWAY_TIMEOUT: { status: 504, message: 'A subgraph did not answer in time.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests, or too much estimated cost, in the rate limit window.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
