@@ -10,6 +10,8 @@ export interface GatewayMetrics {
   fetches: FetchObserver;
   /** Counts a query plan cache lookup. */
   planCache(hit: boolean): void;
+  /** Counts a supergraph put in service (start and every hot reload). */
+  supergraphLoaded(): void;
 }
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -21,7 +23,8 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * (histogram of estimated costs, cost spec units),
  * `dictamesh_gateway_subgraph_fetch_duration_seconds{subgraph,result}`,
  * `dictamesh_gateway_subgraph_fetches_deduplicated_total{subgraph}`,
- * `dictamesh_gateway_query_plan_cache_total{result}` and the Node.js process metrics. Operation
+ * `dictamesh_gateway_query_plan_cache_total{result}`, `dictamesh_gateway_supergraph_loads_total`
+ * and the Node.js process metrics. Operation
  * names come from clients, so at most 500 distinct ones become label values (`anonymous`
  * without a name, `other` beyond the cap or for names that are not GraphQL names).
  */
@@ -62,6 +65,11 @@ export function createGatewayMetrics(): GatewayMetrics {
     labelNames: ['result'] as const,
     registers: [registry],
   });
+  const supergraphs = new Counter({
+    name: 'dictamesh_gateway_supergraph_loads_total',
+    help: 'Supergraphs put in service: the first one and every hot reload',
+    registers: [registry],
+  });
   return {
     registry,
     operationCost: (name, value) => cost.observe({ operation: label(name) }, value),
@@ -70,5 +78,6 @@ export function createGatewayMetrics(): GatewayMetrics {
       deduplicated: (subgraph) => deduplicated.inc({ subgraph }),
     },
     planCache: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
+    supergraphLoaded: () => supergraphs.inc(),
   };
 }

@@ -25,6 +25,7 @@ import { readCostModel } from './demand-control/cost-model';
 import { createSubgraphAgent, createSubgraphFetcher } from './fetch/subgraph-fetcher';
 import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
+import { reloadingSupergraph } from './plugins/hot-reload';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
 import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
@@ -54,6 +55,11 @@ export interface GatewayServiceOptions {
    * request is anonymous; without `tokens` subgraph requests carry no principal token.
    */
   auth?: { authenticate(headers: Record<string, string | string[] | undefined>): Promise<Principal>; tokens?: GatewayTokens };
+  /**
+   * Reload the supergraph without a restart when a subgraph SDL file changes and / or when a
+   * subgraph reports another SDL (`pollIntervalMs`, 0 = off). Off when not given.
+   */
+  hotReload?: { watchFiles: boolean; pollIntervalMs: number };
   /** Longest wait for a subgraph answer, ms (then `GATEWAY_TIMEOUT`): one for all, or per subgraph name. Default 30 000. */
   subgraphTimeoutMs?: number | Record<string, number>;
   /** Approximate size bound of the query plan cache, MiB. Default 30. */
@@ -88,8 +94,22 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const agent = createSubgraphAgent();
   const timeoutOf = (name: string) =>
     typeof options.subgraphTimeoutMs === 'number' ? options.subgraphTimeoutMs : (options.subgraphTimeoutMs?.[name] ?? 30_000);
+  let costModel = readCostModel(options.supergraphSdl);
+  const probeHeaders = async (): Promise<Record<string, string>> => (sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {});
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: options.hotReload
+      ? reloadingSupergraph({
+          initial: options.supergraphSdl,
+          subgraphs: options.subgraphs,
+          ...options.hotReload,
+          headers: probeHeaders,
+          log: options.logger,
+          onSupergraph: (sdl) => {
+            costModel = readCostModel(sdl);
+            metrics.supergraphLoaded();
+          },
+        })
+      : options.supergraphSdl,
     logger: options.logger,
     queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? 30, metrics.planCache) },
     buildService: ({ name, url }) =>
@@ -109,7 +129,6 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
-  const costModel = readCostModel(options.supergraphSdl);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
@@ -147,9 +166,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
-  createHealthRoutes(app, options.subgraphs, async (): Promise<Record<string, string>> =>
-    sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {},
-  );
+  createHealthRoutes(app, options.subgraphs, probeHeaders);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
   return {

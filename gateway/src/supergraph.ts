@@ -20,10 +20,28 @@ export interface SubgraphSource {
  *   `details.problems` (e.g. `INVALID_GRAPHQL`, `FIELD_TYPE_MISMATCH`)
  */
 export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+  return composeSdl(
+    subgraphs.map((s) => {
+      try {
+        return { name: s.name, url: s.url, sdl: readFileSync(s.sdlPath, 'utf8') };
+      } catch (cause) {
+        return { name: s.name, url: s.url, error: (cause as Error).message };
+      }
+    }),
+  );
+}
+
+/**
+ * Composes the supergraph from subgraph SDL texts (e.g. read live from each subgraph's
+ * `_service { sdl }`).
+ * @throws DictaMeshError `CONFIGURATION_INVALID` as {@link composeSupergraph}
+ */
+export function composeSdl(subgraphs: ReadonlyArray<{ name: string; url: string; sdl?: string; error?: string }>): string {
   const problems: string[] = [];
   const services = subgraphs.flatMap((s) => {
     try {
-      return [{ name: s.name, url: s.url, typeDefs: parse(readFileSync(s.sdlPath, 'utf8')) }];
+      if (s.sdl === undefined) throw new Error(s.error ?? 'no SDL');
+      return [{ name: s.name, url: s.url, typeDefs: parse(s.sdl) }];
     } catch (cause) {
       problems.push(`${s.name}: ${(cause as Error).message}`);
       return [];

@@ -43,6 +43,13 @@ export const envSchemas = {
     GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
+    /** Reload the supergraph when a file of schemas/subgraphs changes. */
+    GATEWAY_WATCH_SCHEMAS: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Ask the subgraphs for their SDL this often and reload on a change, ms; 0 = never. */
+    GATEWAY_SDL_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
     /** Longest wait for a subgraph's answer, ms (then the field errors with GATEWAY_TIMEOUT). */
     GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
     /** Approximate size bound of the query plan cache, MiB. */

@@ -185,6 +185,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       auth: { tokens, authenticate: authenticator(env, db) },
       ...(rateLimits ? { rateLimits } : {}),
       corsOrigins: g.CORS_ORIGINS,
+      hotReload: { watchFiles: g.GATEWAY_WATCH_SCHEMAS, pollIntervalMs: g.GATEWAY_SDL_POLL_MS },
       subgraphTimeoutMs: g.GATEWAY_SUBGRAPH_TIMEOUT_MS,
       planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,
       deduplicateFetches: g.GATEWAY_DEDUPLICATE_FETCHES,
