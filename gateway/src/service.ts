@@ -26,6 +26,7 @@ import { createSubgraphAgent, createSubgraphFetcher } from './fetch/subgraph-fet
 import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
+import { createIdeRoutes } from './plugins/ide';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
 import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
@@ -47,6 +48,8 @@ export interface GatewayServiceOptions {
   trustProxy?: boolean | number | string[];
   /** Browser origins allowed to call the gateway (CORS); none by default. */
   corsOrigins?: string[];
+  /** Serve the offline GraphQL IDE at `/ide` (GraphiQL from npm). Default: when introspection is on. */
+  ide?: boolean;
   /** Entity change subscriptions (graphql-ws, graphql-sse); off when not given. */
   subscriptions?: SubscriptionOptions;
   /**
@@ -167,6 +170,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
   createHealthRoutes(app, options.subgraphs, probeHeaders);
+  if (options.ide ?? options.introspection) createIdeRoutes(app);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
   return {
