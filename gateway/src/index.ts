@@ -1,5 +1,5 @@
 export { createGatewayService, type GatewayService, type GatewayServiceOptions } from './service';
-export { composeSupergraph, type SubgraphSource } from './supergraph';
+export { composeSupergraph, composeSdl, type SubgraphSource } from './supergraph';
 export { dictameshSubgraphs, type SubgraphUrls } from './subgraphs';
 export { createAuthenticator, type AuthenticationOptions } from './plugins/authentication';
 export { jwtVerifier, type JwtOptions } from './auth/jwt';
