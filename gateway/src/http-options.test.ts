@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@dictamesh/runtime';
 import { json, startLocalServer, type LocalServer } from '../../test/local-server';
 import { GatewayRateLimits } from './plugins/rate-limit';
-import { createGatewayService, type GatewayService } from './service';
-import { dictameshSubgraphs } from './subgraphs';
-import { composeSupergraph } from './supergraph';
+import type { GatewayService } from './service';
+import { gatewayOver } from '../test/gateway-over';
 
 let catalog: LocalServer;
 let gateway: GatewayService;
@@ -12,12 +10,7 @@ let gateway: GatewayService;
 beforeAll(async () => {
   catalog = await startLocalServer();
   catalog.handle((_req, res) => json(res, 200, { data: { entity: null } }));
-  const subgraphs = dictameshSubgraphs({ catalog: `${catalog.url}/graphql` });
-  gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: createLogger('test', 'silent'),
-    introspection: false,
+  gateway = await gatewayOver(`${catalog.url}/graphql`, {
     corsOrigins: ['https://app.example.test'],
     trustProxy: ['127.0.0.1'],
     rateLimits: new GatewayRateLimits({ requests: 2, cost: 1_000, orgRequests: 100, orgCost: 10_000, windowSeconds: 60 }),

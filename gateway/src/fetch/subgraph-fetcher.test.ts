@@ -1,10 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@dictamesh/runtime';
-import { createGatewayService, type GatewayService } from '../service';
-import { dictameshSubgraphs } from '../subgraphs';
-import { composeSupergraph } from '../supergraph';
+import type { GatewayService } from '../service';
+import { gatewayOver } from '../../test/gateway-over';
 
 // A catalog stand-in on loopback that counts requests and TCP connections, and answers
 // `entity` after a delay chosen by the URN (`slow:` → 400 ms).
@@ -26,12 +24,7 @@ beforeAll(async () => {
   });
   server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const subgraphs = dictameshSubgraphs({ catalog: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` });
-  gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: createLogger('test', 'silent'),
-    introspection: false,
+  gateway = await gatewayOver(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
     subgraphTimeoutMs: { catalog: 150 },
   });
 });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@dictamesh/runtime';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
-import { createGatewayService, type GatewayService } from '../service';
-import { dictameshSubgraphs } from '../subgraphs';
-import { composeSupergraph } from '../supergraph';
+import type { GatewayService } from '../service';
+import { gatewayOver } from '../../test/gateway-over';
 
 // The real supergraph (catalog SDL with @cost / @listSize); the catalog subgraph is a loopback
 // server that only counts what reaches it.
@@ -21,12 +19,7 @@ const subgraphCalls = () => catalog.requests.filter((r) => r.method === 'POST').
 beforeAll(async () => {
   catalog = await startLocalServer();
   catalog.handle((_req, res) => json(res, 200, { data: { entity: null } }));
-  const subgraphs = dictameshSubgraphs({ catalog: `${catalog.url}/graphql` });
-  gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: createLogger('test', 'silent'),
-    introspection: false,
+  gateway = await gatewayOver(`${catalog.url}/graphql`, {
     demandControl: { maxCost: 5_000, maxDepth: 8, maxAliases: 10, maxRootFields: 5, maxTokens: 800, defaultListSize: 10 },
   });
 });

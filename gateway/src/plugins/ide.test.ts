@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@dictamesh/runtime';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
-import { createGatewayService, type GatewayService } from '../service';
-import { dictameshSubgraphs } from '../subgraphs';
-import { composeSupergraph } from '../supergraph';
+import type { GatewayService } from '../service';
+import { gatewayOver } from '../../test/gateway-over';
 
 // Debian's chromium, headless, against the gateway on loopback (ENVIRONMENT.md: the test tool's own browser download is not available)
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,13 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   catalog = await startLocalServer();
   catalog.handle((_req, res) => json(res, 200, { data: { entity: { urn: 'dictamesh:demo:thing:1', displayName: 'Demo thing' } } }));
-  const subgraphs = dictameshSubgraphs({ catalog: `${catalog.url}/graphql` });
-  gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: createLogger('test', 'silent'),
-    introspection: true,
-  });
+  gateway = await gatewayOver(`${catalog.url}/graphql`, { introspection: true });
   await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -63,13 +55,7 @@ describe('offline GraphQL IDE', () => {
   });
 
   it('is not served when introspection is off', async () => {
-    const subgraphs = dictameshSubgraphs({ catalog: `${catalog.url}/graphql` });
-    const closed = await createGatewayService({
-      supergraphSdl: composeSupergraph(subgraphs),
-      subgraphs,
-      logger: createLogger('test', 'silent'),
-      introspection: false,
-    });
+    const closed = await gatewayOver(`${catalog.url}/graphql`);
     expect((await closed.app.inject({ method: 'GET', url: '/ide' })).statusCode).toBe(404);
     await closed.close();
   });

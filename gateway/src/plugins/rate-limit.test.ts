@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, type Principal } from '@dictamesh/runtime';
+import type { Principal } from '@dictamesh/runtime';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
-import { createGatewayService, type GatewayService } from '../service';
-import { dictameshSubgraphs } from '../subgraphs';
-import { composeSupergraph } from '../supergraph';
+import type { GatewayService } from '../service';
+import { gatewayOver } from '../../test/gateway-over';
 import { GatewayRateLimits, type RateLimitOptions } from './rate-limit';
 
 // Two gateway instances sharing the real Redis of scripts/redis.sh; callers are told apart by a
@@ -15,17 +14,12 @@ const gateways: GatewayService[] = [];
 const budgets: Omit<RateLimitOptions, 'redis'> = { requests: 5, cost: 20, orgRequests: 1_000, orgCost: 100_000, windowSeconds: 60 };
 
 const start = async (options: Omit<RateLimitOptions, 'redis'>, shared: boolean) => {
-  const subgraphs = dictameshSubgraphs({ catalog: `${catalog.url}/graphql` });
   let redis: Redis | undefined;
   if (shared) {
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
     redisClients.push(redis);
   }
-  const gateway = await createGatewayService({
-    supergraphSdl: composeSupergraph(subgraphs),
-    subgraphs,
-    logger: createLogger('test', 'silent'),
-    introspection: false,
+  const gateway = await gatewayOver(`${catalog.url}/graphql`, {
     rateLimits: new GatewayRateLimits({ ...options, ...(redis ? { redis } : {}) }),
     auth: {
       authenticate: async (headers): Promise<Principal> => {
