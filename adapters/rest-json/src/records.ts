@@ -1,4 +1,5 @@
-import { deterministicEventId, formatUrn, type EntityChange, type RelationshipRef } from '@dictamesh/events';
+import { withStateEventId } from '@dictamesh/adapter-sdk';
+import { formatUrn, type EntityChange, type RelationshipRef } from '@dictamesh/events';
 import type { RestJsonConfig, RestResource } from './config';
 import { readPath, toIsoTime } from './fields';
 
@@ -46,5 +47,5 @@ export function recordChange(config: RestJsonConfig, resource: RestResource, rec
     occurredAt,
     relationships,
   };
-  return { ok: true, id: deterministicEventId('rest-json', change.urn, occurredAt, JSON.stringify(attributes)), change };
+  return { ok: true, ...withStateEventId('rest-json', change) };
 }

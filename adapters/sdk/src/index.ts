@@ -29,4 +29,5 @@ export { bearerToken, apiKeyHeader, oauth2ClientCredentials, type AuthProvider, 
 export { parseRetryAfter } from './http/retry-after';
 export { parseAdapterConfig, configJsonSchema, splitSecrets, mergeSecrets } from './config';
 export { pagedChanges, type PagedResource, type ChangePage, type PagedCheckpoint } from './sync/paged-changes';
+export { withStateEventId } from './sync/event-id';
 export { runSync, MemoryCheckpointStore, type CheckpointStore, type SyncProgress, type RunSyncOptions } from './sync/run-sync';

@@ -1,4 +1,5 @@
-import { deterministicEventId, type EntityChange } from '@dictamesh/events';
+import { withStateEventId } from '@dictamesh/adapter-sdk';
+import type { EntityChange } from '@dictamesh/events';
 import type { ChatwootRecord, ContactList, ConversationList, RestMessage } from '../api/types';
 import {
   chatwootChange,
@@ -13,7 +14,7 @@ import { toIso, latestIso } from '../time';
 
 /** A change with its deterministic event id: the same record state always gets the same id. */
 export function withEventId(change: EntityChange): { id: string; change: EntityChange } {
-  return { id: deterministicEventId('chatwoot-sync', change.urn, change.occurredAt, JSON.stringify(change.attributes)), change };
+  return withStateEventId('chatwoot-sync', change);
 }
 
 /** An agent from `GET /agents` (full record; no timestamps, so the sync time is used). */
