@@ -1,8 +1,7 @@
-import { HeaderMap } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
 import { ANONYMOUS, DictaMeshError, type Principal } from '@dictamesh/runtime';
 import type { GatewayContext } from './context';
+import { httpError } from './http-error';
 import { rateLimitHeaders, type GatewayRateLimits } from './plugins/rate-limit';
 
 /** What builds a request's {@link GatewayContext}. */
@@ -24,9 +23,7 @@ export function requestContext(options: RequestContextOptions): (request: Fastif
         principal = await options.authenticate(request.headers);
       } catch (error) {
         if (!(error instanceof DictaMeshError)) throw error;
-        throw new GraphQLError(error.message, {
-          extensions: { code: error.code, http: { status: error.status, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
-        });
+        throw httpError(error.code, error.message, {}, [['www-authenticate', 'Bearer']]);
       }
     }
     if (options.rateLimits) {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, OperationTypeNode } from 'graphql';
+import { OperationTypeNode } from 'graphql';
 // the CommonJS build: it loads the same graphql module as @apollo/server (the ESM build imports graphql/index.mjs, another realm)
 import { getComplexity } from 'graphql-query-complexity/cjs';
 import { ERROR_CODES, type ErrorCode } from '@dictamesh/runtime';
@@ -7,6 +7,7 @@ import { costEstimator } from '../demand-control/cost-estimator';
 import type { CostModel } from '../demand-control/cost-model';
 import { measureOperation } from '../demand-control/operation-shape';
 import type { GatewayContext } from '../context';
+import { httpError } from '../http-error';
 
 /** Limits of {@link demandControlPlugin}. */
 export interface DemandControlOptions {
@@ -64,12 +65,12 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
             const message = (error as Error).message;
             // graphql-query-complexity stops after 10 000 field nodes (fragments spread over and over)
             if (/maximum allowed number of nodes/.test(message)) {
-              throw new GraphQLError(`${ERROR_CODES.COST_ESTIMATED_TOO_EXPENSIVE.message} ${message}`, {
-                extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', limit: options.maxCost, http: { status: 400 } },
+              throw httpError('COST_ESTIMATED_TOO_EXPENSIVE', `${ERROR_CODES.COST_ESTIMATED_TOO_EXPENSIVE.message} ${message}`, {
+                limit: options.maxCost,
               });
             }
             // invalid variable values: the same problem the executor would report
-            throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw httpError('BAD_USER_INPUT', message);
           }
           if (operation?.operation === OperationTypeNode.MUTATION) cost += MUTATION_BASE_COST;
           options.onCost?.(operationName, cost);
@@ -81,10 +82,8 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
   };
 }
 
-/** @throws GraphQLError (HTTP 400) with the code and `extensions.{actual,limit}` when `actual > max` */
+/** @throws GraphQLError (HTTP status of the code, 400) with the code and `extensions.{actual,limit}` when `actual > max` */
 function limit(code: ErrorCode, actual: number, max: number, extra: Record<string, unknown> = {}): void {
   if (actual <= max) return;
-  throw new GraphQLError(`${ERROR_CODES[code].message} Found ${actual}, limit ${max}.`, {
-    extensions: { code, actual, limit: max, ...extra, http: { status: 400 } },
-  });
+  throw httpError(code, `${ERROR_CODES[code].message} Found ${actual}, limit ${max}.`, { actual, limit: max, ...extra });
 }

@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ERROR_CODES, type Logger, type Principal } from '@dictamesh/runtime';
 import type { GatewayContext } from '../context';
+import { httpError } from '../http-error';
 
 /** Budgets per window of {@link GatewayRateLimits}. */
 export interface RateLimitOptions {
@@ -118,14 +118,12 @@ export function rateLimitHeaders(state: RateLimitState): Array<[string, string]>
 }
 
 function limited(state: RateLimitState, what: 'requests' | 'cost'): GraphQLError {
-  return new GraphQLError(`${ERROR_CODES.RATE_LIMITED.message} (${what}; retry in ${state.resetSeconds} s)`, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      limit: state.limit,
-      retryAfterSeconds: state.resetSeconds,
-      http: { status: 429, headers: new HeaderMap([...rateLimitHeaders(state), ['retry-after', String(state.resetSeconds)]]) },
-    },
-  });
+  return httpError(
+    'RATE_LIMITED',
+    `${ERROR_CODES.RATE_LIMITED.message} (${what}; retry in ${state.resetSeconds} s)`,
+    { limit: state.limit, retryAfterSeconds: state.resetSeconds },
+    [...rateLimitHeaders(state), ['retry-after', String(state.resetSeconds)]],
+  );
 }
 
 /**
