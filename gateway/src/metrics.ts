@@ -12,6 +12,8 @@ export interface GatewayMetrics {
   planCache(hit: boolean): void;
   /** Counts a supergraph put in service (start and every hot reload). */
   supergraphLoaded(): void;
+  /** Counts fields removed from an operation by authorization. */
+  unauthorizedFields(operationName: string | null, removed: number): void;
 }
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -23,7 +25,8 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * (histogram of estimated costs, cost spec units),
  * `dictamesh_gateway_subgraph_fetch_duration_seconds{subgraph,result}`,
  * `dictamesh_gateway_subgraph_fetches_deduplicated_total{subgraph}`,
- * `dictamesh_gateway_query_plan_cache_total{result}`, `dictamesh_gateway_supergraph_loads_total`
+ * `dictamesh_gateway_query_plan_cache_total{result}`, `dictamesh_gateway_supergraph_loads_total`,
+ * `dictamesh_gateway_unauthorized_fields_total{operation}`
  * and the Node.js process metrics. Operation
  * names come from clients, so at most 500 distinct ones become label values (`anonymous`
  * without a name, `other` beyond the cap or for names that are not GraphQL names).
@@ -70,6 +73,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     help: 'Supergraphs put in service: the first one and every hot reload',
     registers: [registry],
   });
+  const unauthorized = new Counter({
+    name: 'dictamesh_gateway_unauthorized_fields_total',
+    help: 'Fields removed from operations by @authenticated / @requiresScopes, by operation name',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     operationCost: (name, value) => cost.observe({ operation: label(name) }, value),
@@ -79,5 +88,6 @@ export function createGatewayMetrics(): GatewayMetrics {
     },
     planCache: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
     supergraphLoaded: () => supergraphs.inc(),
+    unauthorizedFields: (name, removed) => unauthorized.inc({ operation: label(name) }, removed),
   };
 }

@@ -27,6 +27,8 @@ import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
 import { createIdeRoutes } from './plugins/ide';
+import { readAuthorizationPolicy, withSecurityFeaturesEnforced } from './authorization/policy';
+import { authorizationPlugin } from './plugins/authorization';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
 import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
@@ -98,6 +100,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const timeoutOf = (name: string) =>
     typeof options.subgraphTimeoutMs === 'number' ? options.subgraphTimeoutMs : (options.subgraphTimeoutMs?.[name] ?? 30_000);
   let costModel = readCostModel(options.supergraphSdl);
+  let authorization = readAuthorizationPolicy(options.supergraphSdl);
   const probeHeaders = async (): Promise<Record<string, string>> => (sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {});
   const gateway = new ApolloGateway({
     supergraphSdl: options.hotReload
@@ -107,12 +110,14 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
           ...options.hotReload,
           headers: probeHeaders,
           log: options.logger,
+          forGateway: withSecurityFeaturesEnforced,
           onSupergraph: (sdl) => {
             costModel = readCostModel(sdl);
+            authorization = readAuthorizationPolicy(sdl);
             metrics.supergraphLoaded();
           },
         })
-      : options.supergraphSdl,
+      : withSecurityFeaturesEnforced(options.supergraphSdl),
     logger: options.logger,
     queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? 30, metrics.planCache) },
     buildService: ({ name, url }) =>
@@ -142,6 +147,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      authorizationPlugin(() => authorization, metrics.unauthorizedFields), // before demand control: the cost is of what runs
       demandControlPlugin({ ...limits, onCost: metrics.operationCost }, () => costModel),
       ...(options.rateLimits ? [rateLimitCostPlugin(options.rateLimits)] : []), // after demand control: it charges the cost
     ],

@@ -6,6 +6,12 @@ import { isApiKey, type ApiKeyVerifier } from '../auth/api-keys';
 export interface AuthenticationOptions {
   /** `required`: requests without credentials get 401; `optional`: they run as {@link ANONYMOUS}. */
   mode: 'optional' | 'required';
+  /**
+   * Scopes granted to requests without credentials in `optional` mode (a single-tenant or
+   * development gateway); none by default. They are still not authenticated: `@authenticated`
+   * fields stay out of reach.
+   */
+  anonymousScopes?: string[];
   /** Bearer JWT verifier (`jwtVerifier`); without it bearer JWTs are refused. */
   jwt?: (token: string) => Promise<Principal>;
   /** API key verifier; without it API keys are refused. */
@@ -20,6 +26,9 @@ type Headers = Record<string, string | string[] | undefined>;
  * authentication is optional: a client that sends credentials means to use them.
  */
 export function createAuthenticator(options: AuthenticationOptions): (headers: Headers) => Promise<Principal> {
+  const anonymous: Principal = options.anonymousScopes?.length
+    ? Object.freeze({ ...ANONYMOUS, scopes: options.anonymousScopes })
+    : ANONYMOUS;
   return async (headers) => {
     const header = (name: string) => {
       const value = headers[name];
@@ -36,7 +45,7 @@ export function createAuthenticator(options: AuthenticationOptions): (headers: H
       return options.jwt(bearer);
     }
     if (options.mode === 'required') throw err('UNAUTHENTICATED', 'This gateway needs credentials: a bearer token or an API key.');
-    return ANONYMOUS;
+    return anonymous;
   };
 }
 

@@ -19,6 +19,8 @@ export interface HotReloadOptions {
   log: Logger;
   /** Called with every supergraph that was put in service (the first one included). */
   onSupergraph?(sdl: string): void;
+  /** What @apollo/gateway is given of each supergraph (default: the supergraph as composed). */
+  forGateway?(sdl: string): string;
 }
 
 /**
@@ -37,7 +39,7 @@ export function reloadingSupergraph(options: HotReloadOptions): SupergraphManage
       const apply = (next: string, reason: string) => {
         if (next === current) return;
         current = next;
-        update(next);
+        update(options.forGateway ? options.forGateway(next) : next);
         options.onSupergraph?.(next);
         options.log.info({ reason }, 'supergraph reloaded');
       };
@@ -76,7 +78,7 @@ export function reloadingSupergraph(options: HotReloadOptions): SupergraphManage
         }, options.pollIntervalMs);
       }
       return {
-        supergraphSdl: current,
+        supergraphSdl: options.forGateway ? options.forGateway(current) : current,
         async cleanup() {
           clearTimeout(debounce);
           clearInterval(polling);

@@ -86,6 +86,11 @@ export const envSchemas = {
   auth: z.object({
     /** `required`: requests without credentials get 401; `optional`: they run anonymous. */
     AUTH_MODE: z.enum(['optional', 'required']).default('optional'),
+    /** Scopes of requests without credentials (AUTH_MODE=optional), comma-separated; unset = `dictamesh:admin` outside production, none in production. */
+    AUTH_ANONYMOUS_SCOPES: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined ? undefined : splitList(v))),
     JWT_SECRET: z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
     JWT_JWKS_URL: optionalUrl,
     JWT_ISSUER: z.string().min(1).optional(),

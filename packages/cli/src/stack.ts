@@ -261,5 +261,6 @@ function authenticator(env: StackEnv, db: Database | undefined) {
         auth.API_KEY_CACHE_MS,
       )
     : undefined;
-  return createAuthenticator({ mode: auth.AUTH_MODE, ...(jwt ? { jwt } : {}), ...(apiKeys ? { apiKeys } : {}) });
+  const anonymousScopes = auth.AUTH_ANONYMOUS_SCOPES ?? (env.server.NODE_ENV === 'production' ? [] : ['dictamesh:admin']);
+  return createAuthenticator({ mode: auth.AUTH_MODE, anonymousScopes, ...(jwt ? { jwt } : {}), ...(apiKeys ? { apiKeys } : {}) });
 }

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, message: 'The input is invalid.' },
   UNAUTHENTICATED: { status: 401, message: 'Missing or invalid credentials.' },
   FORBIDDEN: { status: 403, message: 'The caller lacks the scope this needs.' },
+  UNAUTHORIZED: { status: 200, message: 'Unauthorized field or type: the caller is not authenticated or lacks a scope it needs.' },
   GATEWAY_TIMEOUT: { status: 504, message: 'A subgraph did not answer in time.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests, or too much estimated cost, in the rate limit window.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -262,9 +262,9 @@ export type EntityEdge = {
 /** One CloudEvent applied to an entity, from the immutable event log. */
 export type EntityEvent = {
   __typename?: 'EntityEvent';
-  /** Attributes after the event. */
+  /** Attributes after the event; source data, for authenticated callers only. */
   after?: Maybe<Scalars['JSON']['output']>;
-  /** Attributes before the event (null for the first). */
+  /** Attributes before the event (null for the first); source data, for authenticated callers only. */
   before?: Maybe<Scalars['JSON']['output']>;
   /** CloudEvent id. */
   id: Scalars['ID']['output'];
