@@ -178,7 +178,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   createHealthRoutes(app, options.subgraphs, probeHeaders);
   if (options.ide ?? options.introspection) createIdeRoutes(app);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  const live = await subscriptions?.start(app, apollo, bodyLimitBytes);
+  const live = await subscriptions?.start(app, apollo, bodyLimitBytes, options.auth?.authenticate);
   return {
     app,
     async close() {

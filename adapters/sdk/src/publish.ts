@@ -22,7 +22,12 @@ export async function publishChanges(bus: EventBus, parsed: ParsedWebhook, trace
   const published: PublishedEvent[] = [];
   for (const { id, change } of parsed.changes) {
     assertEntityChange(change);
-    const event = toEntityChangeEvent(change, { id, source: parsed.source, ...(traceparent ? { traceparent } : {}) });
+    const event = toEntityChangeEvent(change, {
+      id,
+      source: parsed.source,
+      ...(parsed.org ? { org: parsed.org } : {}),
+      ...(traceparent ? { traceparent } : {}),
+    });
     const topic = entityTopic(change.operation);
     const records = byTopic.get(topic) ?? [];
     records.push({ key: change.urn, event });

@@ -15,6 +15,8 @@ export interface WebhookContext {
 export interface ParsedWebhook {
   /** CloudEvent `source` of the resulting events, e.g. `/dictamesh/adapters/chatwoot/accounts/12`. */
   source: string;
+  /** Organisation the events belong to (CloudEvent extension `orgid`): that of the adapter registration; default organisation when absent. */
+  org?: string;
   /** Source event name, for logs and lineage (`conversation_created`). */
   sourceEvent: string;
   /** Each change with its deterministic CloudEvent id. */

@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
-import { ANONYMOUS } from '@dictamesh/runtime';
+import type { Principal } from '@dictamesh/runtime';
 import type { GatewayContext } from '../context';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -41,12 +41,17 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
   return {
     hub,
     /** Starts consuming and serving, once Apollo Server has started. */
-    async start(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, maxPayloadBytes: number) {
-      const execute: SupergraphExecutor = async (document, variables) => {
-        // subscriptions do not authenticate yet: the supergraph part of a change is read as anonymous
+    async start(
+      app: FastifyInstance,
+      apollo: ApolloServer<GatewayContext>,
+      maxPayloadBytes: number,
+      authenticate?: (headers: Record<string, string | string[] | undefined>) => Promise<Principal>,
+    ) {
+      const execute: SupergraphExecutor = async (document, variables, principal) => {
+        // as the subscriber: authorization directives and its organisation apply; not charged to rate limits
         const response = await apollo.executeOperation(
           { query: document, variables },
-          { contextValue: { principal: ANONYMOUS, ip: 'internal', internal: true } },
+          { contextValue: { principal, ip: 'internal', internal: true } },
         );
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported for subscriptions');
         return response.body.singleResult as Awaited<ReturnType<SupergraphExecutor>>;
@@ -62,6 +67,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
         execute,
         bufferLimit: options.bufferLimit ?? 1_000,
         maxPayloadBytes,
+        ...(authenticate ? { authenticate } : {}),
       });
       return {
         async close() {

@@ -1,3 +1,4 @@
+import type { Principal } from '@dictamesh/runtime';
 import {
   Kind,
   visit,
@@ -17,6 +18,8 @@ const URN_VARIABLE = '__dictameshUrn';
 export type SupergraphExecutor = (
   document: DocumentNode,
   variables: Record<string, unknown>,
+  /** Whose operation it is: the subscriber's principal (authorization and organisation apply). */
+  principal: Principal,
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>;
 
 /**
@@ -79,8 +82,13 @@ export function entityQuery(info: GraphQLResolveInfo): DocumentNode {
  * Resolves `EntityChanged.entity` through the supergraph.
  * @throws Error with the first GraphQL error of the delegated query
  */
-export async function resolveEntity(info: GraphQLResolveInfo, urn: string, execute: SupergraphExecutor): Promise<unknown> {
-  const result = await execute(entityQuery(info), { ...info.variableValues, [URN_VARIABLE]: urn });
+export async function resolveEntity(
+  info: GraphQLResolveInfo,
+  urn: string,
+  execute: SupergraphExecutor,
+  principal: Principal,
+): Promise<unknown> {
+  const result = await execute(entityQuery(info), { ...info.variableValues, [URN_VARIABLE]: urn }, principal);
   if (result.errors?.length) {
     const [first] = result.errors;
     throw Object.assign(new Error(first!.message), { extensions: first!.extensions });

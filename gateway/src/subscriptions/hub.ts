@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { assertEntityChange, ENTITY_TOPICS, type BusRecord, type Consumer, type EventBus } from '@dictamesh/events';
-import type { Logger } from '@dictamesh/runtime';
+import { DEFAULT_ORG, type Logger } from '@dictamesh/runtime';
 
 /** Server-side filter of `entityChanged`; each given list must match. */
 export interface EntityChangeFilter {
@@ -36,8 +36,9 @@ export interface EntityChangeHubOptions {
   pollMs?: number;
 }
 
-/** A subscriber: its filter, and where to push matching notices. */
+/** A subscriber: its organisation and filter, and where to push matching notices. */
 interface Listener {
+  org: string;
   filter: EntityChangeFilter;
   push(notice: EntityChangeNotice): void;
 }
@@ -93,9 +94,12 @@ export class EntityChangeHub {
     });
   }
 
-  /** Registers a subscriber; returns its removal. */
-  listen(filter: EntityChangeFilter | null | undefined, push: (notice: EntityChangeNotice) => void): () => void {
-    const listener: Listener = { filter: filter ?? {}, push };
+  /**
+   * Registers a subscriber of organisation `org` (it gets the changes of that organisation's
+   * entities only: CloudEvent `orgid`, else the default organisation); returns its removal.
+   */
+  listen(org: string, filter: EntityChangeFilter | null | undefined, push: (notice: EntityChangeNotice) => void): () => void {
+    const listener: Listener = { org, filter: filter ?? {}, push };
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -166,6 +170,7 @@ export class EntityChangeHub {
       occurredAt: change.occurredAt,
       changedAttributes: change.changedAttributes ?? null,
     };
-    for (const listener of this.listeners) if (matches(listener.filter, notice)) listener.push(notice);
+    const org = typeof record.event.orgid === 'string' ? record.event.orgid : DEFAULT_ORG;
+    for (const listener of this.listeners) if (listener.org === org && matches(listener.filter, notice)) listener.push(notice);
   }
 }

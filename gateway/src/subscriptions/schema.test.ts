@@ -2,7 +2,7 @@ import { CloudEvent } from 'cloudevents';
 import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENTITY_TOPICS, InProcessEventBus, type EntityChange } from '@dictamesh/events';
-import { createLogger } from '@dictamesh/runtime';
+import { ANONYMOUS, createLogger, DEFAULT_ORG } from '@dictamesh/runtime';
 import { buildCatalogSchema } from '@dictamesh/subgraph-catalog';
 import { supergraphAwareFieldResolver } from './delegate';
 import { EntityChangeHub, matches } from './hub';
@@ -19,12 +19,12 @@ const change = (i: number, type = 'contact'): EntityChange => ({
   occurredAt: '2026-01-01T00:00:00.000Z',
   relationships: [],
 });
-const publish = (bus: InProcessEventBus, changes: EntityChange[]) =>
+const publish = (bus: InProcessEventBus, changes: EntityChange[], org?: string) =>
   bus.publish(
     ENTITY_TOPICS[0],
     changes.map((c) => ({
       key: c.urn,
-      event: new CloudEvent({ id: c.urn, source: '/t', type: ENTITY_TOPICS[0], subject: c.urn, data: c }),
+      event: new CloudEvent({ id: c.urn, source: '/t', type: ENTITY_TOPICS[0], subject: c.urn, data: c, ...(org ? { orgid: org } : {}) }),
     })),
   );
 
@@ -54,7 +54,7 @@ describe('entityChanged subscription', () => {
   it('holds a change until the catalog group has committed past it', async () => {
     await start();
     const seen: string[] = [];
-    hub.listen(null, (n) => void seen.push(n.urn));
+    hub.listen(DEFAULT_ORG, null, (n) => void seen.push(n.urn));
     await publish(bus, [change(1)]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen).toEqual([]); // the catalog has not applied it
@@ -62,10 +62,25 @@ describe('entityChanged subscription', () => {
     await expect.poll(() => seen, { timeout: 5_000 }).toEqual(['dictamesh:test:contact:1']);
   });
 
+  it("delivers each organisation's changes to its own subscribers only", async () => {
+    await start(0);
+    const seen: Record<string, string[]> = { acme: [], globex: [], [DEFAULT_ORG]: [] };
+    for (const org of Object.keys(seen)) hub.listen(org, null, (n) => void seen[org]!.push(n.urn));
+    await publish(bus, [change(31)], 'acme');
+    await publish(bus, [change(32)], 'globex');
+    await publish(bus, [change(33)]);
+    await expect.poll(() => Object.values(seen).flat().length, { timeout: 5_000 }).toBe(3);
+    expect(seen).toEqual({
+      acme: ['dictamesh:test:contact:31'],
+      globex: ['dictamesh:test:contact:32'],
+      [DEFAULT_ORG]: ['dictamesh:test:contact:33'],
+    });
+  });
+
   it('delivers anyway after the apply deadline when the catalog is down', async () => {
     await start(200);
     const seen: string[] = [];
-    hub.listen(null, (n) => void seen.push(n.urn));
+    hub.listen(DEFAULT_ORG, null, (n) => void seen.push(n.urn));
     await publish(bus, [change(2)]);
     await expect.poll(() => seen, { timeout: 5_000 }).toEqual(['dictamesh:test:contact:2']);
   });
@@ -75,6 +90,7 @@ describe('entityChanged subscription', () => {
     const reasons: string[] = [];
     const context: SubscriptionContext = {
       hub,
+      principal: ANONYMOUS,
       bufferLimit: 5,
       execute: async () => ({ data: { entity: null } }),
       disconnect: (reason) => void reasons.push(reason),
@@ -86,7 +102,7 @@ describe('entityChanged subscription', () => {
       fieldResolver: supergraphAwareFieldResolver,
     })) as AsyncIterableIterator<ExecutionResult>;
     const fast: string[] = [];
-    hub.listen(null, (n) => void fast.push(n.urn));
+    hub.listen(DEFAULT_ORG, null, (n) => void fast.push(n.urn));
     expect(hub.size).toBe(2);
     await publish(
       bus,

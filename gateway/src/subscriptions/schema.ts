@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extendSchema, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { orgOf, type Principal } from '@dictamesh/runtime';
 import { resolveEntity, type SupergraphExecutor } from './delegate';
 import type { EntityChangeFilter, EntityChangeHub, EntityChangeNotice } from './hub';
 import { SubscriberQueue } from './subscriber-queue';
@@ -9,6 +10,8 @@ const SDL = readFileSync(new URL('../../../schemas/gateway/subscriptions.graphql
 /** Per-connection context of subscription operations. */
 export interface SubscriptionContext {
   hub: EntityChangeHub;
+  /** The subscriber, authenticated when it connected: it receives its organisation's changes only. */
+  principal: Principal;
   execute: SupergraphExecutor;
   /** Most notices buffered for one subscription before the client is cut off. */
   bufferLimit: number;
@@ -31,12 +34,12 @@ export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema
       (buffered) => context.disconnect(`subscriber too slow: ${buffered} entity changes buffered`),
       () => stopListening(),
     );
-    stopListening = context.hub.listen(args.filter, (notice) => queue.push(notice));
+    stopListening = context.hub.listen(orgOf(context.principal), args.filter, (notice) => queue.push(notice));
     return queue;
   };
   entityChanged.resolve = (notice: EntityChangeNotice) => notice;
   const changed = schema.getType('EntityChanged') as GraphQLObjectType;
   changed.getFields().entity!.resolve = (notice: EntityChangeNotice, _args, context: SubscriptionContext, info) =>
-    resolveEntity(info, notice.urn, context.execute);
+    resolveEntity(info, notice.urn, context.execute, context.principal);
   return schema;
 }

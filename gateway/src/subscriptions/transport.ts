@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { supergraphAwareFieldResolver, type SupergraphExecutor } from './delegate';
 import type { EntityChangeHub } from './hub';
 import type { SubscriptionContext } from './schema';
+import { ANONYMOUS, DictaMeshError, type Principal } from '@dictamesh/runtime';
 
 /** WebSocket close code sent to a subscriber that fell too far behind (application range 4000–4399). */
 export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
@@ -21,19 +22,34 @@ export interface SubscriptionTransportOptions {
   bufferLimit: number;
   /** Largest WebSocket message, bytes. */
   maxPayloadBytes: number;
+  /**
+   * Who a subscriber is, from HTTP-style headers (as the gateway's HTTP requests): the
+   * graphql-ws `connection_init` payload (`authorization`, `x-api-key`) over the upgrade
+   * request's headers; the request headers for graphql-sse. Throws DictaMeshError to refuse.
+   * Without it every subscriber is anonymous.
+   */
+  authenticate?(headers: Record<string, string | string[] | undefined>): Promise<Principal>;
 }
+
+/** WebSocket close code of a refused `connection_init` (graphql-ws: Forbidden). */
+export const FORBIDDEN_CLOSE_CODE = 4403;
 
 /**
  * Serves GraphQL subscriptions with the graphql-ws protocol on the WebSocket of `/graphql`
  * and with graphql-sse (Server-Sent Events, for clients without WebSocket) on
- * `/graphql/stream`. Subscriptions run against the subscription schema; queries and
- * mutations sent over these transports go through the supergraph like HTTP ones.
+ * `/graphql/stream`. Subscribers authenticate as HTTP clients do (refused: WebSocket close
+ * 4403, SSE 401) and receive only their organisation's changes. Subscriptions run against the
+ * subscription schema; queries and mutations sent over these transports go through the
+ * supergraph like HTTP ones, as the subscriber.
  */
 export function installSubscriptionTransports(options: SubscriptionTransportOptions): { close(): Promise<void> } {
   const { hub, execute, bufferLimit } = options;
+  const authenticate = async (headers: Record<string, string | string[] | undefined>) =>
+    options.authenticate ? options.authenticate(headers) : ANONYMOUS;
   const run = {
     execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
-      const result = await execute(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
+      const { principal } = args.contextValue as SubscriptionContext;
+      const result = await execute(args.document, (args.variableValues ?? {}) as Record<string, unknown>, principal);
       return {
         ...(result.data !== undefined ? { data: result.data } : {}),
         ...(result.errors ? { errors: result.errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })) } : {}),
@@ -43,11 +59,23 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
   };
 
   const wss = new WebSocketServer({ server: options.app.server, path: '/graphql', maxPayload: options.maxPayloadBytes });
+  const principals = new WeakMap<object, Principal>();
   const ws = useServer(
     {
       schema: () => options.schema(),
+      onConnect: async (ctx) => {
+        const params = lowerCaseKeys(ctx.connectionParams ?? {});
+        try {
+          principals.set(ctx.extra, await authenticate({ ...ctx.extra.request.headers, ...params }));
+          return true;
+        } catch (error) {
+          if (error instanceof DictaMeshError) return false; // graphql-ws closes with 4403 Forbidden
+          throw error;
+        }
+      },
       context: (ctx): SubscriptionContext => ({
         hub,
+        principal: principals.get(ctx.extra) ?? ANONYMOUS,
         execute,
         bufferLimit,
         disconnect: (reason) => ctx.extra.socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, reason.slice(0, 120)),
@@ -59,8 +87,22 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
 
   const sse = createSseHandler<SubscriptionContext & Record<PropertyKey, unknown>>({
     schema: () => options.schema(),
+    onSubscribe: async (req) => {
+      try {
+        principals.set(req, await authenticate(req.raw.headers));
+      } catch (error) {
+        if (!(error instanceof DictaMeshError)) throw error;
+        const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return [
+          body,
+          { status: 401, statusText: 'Unauthorized', headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } },
+        ];
+      }
+      return undefined;
+    },
     context: (req) => ({
       hub,
+      principal: principals.get(req) ?? ANONYMOUS,
       execute,
       bufferLimit,
       disconnect: () => req.context.reply.raw.destroy(),
@@ -75,4 +117,9 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** `connection_init` payload keys as header names (`Authorization` → `authorization`); non-string values are dropped. */
+function lowerCaseKeys(params: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (typeof v === 'string' ? [[k.toLowerCase(), v]] : [])));
 }

@@ -60,7 +60,13 @@ afterAll(async () => {
 
 describe('authentication through the gateway', () => {
   it('carries the verified principal to the subgraph; anonymous without credentials', async () => {
-    expect((await gateway(VIEWER)).data?.viewer).toEqual({ subject: 'anonymous', org: null, scopes: [], method: 'ANONYMOUS' });
+    // outside production, requests without credentials get AUTH_ANONYMOUS_SCOPES' default
+    expect((await gateway(VIEWER)).data?.viewer).toEqual({
+      subject: 'anonymous',
+      org: null,
+      scopes: ['dictamesh:admin'],
+      method: 'ANONYMOUS',
+    });
     expect((await gateway(VIEWER, await bearer())).data?.viewer).toEqual({
       subject: 'user-7',
       org: 'acme',
@@ -94,9 +100,11 @@ describe('authentication through the gateway', () => {
   it('creates organisation API keys for admins only; a key authenticates until revoked', async () => {
     const create = 'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id org scopes revokedAt } } }';
     const input = { org: 'globex', name: 'ci-deploy', scopes: ['catalog:read'] };
-    const denied = await gateway(create, await bearer(), { input }); // no dictamesh:admin
-    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const created = await gateway(create, await bearer({ scope: 'dictamesh:admin' }), { input });
+    const denied = await gateway(create, await bearer(), { input }); // no dictamesh:admin: the gateway removes the field
+    expect(denied).toMatchObject({ data: null, errors: [{ path: ['createApiKey'], extensions: { code: 'UNAUTHORIZED' } }] });
+    const otherOrg = await gateway(create, await bearer({ scope: 'dictamesh:admin' }), { input }); // admin of acme, not globex
+    expect(otherOrg.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const created = await gateway(create, await bearer({ scope: 'dictamesh:admin', org: 'globex' }), { input });
     expect(created.errors).toBeUndefined();
     const { key, apiKey } = created.data!.createApiKey!;
     expect(key).toMatch(/^dmk_[A-Za-z0-9]{12}_/);
@@ -112,7 +120,7 @@ describe('authentication through the gateway', () => {
     });
     const revoked = await gateway(
       'mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
-      await bearer({ scope: 'dictamesh:admin' }),
+      await bearer({ scope: 'dictamesh:admin', org: 'globex' }),
       {
         id: apiKey.id,
       },

@@ -226,10 +226,12 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
 /** Webhook credentials of a Chatwoot account: those of a chatwoot adapter registered for it (one with credentials first). */
 function chatwootCredentials(host: CatalogService['adapters']) {
   return async (accountId: number): Promise<ChatwootWebhookCredentials | null> => {
-    const configs = await host.configsWhere('chatwoot', 'accountId', accountId);
-    const config = configs.find((c) => c.webhookSecret || c.webhookToken) ?? configs[0];
-    if (!config) return null;
+    const registrations = await host.registrationsWhere('chatwoot', 'accountId', accountId);
+    const registration = registrations.find((r) => r.config.webhookSecret || r.config.webhookToken) ?? registrations[0];
+    if (!registration) return null;
+    const { config } = registration;
     return {
+      org: registration.org,
       ...(typeof config.webhookSecret === 'string' ? { webhookSecret: config.webhookSecret } : {}),
       ...(typeof config.webhookToken === 'string' ? { webhookToken: config.webhookToken } : {}),
     };

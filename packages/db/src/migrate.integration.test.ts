@@ -24,6 +24,7 @@ describe('offline migrations', () => {
       '20261122000000_adapters',
       '20261122010000_adapter_leases',
       '20261122020000_api_keys',
+      '20261122030000_organisations',
     ]);
   });
 

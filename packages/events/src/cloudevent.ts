@@ -15,6 +15,8 @@ export interface EnvelopeOptions {
   id: string;
   /** W3C `traceparent` of the request that produced the change (distributed tracing extension). */
   traceparent?: string;
+  /** Organisation the event belongs to: CloudEvent extension attribute `orgid`. */
+  org?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function toDictaMeshEvent<T extends EventType>(
     dataschema: EVENT_SCHEMAS[type],
     data,
     ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    ...(options.org ? { orgid: options.org } : {}),
   });
 }
 

@@ -3,6 +3,6 @@ export { createLogger, type Logger } from './logger';
 export { parseEnv, port, logLevel, splitList } from './env';
 export { createHttpApp, installErrorHandler, rawBodyOf, type HttpAppOptions } from './http';
 export { createErrorFormatter } from './graphql-errors';
-export { ANONYMOUS, GatewayTokens, PRINCIPAL_HEADER, type Principal } from './principal';
+export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';
 export { generateApiKey, parseApiKey, hashApiKeySecret } from './api-key';

@@ -14,6 +14,18 @@ export interface Principal {
   method: 'jwt' | 'api-key' | 'anonymous';
 }
 
+/**
+ * Organisation of data and callers that name none: events without an `orgid`, adapters
+ * registered and requests sent without an organisation (anonymous, or a JWT without the org
+ * claim). A single-tenant deployment lives entirely in it.
+ */
+export const DEFAULT_ORG = 'default';
+
+/** The organisation whose data a principal sees: its own, else {@link DEFAULT_ORG}. */
+export function orgOf(principal: Principal): string {
+  return principal.org ?? DEFAULT_ORG;
+}
+
 /** The principal of requests without credentials. */
 export const ANONYMOUS: Principal = Object.freeze({ subject: 'anonymous', org: null, scopes: [], method: 'anonymous' as const });
 

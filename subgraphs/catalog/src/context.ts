@@ -1,4 +1,4 @@
-import { ANONYMOUS, type Principal } from '@dictamesh/runtime';
+import { ANONYMOUS, orgOf, type Principal } from '@dictamesh/runtime';
 import type { PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { AdapterHost } from './adapters/host';
@@ -18,6 +18,8 @@ export interface CatalogContext {
   loaders: CatalogLoaders;
   /** The caller, as the gateway verified and signed it (anonymous when the catalog trusts any caller). */
   principal: Principal;
+  /** The organisation whose data this request sees (`orgOf(principal)`): every read and write is limited to it. */
+  org: string;
 }
 
 /** Builds the context of one request. */
@@ -28,5 +30,6 @@ export function createContext(
   adapters: AdapterHost,
   principal: Principal = ANONYMOUS,
 ): CatalogContext {
-  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma), principal };
+  const org = orgOf(principal);
+  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma, org), principal, org };
 }

@@ -12,11 +12,14 @@ export interface CatalogLoaders {
   events: DataLoader<EventsKey, EventRecord[], string>;
 }
 
-/** Fresh loaders for one request (never share them across requests: they cache). */
-export function createLoaders(prisma: PrismaClient): CatalogLoaders {
+/**
+ * Fresh loaders for one request of organisation `org` (never share them across requests or
+ * organisations: they cache); entities and edges of other organisations are not found.
+ */
+export function createLoaders(prisma: PrismaClient, org: string): CatalogLoaders {
   return {
-    entity: new DataLoader((urns) => entitiesByUrn(prisma, urns), { maxBatchSize: 1000 }),
-    edges: new DataLoader((keys) => edgesOf(prisma, keys), { cacheKeyFn: (k) => `${k.direction}|${k.urn}`, maxBatchSize: 1000 }),
+    entity: new DataLoader((urns) => entitiesByUrn(prisma, org, urns), { maxBatchSize: 1000 }),
+    edges: new DataLoader((keys) => edgesOf(prisma, org, keys), { cacheKeyFn: (k) => `${k.direction}|${k.urn}`, maxBatchSize: 1000 }),
     events: new DataLoader((keys) => eventsOf(prisma, keys), { cacheKeyFn: (k) => `${k.last}|${k.urn}`, maxBatchSize: 1000 }),
   };
 }

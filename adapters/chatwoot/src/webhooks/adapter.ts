@@ -18,6 +18,8 @@ export interface ChatwootWebhookCredentials {
   webhookSecret?: string;
   /** Secret path segment for Chatwoot versions that cannot sign: `/accounts/<id>/<token>`. */
   webhookToken?: string;
+  /** Organisation of the registered adapter: the account's events belong to it. */
+  org?: string;
 }
 
 /** Options of {@link createChatwootWebhookAdapter}. */
@@ -53,7 +55,8 @@ export interface ChatwootWebhookOptions {
  * the URL). Unknown events are ignored, not rejected: Chatwoot adds events over time.
  */
 export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {}): WebhookAdapter {
-  const verify = async (accountId: number, context: WebhookContext): Promise<void> => {
+  /** @returns the account's credentials (null when none are registered) once the delivery is verified */
+  const verify = async (accountId: number, context: WebhookContext): Promise<ChatwootWebhookCredentials | null> => {
     const credentials = (await options.credentials?.(accountId)) ?? null;
     const token = context.params.token;
     if (credentials?.webhookSecret) {
@@ -71,6 +74,7 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
     } else if (options.requireVerification) {
       throw err('WEBHOOK_UNVERIFIED', `No webhook secret or token is registered for account ${accountId}; the delivery was refused.`);
     }
+    return credentials;
   };
 
   return {
@@ -78,7 +82,8 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
     routes: ['/accounts/:accountId', '/accounts/:accountId/:token'],
     async parse(body: unknown, context: WebhookContext): Promise<ParsedWebhook | IgnoredWebhook> {
       const pathAccount = accountFromPath(context.params.accountId);
-      if (pathAccount !== undefined) await verify(pathAccount, context);
+      let credentials: ChatwootWebhookCredentials | null = null;
+      if (pathAccount !== undefined) credentials = await verify(pathAccount, context);
       else if (options.requireVerification) {
         throw err('WEBHOOK_UNVERIFIED', 'Deliveries must be verifiable: post to /webhooks/chatwoot/accounts/<id>.');
       }
@@ -104,7 +109,7 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
       }
       const accountId = resolveAccount(pathAccount, handler.accountOf(result.data));
       // the account-less route: the account is known only now, and its credentials still apply
-      if (pathAccount === undefined) await verify(accountId, context);
+      if (pathAccount === undefined) credentials = await verify(accountId, context);
       const receivedAt = context.receivedAt.toISOString();
       const occurredAt = handler.timeOf(result.data, receivedAt);
       const changes = handler.toChanges(result.data, { accountId, occurredAt }, eventName);
@@ -113,6 +118,7 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
       const bodyHash = createHash('sha256').update(context.rawBody).digest('hex');
       return {
         source: chatwootEventSource(accountId),
+        ...(credentials?.org ? { org: credentials.org } : {}),
         sourceEvent: eventName,
         changes: changes.map((change) => ({
           id: deterministicEventId('chatwoot', String(accountId), eventName, bodyHash, change.urn),

@@ -295,7 +295,10 @@ export type EntityOperation =
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Creates an API key of an organisation (scope `dictamesh:admin`). The key is in the answer this once only. */
+  /**
+   * Creates an API key of an organisation (scope `dictamesh:admin` in that organisation, or
+   * `dictamesh:platform`). The key is in the answer this once only.
+   */
   createApiKey: CreatedApiKey;
   /** Marks a dead letter DISCARDED (it will not be replayed). */
   discardDeadLetter: DeadLetter;
@@ -316,7 +319,7 @@ export type Mutation = {
    */
   replayDeadLetter: DeadLetter;
   resumeAdapter: Adapter;
-  /** Revokes an API key (scope `dictamesh:admin`); gateways refuse it within 10 s. */
+  /** Revokes an API key (as `createApiKey`); gateways refuse it within 10 s. */
   revokeApiKey: ApiKey;
   /** Starts a sync now unless one is running; progress shows in `lastSync`. */
   triggerSync: Adapter;
@@ -390,7 +393,10 @@ export type Query = {
   adapterKinds: Array<AdapterKind>;
   /** Registered source adapters, by id. */
   adapters: Array<Adapter>;
-  /** API keys of an organisation, newest first (scope `dictamesh:admin`); secrets are never returned. */
+  /**
+   * API keys of an organisation, newest first; secrets are never returned. Scope `dictamesh:admin`
+   * in that organisation, or `dictamesh:platform`.
+   */
   apiKeys: Array<ApiKey>;
   /**
    * Records a consumer group gave up on after its retries (they reached `dictamesh.dlq`),

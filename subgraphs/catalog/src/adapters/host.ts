@@ -47,6 +47,8 @@ export interface RegisterInput {
   id: string;
   kind: string;
   config: Record<string, unknown>;
+  /** Organisation registering it (its events and entities belong to it); default organisation when absent. */
+  org?: string;
 }
 
 interface Running {
@@ -76,8 +78,11 @@ export class AdapterHost {
   private readonly leases: AdapterLeases;
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
-  /** Lookups of {@link configsWhere} (webhook verification, per delivery): 5 s, cleared on every change. */
-  private readonly configCache = new LRUCache<string, Array<Record<string, unknown>>>({ max: 1_000, ttl: 5_000 });
+  /** Lookups of {@link registrationsWhere} (webhook verification, per delivery): 5 s, cleared on every change. */
+  private readonly configCache = new LRUCache<string, Array<{ id: string; org: string; config: Record<string, unknown> }>>({
+    max: 1_000,
+    ttl: 5_000,
+  });
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
@@ -174,6 +179,7 @@ export class AdapterHost {
     const registration = await this.options.prisma.adapterRegistration.create({
       data: {
         id: input.id,
+        ...(input.org ? { orgId: input.org } : {}),
         kind: definition.kind,
         version: definition.version,
         config: visible as object,
@@ -279,7 +285,11 @@ export class AdapterHost {
    * webhook secret verifies that account's deliveries. Cached 5 s; any registration change
    * clears the cache. For in-process use only: never expose the result through the API.
    */
-  async configsWhere(kind: string, path: string, equals: string | number): Promise<Array<Record<string, unknown>>> {
+  async registrationsWhere(
+    kind: string,
+    path: string,
+    equals: string | number,
+  ): Promise<Array<{ id: string; org: string; config: Record<string, unknown> }>> {
     const key = JSON.stringify([kind, path, equals]);
     const cached = this.configCache.get(key);
     if (cached) return cached;
@@ -287,7 +297,11 @@ export class AdapterHost {
       where: { kind, config: { path: [path], equals } },
       orderBy: { id: 'asc' },
     });
-    const configs = rows.map((r) => mergeSecrets(r.config as Record<string, unknown>, this.secretsOf(r)));
+    const configs = rows.map((r) => ({
+      id: r.id,
+      org: r.orgId,
+      config: mergeSecrets(r.config as Record<string, unknown>, this.secretsOf(r)),
+    }));
     this.configCache.set(key, configs);
     return configs;
   }
@@ -420,6 +434,7 @@ export class AdapterHost {
     });
     const done = (async () => {
       const registration = await this.find(id);
+      const org = registration.orgId;
       await this.event(registration, 'sync.started', 'RUNNING', undefined, { mode });
       try {
         const progress = await runSync(adapter, {
@@ -427,7 +442,7 @@ export class AdapterHost {
           checkpoints: this.checkpoints,
           signal: controller.signal,
           publish: async (batch) =>
-            void (await publishChanges(this.options.bus, { source, sourceEvent: `sync.${mode}`, changes: batch.changes })),
+            void (await publishChanges(this.options.bus, { source, org, sourceEvent: `sync.${mode}`, changes: batch.changes })),
           onProgress: (p) =>
             void this.options.prisma.adapterRegistration.update({ where: { id }, data: { lastSync: report(p) } }).catch(() => undefined),
         });

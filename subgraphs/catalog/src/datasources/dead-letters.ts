@@ -8,15 +8,15 @@ import type { DeadLetterConnectionRecord, DeadLetterRecord } from './records';
 const MAX_PAGE = 500;
 
 /**
- * Dead letters of one status, newest first, keyset-paginated on (createdAt, id).
+ * Dead letters of organisation `org` in one status, newest first, keyset-paginated on (createdAt, id).
  * @throws DictaMeshError `BAD_USER_INPUT` (field `first`) outside 1–500; `INVALID_CURSOR`
  */
 export async function listDeadLetters(
   prisma: PrismaClient,
-  args: { status: DeadLetterStatus; first: number; after?: string | null },
+  args: { org: string; status: DeadLetterStatus; first: number; after?: string | null },
 ): Promise<DeadLetterConnectionRecord> {
   assertBetween(args.first, 1, MAX_PAGE, 'first');
-  const where: Prisma.DeadLetterWhereInput = { status: args.status };
+  const where: Prisma.DeadLetterWhereInput = { status: args.status, orgId: args.org };
   if (args.after) {
     const { at, id } = decodeCursor(args.after);
     where.OR = [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }];
@@ -31,8 +31,14 @@ export async function listDeadLetters(
   };
 }
 
-async function pending(prisma: PrismaClient, id: string): Promise<DeadLetterRecord> {
+/** A dead letter of organisation `org` by id; null when unknown, malformed or another organisation's. */
+export async function deadLetterOf(prisma: PrismaClient, org: string, id: string): Promise<DeadLetterRecord | null> {
   const row = await prisma.deadLetter.findUnique({ where: { id } }).catch(() => null);
+  return row?.orgId === org ? row : null;
+}
+
+async function pending(prisma: PrismaClient, org: string, id: string): Promise<DeadLetterRecord> {
+  const row = await deadLetterOf(prisma, org, id);
   if (!row) throw err('NOT_FOUND', `No dead letter ${id}`, { field: 'id' });
   if (row.status !== 'PENDING') throw err('BAD_USER_INPUT', `Dead letter ${id} is already ${row.status}`, { field: 'id' });
   return row;
@@ -43,8 +49,8 @@ async function pending(prisma: PrismaClient, id: string): Promise<DeadLetterReco
  * subject, and marks it REPLAYED. The event keeps its id, so consumers apply it at most once.
  * @throws DictaMeshError `NOT_FOUND`, `BAD_USER_INPUT` (not pending), `EVENT_BUS_UNAVAILABLE`
  */
-export async function replayDeadLetter(prisma: PrismaClient, bus: EventBus, id: string): Promise<DeadLetterRecord> {
-  const row = await pending(prisma, id);
+export async function replayDeadLetter(prisma: PrismaClient, bus: EventBus, org: string, id: string): Promise<DeadLetterRecord> {
+  const row = await pending(prisma, org, id);
   const event = new CloudEvent(row.event as never, false);
   try {
     await bus.publish(row.originalTopic, [{ key: row.subject ?? row.eventId, event }]);
@@ -55,7 +61,7 @@ export async function replayDeadLetter(prisma: PrismaClient, bus: EventBus, id: 
 }
 
 /** Marks a pending dead letter DISCARDED. @throws DictaMeshError `NOT_FOUND`, `BAD_USER_INPUT` */
-export async function discardDeadLetter(prisma: PrismaClient, id: string): Promise<DeadLetterRecord> {
-  await pending(prisma, id);
+export async function discardDeadLetter(prisma: PrismaClient, org: string, id: string): Promise<DeadLetterRecord> {
+  await pending(prisma, org, id);
   return prisma.deadLetter.update({ where: { id }, data: { status: 'DISCARDED', resolvedAt: new Date() } });
 }

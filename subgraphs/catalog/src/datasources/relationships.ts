@@ -10,16 +10,17 @@ export interface EdgeKey {
 /**
  * Edges of many entities, one query per direction present in `keys` (at most two queries
  * whatever the number of entities). Results follow `keys`; edges are ordered by type, then
- * creation.
+ * creation. Only edges from entities of organisation `org` are returned: another
+ * organisation's entity may name one of `org`'s URNs as its target.
  */
-export async function edgesOf(prisma: PrismaClient, keys: readonly EdgeKey[]): Promise<RelationshipRecord[][]> {
+export async function edgesOf(prisma: PrismaClient, org: string, keys: readonly EdgeKey[]): Promise<RelationshipRecord[][]> {
   const out = new Map<string, RelationshipRecord[]>();
   const keyOf = (urn: string, direction: Direction) => `${direction}|${urn}`;
   for (const direction of ['OUTGOING', 'INCOMING'] as const) {
     const urns = [...new Set(keys.filter((k) => k.direction === direction).map((k) => k.urn))];
     if (urns.length === 0) continue;
     const rows = await prisma.entityRelationship.findMany({
-      where: direction === 'OUTGOING' ? { fromUrn: { in: urns } } : { toUrn: { in: urns } },
+      where: direction === 'OUTGOING' ? { fromUrn: { in: urns }, from: { orgId: org } } : { toUrn: { in: urns }, from: { orgId: org } },
       orderBy: [{ relationshipType: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     });
     for (const row of rows) {

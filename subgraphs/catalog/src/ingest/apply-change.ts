@@ -8,6 +8,8 @@ export interface ChangeEnvelope {
   id: string;
   type: string;
   source: string;
+  /** Organisation the event belongs to (CloudEvent extension `orgid`); the default organisation when absent. */
+  org?: string;
   traceparent?: string;
   topic?: string;
   partition?: number;
@@ -21,7 +23,9 @@ export type ApplyResult =
   /** Logged, but the catalog holds a newer state of the entity (last writer wins). */
   | 'stale'
   /** This CloudEvent id was applied before: nothing done. */
-  | 'duplicate';
+  | 'duplicate'
+  /** The entity belongs to another organisation: neither logged nor applied. */
+  | 'foreign';
 
 /** One change with its envelope. */
 export interface ChangeItem {
@@ -62,7 +66,7 @@ export async function applyChanges(prisma: PrismaClient, embedder: Embedder, ite
       SELECT event_id FROM dictamesh_event_log WHERE event_id = ANY(${ids}::text[])`;
     const urns = [...new Set(items.map((i) => i.change.urn))];
     const stored = await tx.$queryRaw<StoredEntity[]>`
-      SELECT urn, attributes, display_name, source_updated_at, deleted, embedding IS NOT NULL AS has_embedding
+      SELECT urn, org_id, attributes, display_name, source_updated_at, deleted, embedding IS NOT NULL AS has_embedding
       FROM dictamesh_entity_catalog WHERE urn = ANY(${urns}::text[]) ORDER BY urn FOR UPDATE`;
     const fold = foldChanges(items, new Set(logged.map((r) => r.event_id)), stored);
 
@@ -87,11 +91,11 @@ export async function applyChanges(prisma: PrismaClient, embedder: Embedder, ite
       const vectorOf = new Map(toEmbed.map((e, i) => [e.urn, toPgVector(vectors[i]!)]));
       await tx.$executeRaw`
         INSERT INTO dictamesh_entity_catalog
-          (urn, source_system, entity_type, domain, source_id, display_name, attributes, schema_version,
+          (urn, org_id, source_system, entity_type, domain, source_id, display_name, attributes, schema_version,
            source_updated_at, updated_at, deleted, deleted_at, last_event_id, embedding, embedding_model)
         VALUES ${Prisma.join(
           dirty.map(
-            (e) => Prisma.sql`(${e.urn}, ${e.source}, ${e.entityType}, ${e.domain}, ${e.sourceId}, ${e.displayName},
+            (e) => Prisma.sql`(${e.urn}, ${e.org}, ${e.source}, ${e.entityType}, ${e.domain}, ${e.sourceId}, ${e.displayName},
               ${JSON.stringify(e.attributes)}::jsonb, ${e.schemaVersion}, ${e.sourceUpdatedAt}, now(), ${e.deleted},
               ${e.deleted ? new Date() : null}, ${e.lastEventId}, ${vectorOf.get(e.urn) ?? null}::vector,
               ${vectorOf.has(e.urn) ? embedder.model : null})`,

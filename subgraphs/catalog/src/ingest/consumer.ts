@@ -62,6 +62,7 @@ function toChangeItem(record: BusRecord): ChangeItem {
       id: event.id,
       type: event.type,
       source: event.source,
+      ...(typeof event.orgid === 'string' ? { org: event.orgid } : {}),
       ...(typeof event.traceparent === 'string' ? { traceparent: event.traceparent } : {}),
       topic: record.topic,
       partition: record.partition,

@@ -27,6 +27,7 @@ export function startDeadLetterRecorder(options: {
         skipDuplicates: true,
         data: records.map((r) => ({
           eventId: r.event.id,
+          ...(typeof r.event.orgid === 'string' ? { orgId: r.event.orgid } : {}),
           eventType: r.event.type,
           subject: r.event.subject ?? null,
           event: JSON.parse(JSON.stringify(r.event.toJSON())),

@@ -1,10 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Cardinality, EntityChange } from '@dictamesh/events';
+import { DEFAULT_ORG } from '@dictamesh/runtime';
 import type { ApplyResult, ChangeItem } from './apply-change';
 
 /** The stored state of an entity, as read before a batch. */
 export interface StoredEntity {
   urn: string;
+  /** Organisation owning the entity. */
+  org_id: string;
   attributes: Record<string, unknown>;
   display_name: string | null;
   source_updated_at: Date | null;
@@ -15,6 +18,8 @@ export interface StoredEntity {
 /** An entity's state after the batch. */
 export interface FoldedEntity {
   urn: string;
+  /** Organisation owning the entity: that of the first change applied to it. */
+  org: string;
   source: string;
   entityType: string;
   domain: string;
@@ -82,6 +87,9 @@ function traceIdOf(traceparent: string | undefined): string | null {
  * `applyChanges`. Last writer wins by source time (`occurredAt`; equal times apply); full
  * changes replace attributes, partial ones merge; an entity is written only when its state
  * changed, and re-embedded only when it is new, fully replaced, or has no embedding yet.
+ * An entity belongs to the organisation of its first change (the CloudEvent's `orgid`, else
+ * the default organisation); a change from another organisation is neither logged nor applied
+ * (`foreign`), so no organisation can overwrite or read another's entity through a shared URN.
  *
  * @param alreadyLogged - CloudEvent ids already in the event log (their items are duplicates)
  */
@@ -101,12 +109,18 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
       fold.results.push('duplicate');
       continue;
     }
-    seen.add(envelope.id);
     let state = fold.entities.get(change.urn);
     const previous = storedByUrn.get(change.urn);
+    const org = envelope.org ?? DEFAULT_ORG;
+    if ((state?.org ?? previous?.org_id ?? org) !== org) {
+      fold.results.push('foreign');
+      continue;
+    }
+    seen.add(envelope.id);
     if (!state && previous) {
       state = {
         urn: change.urn,
+        org,
         source: change.source,
         entityType: change.entityType,
         domain: change.domain,
@@ -153,6 +167,7 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
       !isDeepStrictEqual(state.attributes, after);
     const next: FoldedEntity = {
       urn: change.urn,
+      org,
       source: change.source,
       entityType: change.entityType,
       domain: change.domain,

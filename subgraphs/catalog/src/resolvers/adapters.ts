@@ -1,13 +1,27 @@
 import type { AdapterCapability as SdkCapability } from '@dictamesh/adapter-sdk';
+import { err } from '@dictamesh/runtime';
+import type { CatalogContext } from '../context';
 import type { AdapterCapability, AdapterResolvers, MutationResolvers, QueryResolvers, SyncMode } from '../__generated__/resolvers-types';
 
 const capabilities = (list: readonly SdkCapability[]) => list.map((c) => c.toUpperCase() as AdapterCapability);
 const mode = (m: SyncMode | null | undefined) => (m === 'BACKFILL' ? 'backfill' : 'incremental');
 const asObject = (value: unknown) => (value ?? {}) as Record<string, unknown>;
 
+/** The registration of adapter `id` if it belongs to the request's organisation. */
+const adapterOf = ({ prisma, org }: CatalogContext, id: string) => prisma.adapterRegistration.findFirst({ where: { id, orgId: org } });
+
+/**
+ * The registration of adapter `id` when it belongs to the request's organisation.
+ * @throws DictaMeshError `NOT_FOUND` otherwise (another organisation's adapter is not told apart from an unknown one)
+ */
+async function ownAdapter(ctx: CatalogContext, id: string): Promise<string> {
+  if (!(await adapterOf(ctx, id))) throw err('NOT_FOUND', `No adapter ${id}`, { field: 'id' });
+  return id;
+}
+
 export const adapterQueries: Pick<QueryResolvers, 'adapters' | 'adapter' | 'adapterKinds'> = {
-  adapters: (_root, _args, { prisma }) => prisma.adapterRegistration.findMany({ orderBy: { id: 'asc' } }),
-  adapter: (_root, { id }, { prisma }) => prisma.adapterRegistration.findUnique({ where: { id } }),
+  adapters: (_root, _args, { prisma, org }) => prisma.adapterRegistration.findMany({ where: { orgId: org }, orderBy: { id: 'asc' } }),
+  adapter: (_root, { id }, ctx) => adapterOf(ctx, id),
   adapterKinds: async (_root, _args, { adapters }) =>
     (await adapters.kinds()).map((d) => ({
       kind: d.kind,
@@ -23,17 +37,17 @@ export const adapterMutations: Pick<
   MutationResolvers,
   'registerAdapter' | 'updateAdapter' | 'pauseAdapter' | 'resumeAdapter' | 'removeAdapter' | 'triggerSync'
 > = {
-  registerAdapter: (_root, { input }, { adapters }) =>
-    adapters.register({ id: input.id, kind: input.kind, config: asObject(input.config) }),
-  updateAdapter: (_root, { id, input }, { adapters }) => adapters.update(id, asObject(input.config)),
-  pauseAdapter: (_root, { id }, { adapters }) => adapters.pause(id),
-  resumeAdapter: (_root, { id }, { adapters }) => adapters.resume(id),
-  removeAdapter: (_root, { id }, { adapters }) => adapters.remove(id),
-  triggerSync: (_root, { id, mode: m }, { adapters }) => adapters.triggerSync(id, mode(m)),
+  registerAdapter: (_root, { input }, { adapters, org }) =>
+    adapters.register({ id: input.id, kind: input.kind, config: asObject(input.config), org }),
+  updateAdapter: async (_root, { id, input }, ctx) => ctx.adapters.update(await ownAdapter(ctx, id), asObject(input.config)),
+  pauseAdapter: async (_root, { id }, ctx) => ctx.adapters.pause(await ownAdapter(ctx, id)),
+  resumeAdapter: async (_root, { id }, ctx) => ctx.adapters.resume(await ownAdapter(ctx, id)),
+  removeAdapter: async (_root, { id }, ctx) => ctx.adapters.remove(await ownAdapter(ctx, id)),
+  triggerSync: async (_root, { id, mode: m }, ctx) => ctx.adapters.triggerSync(await ownAdapter(ctx, id), mode(m)),
 };
 
 export const Adapter: AdapterResolvers = {
-  __resolveReference: (ref, { prisma }) => prisma.adapterRegistration.findUnique({ where: { id: ref.id } }),
+  __resolveReference: (ref, ctx) => adapterOf(ctx, ref.id),
   capabilities: async (a, _args, { adapters }) => capabilities((await adapters.kind(a.kind))?.capabilities ?? []),
   config: (a) => a.config,
   secretFields: (a, _args, { adapters }) => adapters.secretFieldsSet(a),

@@ -4,19 +4,19 @@ import type {
   MutationResolvers,
   QueryResolvers,
 } from '../__generated__/resolvers-types';
-import { discardDeadLetter, listDeadLetters, replayDeadLetter } from '../datasources/dead-letters';
+import { deadLetterOf, discardDeadLetter, listDeadLetters, replayDeadLetter } from '../datasources/dead-letters';
 
 export const deadLetterQueries: Pick<QueryResolvers, 'deadLetters'> = {
-  deadLetters: (_root, { status, first, after }, { prisma }) => listDeadLetters(prisma, { status, first, after: after ?? null }),
+  deadLetters: (_root, { status, first, after }, { prisma, org }) => listDeadLetters(prisma, { org, status, first, after: after ?? null }),
 };
 
 export const deadLetterMutations: Pick<MutationResolvers, 'replayDeadLetter' | 'discardDeadLetter'> = {
-  replayDeadLetter: (_root, { id }, { prisma, bus }) => replayDeadLetter(prisma, bus, id),
-  discardDeadLetter: (_root, { id }, { prisma }) => discardDeadLetter(prisma, id),
+  replayDeadLetter: (_root, { id }, { prisma, bus, org }) => replayDeadLetter(prisma, bus, org, id),
+  discardDeadLetter: (_root, { id }, { prisma, org }) => discardDeadLetter(prisma, org, id),
 };
 
 export const DeadLetter: DeadLetterResolvers = {
-  __resolveReference: (ref, { prisma }) => prisma.deadLetter.findUnique({ where: { id: ref.id } }),
+  __resolveReference: (ref, { prisma, org }) => deadLetterOf(prisma, org, ref.id),
   topic: (d) => d.originalTopic,
   partition: (d) => d.originalPartition,
   offset: (d) => String(d.originalOffset),
