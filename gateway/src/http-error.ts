@@ -9,7 +9,7 @@ import { ERROR_CODES, type ErrorCode } from '@dictamesh/runtime';
  */
 export function httpError(
   code: ErrorCode,
-  message: string,
+  message: string = ERROR_CODES[code].message,
   extensions: Record<string, unknown> = {},
   headers: Array<[string, string]> = [],
 ): GraphQLError {

@@ -13,6 +13,7 @@ import {
   ANONYMOUS,
   createErrorFormatter,
   createHttpApp,
+  err,
   PRINCIPAL_HEADER,
   type GatewayTokens,
   type Logger,
@@ -27,6 +28,12 @@ import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
 import { createIdeRoutes } from './plugins/ide';
+import type { Redis } from 'ioredis';
+import type { PersistedQueryManifest } from './persisted-operations/manifest';
+import { PersistedQueryStore } from './persisted-operations/apq-cache';
+import { safelistPlugin, safelistRefusal, type SafelistMode } from './plugins/persisted-operations';
+import { operationId } from './persisted-operations/manifest';
+import { parse } from 'graphql';
 import { readAuthorizationPolicy, withSecurityFeaturesEnforced } from './authorization/policy';
 import { authorizationPlugin } from './plugins/authorization';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
@@ -73,6 +80,13 @@ export interface GatewayServiceOptions {
   deduplicateFetches?: boolean;
   /** Request and cost budgets per client / organisation (in memory or on Redis); none when not given. */
   rateLimits?: GatewayRateLimits;
+  /**
+   * Persisted operations: a manifest of registered operations (Apollo's persisted query
+   * manifest, `dictamesh operations publish`), the safelist mode, and automatic persisted
+   * queries (APQ, on Redis when given so every instance shares them). Default: APQ on in memory,
+   * no manifest, safelist off.
+   */
+  persistedQueries?: { manifest?: PersistedQueryManifest; safelist?: SafelistMode; apq?: boolean; redis?: Redis };
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
@@ -137,13 +151,28 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
+  const persisted = options.persistedQueries ?? {};
+  const safelist = persisted.safelist ?? 'off';
+  if (safelist !== 'off' && !persisted.manifest?.operations.length) {
+    throw err(
+      'CONFIGURATION_INVALID',
+      `Safelist mode "${safelist}" needs a persisted query manifest with operations (GATEWAY_PERSISTED_QUERIES).`,
+    );
+  }
+  const apq = (persisted.apq ?? true) && safelist === 'off';
+  const persistedQueryStore = new PersistedQueryStore(persisted.manifest, {
+    register: apq,
+    ...(persisted.redis ? { redis: persisted.redis } : {}),
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens },
+    persistedQueries: apq || persistedQueryStore.listed > 0 ? { cache: persistedQueryStore } : false,
     plugins: [
+      safelistPlugin(persistedQueryStore, safelist), // before parsing: a refused operation costs nothing
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -178,7 +207,22 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   createHealthRoutes(app, options.subgraphs, probeHeaders);
   if (options.ide ?? options.introspection) createIdeRoutes(app);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  const live = await subscriptions?.start(app, apollo, bodyLimitBytes, options.auth?.authenticate);
+  const refusal = (query: string) => {
+    try {
+      // graphql-ws and graphql-sse carry no persisted query ids: listed bodies run even in `ids` mode
+      const mode = safelist === 'ids' ? 'safelist' : safelist;
+      return safelistRefusal(persistedQueryStore, mode, { query, queryHash: operationId(query), document: parse(query, { maxTokens }) });
+    } catch {
+      return null; // not parsable: the transport reports the syntax error
+    }
+  };
+  const live = await subscriptions?.start(
+    app,
+    apollo,
+    bodyLimitBytes,
+    options.auth?.authenticate,
+    safelist === 'off' ? undefined : refusal,
+  );
   return {
     app,
     async close() {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, type GraphQLSchema } from 'graphql';
 import { err } from '@dictamesh/runtime';
 
 /** A subgraph to compose: its name, where the gateway reaches it and its SDL file. */
@@ -53,4 +54,14 @@ export function composeSdl(subgraphs: ReadonlyArray<{ name: string; url: string;
     else return result.supergraphSdl;
   }
   throw err('CONFIGURATION_INVALID', `Supergraph composition failed:\n  ${problems.join('\n  ')}`, { problems });
+}
+
+/**
+ * The API schema of a supergraph — what clients query (join and link machinery, `@inaccessible`
+ * elements removed), as @apollo/gateway serves it. Authorization features are accepted: the
+ * gateway enforces them.
+ * @throws GraphQLError when the supergraph SDL is invalid
+ */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
 }

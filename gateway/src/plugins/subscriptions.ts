@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
-import type { Principal } from '@dictamesh/runtime';
+import type { ErrorCode, Principal } from '@dictamesh/runtime';
 import type { GatewayContext } from '../context';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -46,6 +46,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
       apollo: ApolloServer<GatewayContext>,
       maxPayloadBytes: number,
       authenticate?: (headers: Record<string, string | string[] | undefined>) => Promise<Principal>,
+      refusal?: (query: string) => ErrorCode | null,
     ) {
       const execute: SupergraphExecutor = async (document, variables, principal) => {
         // as the subscriber: authorization directives and its organisation apply; not charged to rate limits
@@ -68,6 +69,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
         bufferLimit: options.bufferLimit ?? 1_000,
         maxPayloadBytes,
         ...(authenticate ? { authenticate } : {}),
+        ...(refusal ? { refusal } : {}),
       });
       return {
         async close() {

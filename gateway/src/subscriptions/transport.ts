@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { supergraphAwareFieldResolver, type SupergraphExecutor } from './delegate';
 import type { EntityChangeHub } from './hub';
 import type { SubscriptionContext } from './schema';
-import { ANONYMOUS, DictaMeshError, type Principal } from '@dictamesh/runtime';
+import { ANONYMOUS, DictaMeshError, ERROR_CODES, type ErrorCode, type Principal } from '@dictamesh/runtime';
 
 /** WebSocket close code sent to a subscriber that fell too far behind (application range 4000–4399). */
 export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
@@ -29,6 +29,8 @@ export interface SubscriptionTransportOptions {
    * Without it every subscriber is anonymous.
    */
   authenticate?(headers: Record<string, string | string[] | undefined>): Promise<Principal>;
+  /** The safelist's verdict on an operation sent over these transports (error code, or null to run it). */
+  refusal?(query: string): ErrorCode | null;
 }
 
 /** WebSocket close code of a refused `connection_init` (graphql-ws: Forbidden). */
@@ -73,6 +75,10 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
           throw error;
         }
       },
+      onSubscribe: (_ctx, _id, payload) => {
+        const code = options.refusal?.(payload.query);
+        return code ? [new GraphQLError(ERROR_CODES[code].message, { extensions: { code } })] : undefined;
+      },
       context: (ctx): SubscriptionContext => ({
         hub,
         principal: principals.get(ctx.extra) ?? ANONYMOUS,
@@ -87,7 +93,12 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
 
   const sse = createSseHandler<SubscriptionContext & Record<PropertyKey, unknown>>({
     schema: () => options.schema(),
-    onSubscribe: async (req) => {
+    onSubscribe: async (req, params) => {
+      const code = options.refusal?.(params.query);
+      if (code) {
+        const body = JSON.stringify({ errors: [{ message: ERROR_CODES[code].message, extensions: { code } }] });
+        return [body, { status: ERROR_CODES[code].status, statusText: 'Bad Request', headers: { 'content-type': 'application/json' } }];
+      }
       try {
         principals.set(req, await authenticate(req.raw.headers));
       } catch (error) {

@@ -59,6 +59,15 @@ export const envSchemas = {
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    /** Persisted query manifest (`dictamesh operations publish`); unset = none. */
+    GATEWAY_PERSISTED_QUERIES: z.string().min(1).optional(),
+    /** `off`: any operation runs; `safelist`: only manifest operations (by id or exact body); `ids`: only by id. */
+    GATEWAY_SAFELIST: z.enum(['off', 'safelist', 'ids']).default('off'),
+    /** Automatic persisted queries (clients register operations by hash; on Redis with REDIS_URL); always off with a safelist. */
+    GATEWAY_APQ: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Rate limits per window: per client (API key / user / IP) and per organisation; `RATE_LIMIT=off` disables them. */
     RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -77,7 +86,7 @@ export const envSchemas = {
       .string()
       .optional()
       .transform((v) => (v === undefined || v === 'false' ? undefined : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : splitList(v))),
-    /** Redis shared by gateway instances for the rate limits; unset = per-process memory. */
+    /** Redis shared by gateway instances (rate limits, APQ registrations); unset = per-process memory. */
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'expected redis://host:port')

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { adapterNewCommand } from './commands/adapter-new';
 import { eventsTailCommand } from './commands/events-tail';
+import { operationsPublishCommand } from './commands/operations-publish';
 import { replayCommand } from './commands/replay';
 import { startCommand } from './commands/start';
 
@@ -38,5 +39,14 @@ adapter
   .option('--entity <type>', 'entity type of its records, lower_snake_case', 'item')
   .option('--resource <name>', 'resource (endpoint) name; default: <entity>s')
   .action(adapterNewCommand);
+
+const operations = program.command('operations').description('persisted operations (safelist)');
+operations
+  .command('publish')
+  .description('validate the operations of a folder against the supergraph and write the persisted query manifest')
+  .argument('<folder>', 'folder of *.graphql / *.gql operation files (searched recursively)')
+  .option('--out <file>', 'manifest to write (GATEWAY_PERSISTED_QUERIES)', 'schemas/operations/manifest.json')
+  .option('--supergraph <file>', 'supergraph SDL', 'schemas/supergraph.graphql')
+  .action(operationsPublishCommand);
 
 await program.parseAsync();

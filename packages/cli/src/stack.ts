@@ -7,12 +7,13 @@ import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictames
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import {
   ApiKeyVerifier,
-  GatewayRateLimits,
   composeSupergraph,
   createAuthenticator,
   createGatewayService,
   dictameshSubgraphs,
+  GatewayRateLimits,
   jwtVerifier,
+  readManifest,
 } from '@dictamesh/gateway';
 import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger } from '@dictamesh/runtime';
 import {
@@ -159,10 +160,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
 
   if (services.has('gateway')) {
     const g = env.gateway;
-    const redis =
-      g.REDIS_URL && g.RATE_LIMIT === 'on' ? new Redis(g.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+    const redis = g.REDIS_URL ? new Redis(g.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
     redis?.on('error', (error) =>
-      logger.warn({ err: error }, 'redis (rate limits) unavailable; each gateway limits on its own until it is back'),
+      logger.warn({ err: error }, 'redis unavailable: each gateway limits rates on its own, APQ registrations fail until it is back'),
     );
     const rateLimits =
       g.RATE_LIMIT === 'on'
@@ -175,6 +175,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
             ...(redis ? { redis } : {}),
           })
         : undefined;
+    const manifest = g.GATEWAY_PERSISTED_QUERIES ? readManifest(g.GATEWAY_PERSISTED_QUERIES) : undefined;
     const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? urls.catalog! });
     const gateway = await createGatewayService({
       supergraphSdl: composeSupergraph(subgraphs),
@@ -189,6 +190,12 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       subgraphTimeoutMs: g.GATEWAY_SUBGRAPH_TIMEOUT_MS,
       planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,
       deduplicateFetches: g.GATEWAY_DEDUPLICATE_FETCHES,
+      persistedQueries: {
+        ...(manifest ? { manifest } : {}),
+        safelist: g.GATEWAY_SAFELIST,
+        apq: g.GATEWAY_APQ,
+        ...(redis ? { redis } : {}),
+      },
       ...(g.TRUST_PROXY === undefined ? {} : { trustProxy: g.TRUST_PROXY }),
       demandControl: {
         maxCost: env.gateway.GATEWAY_MAX_COST,

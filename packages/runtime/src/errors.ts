@@ -37,6 +37,11 @@ export const ERROR_CODES = {
   MAX_DEPTH_LIMIT: { status: 400, message: 'The operation nests fields deeper than the gateway allows.' },
   MAX_ALIASES_LIMIT: { status: 400, message: 'The operation uses more aliases than the gateway allows.' },
   MAX_ROOT_FIELDS_LIMIT: { status: 400, message: 'The operation selects more root fields than the gateway allows.' },
+  PERSISTED_QUERY_NOT_IN_LIST: { status: 400, message: 'Only operations of the persisted query list (safelist) run on this gateway.' },
+  PERSISTED_QUERY_ID_REQUIRED: {
+    status: 400,
+    message: 'This gateway runs persisted operations by id only; send extensions.persistedQuery.sha256Hash without the query.',
+  },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
