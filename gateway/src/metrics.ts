@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { OperationUsage } from '@dictamesh/events';
 import type { FetchObserver } from './fetch/subgraph-fetcher';
 
 /** Prometheus metrics of one gateway (own registry, so several can share a process). */
@@ -14,6 +15,10 @@ export interface GatewayMetrics {
   supergraphLoaded(): void;
   /** Counts fields removed from an operation by authorization. */
   unauthorizedFields(operationName: string | null, removed: number): void;
+  /** Records a client operation: count and latency by operation name, type and result. */
+  operation(usage: OperationUsage): void;
+  /** Counts usage records dropped because the usage stream stayed unavailable. */
+  usageDropped(count: number): void;
 }
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -26,7 +31,9 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * `dictamesh_gateway_subgraph_fetch_duration_seconds{subgraph,result}`,
  * `dictamesh_gateway_subgraph_fetches_deduplicated_total{subgraph}`,
  * `dictamesh_gateway_query_plan_cache_total{result}`, `dictamesh_gateway_supergraph_loads_total`,
- * `dictamesh_gateway_unauthorized_fields_total{operation}`
+ * `dictamesh_gateway_unauthorized_fields_total{operation}`,
+ * `dictamesh_gateway_operations_total{operation,type,result}`,
+ * `dictamesh_gateway_operation_duration_seconds{operation,type,result}`, `dictamesh_gateway_usage_dropped_total`
  * and the Node.js process metrics. Operation
  * names come from clients, so at most 500 distinct ones become label values (`anonymous`
  * without a name, `other` beyond the cap or for names that are not GraphQL names).
@@ -79,6 +86,24 @@ export function createGatewayMetrics(): GatewayMetrics {
     labelNames: ['operation'] as const,
     registers: [registry],
   });
+  const operations = new Counter({
+    name: 'dictamesh_gateway_operations_total',
+    help: 'GraphQL operations answered, by operation name, type and result (ok | partial | error | refused)',
+    labelNames: ['operation', 'type', 'result'] as const,
+    registers: [registry],
+  });
+  const operationDuration = new Histogram({
+    name: 'dictamesh_gateway_operation_duration_seconds',
+    help: 'GraphQL operation latency at the gateway, by operation name, type and result',
+    labelNames: ['operation', 'type', 'result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const usageDropped = new Counter({
+    name: 'dictamesh_gateway_usage_dropped_total',
+    help: 'Usage records dropped because the usage stream stayed unavailable longer than its buffer',
+    registers: [registry],
+  });
   return {
     registry,
     operationCost: (name, value) => cost.observe({ operation: label(name) }, value),
@@ -89,5 +114,11 @@ export function createGatewayMetrics(): GatewayMetrics {
     planCache: (hit) => plans.inc({ result: hit ? 'hit' : 'miss' }),
     supergraphLoaded: () => supergraphs.inc(),
     unauthorizedFields: (name, removed) => unauthorized.inc({ operation: label(name) }, removed),
+    operation: (usage) => {
+      const labels = { operation: label(usage.operationName), type: usage.operationType, result: usage.result };
+      operations.inc(labels);
+      operationDuration.observe(labels, usage.durationMs / 1_000);
+    },
+    usageDropped: (count) => usageDropped.inc(count),
   };
 }

@@ -29,6 +29,9 @@ import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
 import { createIdeRoutes } from './plugins/ide';
 import type { Redis } from 'ioredis';
+import type { EventBus, OperationUsage } from '@dictamesh/events';
+import { UsageStream } from './metering/usage-stream';
+import { operationReportingPlugin } from './plugins/operation-reporting';
 import type { PersistedQueryManifest } from './persisted-operations/manifest';
 import { PersistedQueryStore } from './persisted-operations/apq-cache';
 import { safelistPlugin, safelistRefusal, type SafelistMode } from './plugins/persisted-operations';
@@ -87,6 +90,8 @@ export interface GatewayServiceOptions {
    * no manifest, safelist off.
    */
   persistedQueries?: { manifest?: PersistedQueryManifest; safelist?: SafelistMode; apq?: boolean; redis?: Redis };
+  /** Metering: every client operation's usage is published on this bus (`dictamesh.usage.operation`); off when not given. */
+  usage?: { bus: EventBus; flushMs?: number };
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
@@ -160,6 +165,14 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     );
   }
   const apq = (persisted.apq ?? true) && safelist === 'off';
+  const usage = options.usage
+    ? new UsageStream({
+        bus: options.usage.bus,
+        log: options.logger,
+        onDropped: metrics.usageDropped,
+        ...(options.usage.flushMs ? { flushMs: options.usage.flushMs } : {}),
+      })
+    : undefined;
   const persistedQueryStore = new PersistedQueryStore(persisted.manifest, {
     register: apq,
     ...(persisted.redis ? { redis: persisted.redis } : {}),
@@ -172,7 +185,8 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     parseOptions: { maxTokens },
     persistedQueries: apq || persistedQueryStore.listed > 0 ? { cache: persistedQueryStore } : false,
     plugins: [
-      safelistPlugin(persistedQueryStore, safelist), // before parsing: a refused operation costs nothing
+      operationReportingPlugin(metrics.operation, ...(usage ? [(u: OperationUsage) => usage.record(u)] : [])),
+      safelistPlugin(persistedQueryStore, safelist),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -229,6 +243,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       await live?.close();
       await app.close();
       await apollo.stop();
+      await usage?.close();
       await agent.close();
     },
   };

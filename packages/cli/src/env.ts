@@ -59,6 +59,11 @@ export const envSchemas = {
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    /** Publish every client operation's usage (org, name, cost, duration, result) on `dictamesh.usage.operation`. */
+    GATEWAY_METERING: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Persisted query manifest (`dictamesh operations publish`); unset = none. */
     GATEWAY_PERSISTED_QUERIES: z.string().min(1).optional(),
     /** `off`: any operation runs; `safelist`: only manifest operations (by id or exact body); `ids`: only by id. */

@@ -190,6 +190,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       subgraphTimeoutMs: g.GATEWAY_SUBGRAPH_TIMEOUT_MS,
       planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,
       deduplicateFetches: g.GATEWAY_DEDUPLICATE_FETCHES,
+      ...(g.GATEWAY_METERING ? { usage: { bus } } : {}),
       persistedQueries: {
         ...(manifest ? { manifest } : {}),
         safelist: g.GATEWAY_SAFELIST,

@@ -1,7 +1,7 @@
 export { formatUrn, parseUrn, type UrnParts } from './urn';
 export type { EntityChange, EntityOperation, Cardinality, RelationshipRef } from './entity-change';
 export { TOPICS, ENTITY_TOPICS, entityTopic } from './topics';
-export type { SchemaChanged, AdapterEvent, AdapterEventName, AdapterStatus } from './platform-events';
+export type { SchemaChanged, AdapterEvent, AdapterEventName, AdapterStatus, OperationUsage } from './platform-events';
 export { toEntityChangeEvent, toDictaMeshEvent, deterministicEventId, type EntityChangeEvent, type EnvelopeOptions } from './cloudevent';
 export {
   assertEntityChange,

@@ -62,3 +62,31 @@ export interface AdapterEvent {
   /** ISO-8601. */
   occurredAt: string;
 }
+
+/**
+ * The data of a `dictamesh.usage.operation` CloudEvent: one GraphQL operation the gateway
+ * answered, metered for billing. JSON Schema: `schemas/events/operation-usage.v1.schema.json`.
+ */
+export interface OperationUsage {
+  /** Organisation billed: the caller's, or `default`. */
+  org: string;
+  /** User, `api-key:<id>` or `anonymous`. */
+  subject: string;
+  /** `apollographql-client-name` header. */
+  clientName?: string | null;
+  operationName: string | null;
+  operationType: 'query' | 'mutation' | 'subscription' | 'unknown';
+  /** SHA-256 hex of the operation text. */
+  operationId?: string | null;
+  /** Estimated cost, cost spec units (0 when not estimated). */
+  cost: number;
+  /** Milliseconds from the request reaching Apollo Server to the response. */
+  durationMs: number;
+  /** `ok` data without errors, `partial` data and errors, `error` no data, `refused` before execution. */
+  result: 'ok' | 'partial' | 'error' | 'refused';
+  errorCount: number;
+  /** Distinct `extensions.code` values of the errors (at most 20). */
+  errorCodes?: string[];
+  /** ISO-8601: when the operation started. */
+  occurredAt: string;
+}

@@ -7,6 +7,8 @@ export const TOPICS = {
   entityDeleted: 'dictamesh.entity.deleted',
   schemaChanged: 'dictamesh.schema.changed',
   adapterEvent: 'dictamesh.adapter.event',
+  /** Metered GraphQL operations (the usage stream billing consumes), keyed by organisation. */
+  operationUsage: 'dictamesh.usage.operation',
   dlq: 'dictamesh.dlq',
 } as const;
 

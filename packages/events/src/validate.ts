@@ -4,7 +4,7 @@ import addFormats from 'ajv-formats';
 import type { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
-import type { AdapterEvent, SchemaChanged } from './platform-events';
+import type { AdapterEvent, OperationUsage, SchemaChanged } from './platform-events';
 import { TOPICS } from './topics';
 
 const schemaDir = new URL('../../../schemas/events/', import.meta.url);
@@ -27,6 +27,7 @@ export const EVENT_SCHEMAS = {
   [TOPICS.entityDeleted]: 'urn:dictamesh:schema:entity-change:1',
   [TOPICS.schemaChanged]: 'urn:dictamesh:schema:schema-changed:1',
   [TOPICS.adapterEvent]: 'urn:dictamesh:schema:adapter-event:1',
+  [TOPICS.operationUsage]: 'urn:dictamesh:schema:operation-usage:1',
 } as const;
 
 /** A DictaMesh CloudEvent type. */
@@ -39,6 +40,7 @@ export interface EventDataOf {
   'dictamesh.entity.deleted': EntityChange;
   'dictamesh.schema.changed': SchemaChanged;
   'dictamesh.adapter.event': AdapterEvent;
+  'dictamesh.usage.operation': OperationUsage;
 }
 
 const validators = new Map<string, ValidateFunction>(
