@@ -13,6 +13,11 @@ describe('gateway service', () => {
       subgraphs,
       logger: createLogger('test', 'silent'),
       introspection: false,
+      dependencies: {
+        eventBus: async () => undefined,
+        redis: () => Promise.reject(new Error('connect ECONNREFUSED')),
+        stuck: () => new Promise(() => {}),
+      },
     });
     try {
       expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
@@ -38,7 +43,11 @@ describe('gateway service', () => {
       expect(down.json().errors[0].message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/); // masked, logged
       const ready = await gateway.app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toMatchObject({ status: 'unavailable', subgraphs: { catalog: expect.not.stringMatching(/^ok$/) } });
+      expect(ready.json()).toMatchObject({
+        status: 'unavailable',
+        subgraphs: { catalog: expect.not.stringMatching(/^ok$/) },
+        dependencies: { eventBus: 'ok', redis: 'connect ECONNREFUSED', stuck: 'no answer in 2000 ms' },
+      });
     } finally {
       await gateway.close();
     }

@@ -14,6 +14,8 @@ import {
   createErrorFormatter,
   createHttpApp,
   err,
+  injectContext,
+  tracedRoute,
   PRINCIPAL_HEADER,
   type GatewayTokens,
   type Logger,
@@ -90,6 +92,8 @@ export interface GatewayServiceOptions {
    * no manifest, safelist off.
    */
   persistedQueries?: { manifest?: PersistedQueryManifest; safelist?: SafelistMode; apq?: boolean; redis?: Redis };
+  /** Dependencies `/readyz` checks besides the subgraphs (event bus, Redis…): name → probe that rejects when unreachable. */
+  dependencies?: Record<string, () => Promise<unknown>>;
   /** Metering: every client operation's usage is published on this bus (`dictamesh.usage.operation`); off when not given. */
   usage?: { bus: EventBus; flushMs?: number };
   /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
@@ -151,6 +155,8 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
         }),
         async willSendRequest({ request, context }) {
           if (sign) request.http?.headers.set(PRINCIPAL_HEADER, await sign(context.principal ?? ANONYMOUS));
+          // W3C trace context of the gateway's fetch span: the subgraph's spans continue the trace
+          for (const [name, value] of Object.entries(injectContext({}))) request.http?.headers.set(name, value);
         },
       }),
   });
@@ -217,8 +223,8 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     ...(options.auth ? { authenticate: options.auth.authenticate } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo, { context }) });
-  createHealthRoutes(app, options.subgraphs, probeHeaders);
+  app.route({ url: '/graphql', method: ['GET', 'POST'], handler: tracedRoute(fastifyApolloHandler(apollo, { context })) });
+  createHealthRoutes(app, options.subgraphs, probeHeaders, options.dependencies);
   if (options.ide ?? options.introspection) createIdeRoutes(app);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   const refusal = (query: string) => {

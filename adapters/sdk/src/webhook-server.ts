@@ -1,6 +1,7 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '@dictamesh/events';
-import { createHttpApp, rawBodyOf, type Logger } from '@dictamesh/runtime';
+import { createHttpApp, rawBodyOf, type Logger, injectContext, tracedRoute } from '@dictamesh/runtime';
 import { publishChanges } from './publish';
 import type { WebhookAdapter } from './webhook-adapter';
 
@@ -27,23 +28,30 @@ export async function createWebhookServer(options: WebhookServerOptions): Promis
 
   for (const adapter of options.adapters) {
     for (const suffix of ['', ...adapter.routes]) {
-      app.post(`/webhooks/${adapter.id}${suffix}`, async (request, reply) => {
-        const receivedAt = new Date();
-        const parsed = await adapter.parse(request.body, {
-          rawBody: rawBodyOf(request),
-          params: request.params as Record<string, string>,
-          headers: request.headers,
-          receivedAt,
-        });
-        if ('ignored' in parsed) {
-          request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, reason: parsed.reason }, 'webhook ignored');
-          return reply.status(202).send({ ignored: true, code: 'WEBHOOK_EVENT_IGNORED', event: parsed.sourceEvent, reason: parsed.reason });
-        }
-        const traceparent = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
-        const events = await publishChanges(options.bus, parsed, traceparent);
-        request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, published: events.length }, 'webhook accepted');
-        return reply.status(202).send({ accepted: events.length, event: parsed.sourceEvent, events });
-      });
+      app.post(
+        `/webhooks/${adapter.id}${suffix}`,
+        tracedRoute(async (request: FastifyRequest, reply: FastifyReply) => {
+          const receivedAt = new Date();
+          const parsed = await adapter.parse(request.body, {
+            rawBody: rawBodyOf(request),
+            params: request.params as Record<string, string>,
+            headers: request.headers,
+            receivedAt,
+          });
+          if ('ignored' in parsed) {
+            request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, reason: parsed.reason }, 'webhook ignored');
+            return reply
+              .status(202)
+              .send({ ignored: true, code: 'WEBHOOK_EVENT_IGNORED', event: parsed.sourceEvent, reason: parsed.reason });
+          }
+          // the request span's context when tracing, else the caller's header: the CloudEvent keeps where it came from
+          const traceparent =
+            injectContext({}).traceparent ?? (typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined);
+          const events = await publishChanges(options.bus, parsed, traceparent);
+          request.log.info({ adapter: adapter.id, event: parsed.sourceEvent, published: events.length }, 'webhook accepted');
+          return reply.status(202).send({ accepted: events.length, event: parsed.sourceEvent, events });
+        }),
+      );
     }
   }
   return app;

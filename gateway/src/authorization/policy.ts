@@ -1,14 +1,5 @@
-import {
-  isTypeDefinitionNode,
-  isTypeExtensionNode,
-  Kind,
-  parse,
-  print,
-  valueFromASTUntyped,
-  visit,
-  type DirectiveNode,
-  type DocumentNode,
-} from 'graphql';
+import { directiveArguments, isFieldContainer } from '../sdl';
+import { isTypeDefinitionNode, isTypeExtensionNode, Kind, parse, print, visit, type DirectiveNode, type DocumentNode } from 'graphql';
 import type { Principal } from '@dictamesh/runtime';
 
 /**
@@ -45,7 +36,7 @@ export function readAuthorizationPolicy(supergraph: string | DocumentNode): Auth
     if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
     for (const link of definition.directives ?? []) {
       if (link.name.value !== 'link') continue;
-      const args = argumentsOf(link);
+      const args = directiveArguments(link);
       const url = typeof args.url === 'string' ? args.url : '';
       const as = typeof args.as === 'string' ? args.as : undefined;
       if (url.startsWith(AUTHENTICATED_SPEC) && as) names.authenticated = as;
@@ -56,7 +47,7 @@ export function readAuthorizationPolicy(supergraph: string | DocumentNode): Auth
     const authenticated = directives?.some((d) => d.name.value === names.authenticated) ?? false;
     const scopes = directives?.find((d) => d.name.value === names.requiresScopes);
     if (!authenticated && !scopes) return undefined;
-    const sets = scopes ? argumentsOf(scopes).scopes : undefined;
+    const sets = scopes ? directiveArguments(scopes).scopes : undefined;
     return {
       authenticated,
       ...(Array.isArray(sets) ? { scopes: sets.map((set) => (Array.isArray(set) ? set.map(String) : [String(set)])) } : {}),
@@ -68,14 +59,7 @@ export function readAuthorizationPolicy(supergraph: string | DocumentNode): Auth
     const typeName = definition.name.value;
     const typeRequirement = requirementOf(definition.directives);
     if (typeRequirement) policy.types.set(typeName, merge(policy.types.get(typeName), typeRequirement));
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
+    if (!isFieldContainer(definition)) continue;
     for (const field of definition.fields ?? []) {
       const requirement = requirementOf(field.directives);
       if (requirement) policy.fields.set(`${typeName}.${field.name.value}`, requirement);
@@ -97,7 +81,7 @@ export function withSecurityFeaturesEnforced(supergraph: string): string {
     visit(parse(supergraph), {
       Directive(node) {
         if (node.name.value !== 'link') return undefined;
-        const url = argumentsOf(node).url;
+        const url = directiveArguments(node).url;
         if (typeof url !== 'string' || !(url.startsWith(AUTHENTICATED_SPEC) || url.startsWith(REQUIRES_SCOPES_SPEC))) return undefined;
         return { ...node, arguments: node.arguments?.filter((a) => a.name.value !== 'for') };
       },
@@ -117,8 +101,4 @@ function merge(a: Requirement | undefined, b: Requirement): Requirement {
   // Both must hold: AND of two OR-of-ANDs is the cross product of their sets.
   const scopes = a.scopes && b.scopes ? a.scopes.flatMap((x) => b.scopes!.map((y) => [...x, ...y])) : (a.scopes ?? b.scopes);
   return { authenticated: a.authenticated || b.authenticated, ...(scopes ? { scopes } : {}) };
-}
-
-function argumentsOf(directive: DirectiveNode): Record<string, unknown> {
-  return Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
 }

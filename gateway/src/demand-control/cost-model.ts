@@ -1,12 +1,5 @@
-import {
-  isTypeDefinitionNode,
-  isTypeExtensionNode,
-  Kind,
-  parse,
-  valueFromASTUntyped,
-  type DirectiveNode,
-  type DocumentNode,
-} from 'graphql';
+import { directiveArguments, isFieldContainer } from '../sdl';
+import { isTypeDefinitionNode, isTypeExtensionNode, parse, valueFromASTUntyped, type DirectiveNode, type DocumentNode } from 'graphql';
 
 /** `@listSize` of a field (cost spec v0.1, https://specs.apollo.dev/cost/v0.1). */
 export interface ListSize {
@@ -47,14 +40,7 @@ export function readCostModel(supergraph: string | DocumentNode): CostModel {
     const typeName = definition.name.value;
     const typeWeight = weightOf(definition.directives);
     if (typeWeight !== undefined) model.typeWeights.set(typeName, typeWeight);
-    if (
-      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
-      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
-      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
-    ) {
-      continue;
-    }
+    if (!isFieldContainer(definition)) continue;
     for (const field of definition.fields ?? []) {
       const coordinate = `${typeName}.${field.name.value}`;
       const weight = weightOf(field.directives);
@@ -77,7 +63,7 @@ function weightOf(directives: readonly DirectiveNode[] | undefined): number | un
 }
 
 function listSizeOf(directive: DirectiveNode): ListSize {
-  const args = Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+  const args = directiveArguments(directive);
   return {
     ...(typeof args.assumedSize === 'number' ? { assumedSize: args.assumedSize } : {}),
     ...(Array.isArray(args.slicingArguments) ? { slicingArguments: args.slicingArguments as string[] } : {}),

@@ -33,20 +33,49 @@ export async function checkSubgraphs(
 }
 
 /**
- * `GET /healthz` (the process is up) and `GET /readyz` (every subgraph answers; 503 with
- * the failing ones otherwise), the Kubernetes liveness/readiness convention.
+ * Runs each dependency probe (event bus, Redis…) with a timeout.
+ * @returns dependency name → `ok` or the reason it is not reachable
+ */
+export async function checkDependencies(
+  probes: Record<string, () => Promise<unknown>>,
+  timeoutMs: number,
+): Promise<Record<string, SubgraphReadiness>> {
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]): Promise<[string, string]> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([probe(), timeout]);
+        return [name, 'ok'];
+      } catch (error) {
+        return [name, error instanceof Error ? error.message : String(error)];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `GET /healthz` (the process is up) and `GET /readyz` (every subgraph answers and every
+ * dependency — event bus, Redis — is reachable; 503 naming the failing ones otherwise), the
+ * Kubernetes liveness/readiness convention.
  */
 export function createHealthRoutes(
   app: FastifyInstance,
   subgraphs: readonly SubgraphSource[],
   /** Headers of the probes (the gateway's principal token). */
   headers?: () => Promise<Record<string, string>>,
+  dependencies: Record<string, () => Promise<unknown>> = {},
   timeoutMs = 2_000,
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const status = await checkSubgraphs(subgraphs, timeoutMs, headers);
-    const ready = Object.values(status).every((s) => s === 'ok');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', subgraphs: status });
+    const [status, deps] = await Promise.all([checkSubgraphs(subgraphs, timeoutMs, headers), checkDependencies(dependencies, timeoutMs)]);
+    const ready = [...Object.values(status), ...Object.values(deps)].every((s) => s === 'ok');
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', subgraphs: status, dependencies: deps });
   });
 }

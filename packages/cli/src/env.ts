@@ -173,6 +173,13 @@ export const envSchemas = {
     // one partition suits one PGlite (it runs one statement at a time); per-key order holds either way
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
   }),
+  telemetry: z.object({
+    /** OTLP/HTTP collector receiving traces (standard OpenTelemetry variable); unset = no tracing, nothing leaves the machine. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+    OTEL_SERVICE_NAME: z.string().min(1).default('dictamesh'),
+    /** Share of new traces recorded (a sampled caller's trace is always followed). */
+    OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  }),
 };
 
 /** Parsed configuration. */

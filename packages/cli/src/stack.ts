@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import { createChatwootWebhookAdapter, type ChatwootWebhookCredentials } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
@@ -15,7 +16,7 @@ import {
   jwtVerifier,
   readManifest,
 } from '@dictamesh/gateway';
-import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger } from '@dictamesh/runtime';
+import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger, startTracing } from '@dictamesh/runtime';
 import {
   CATALOG_CONSUMER_GROUP,
   createCatalogService,
@@ -45,6 +46,8 @@ export interface StackHooks {
   onQuery?: OpenDatabaseOptions['onQuery'];
   onApplied?: CatalogServiceOptions['onApplied'];
   logger?: Logger;
+  /** Where spans go instead of OTLP (tests: an in-memory exporter); tracing starts with it. */
+  traceExporter?: SpanExporter;
 }
 
 async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
@@ -90,6 +93,12 @@ async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
  * @throws DictaMeshError `MIGRATION_FAILED` / `CONFIGURATION_INVALID`; listen errors (port in use)
  */
 export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise<Stack> {
+  const tracing = startTracing({
+    serviceName: env.telemetry.OTEL_SERVICE_NAME,
+    sampleRatio: env.telemetry.OTEL_TRACES_SAMPLE_RATIO,
+    ...(env.telemetry.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.telemetry.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+    ...(hooks.traceExporter ? { exporter: hooks.traceExporter } : {}),
+  });
   const logger = hooks.logger ?? createLogger('dictamesh', env.server.LOG_LEVEL);
   const { HOST: host, DICTAMESH_SERVICES: services } = env.server;
   if (services.has('gateway') && !services.has('catalog') && !env.gateway.CATALOG_SUBGRAPH_URL) {
@@ -191,6 +200,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,
       deduplicateFetches: g.GATEWAY_DEDUPLICATE_FETCHES,
       ...(g.GATEWAY_METERING ? { usage: { bus } } : {}),
+      dependencies: {
+        eventBus: () => bus.committed(CATALOG_CONSUMER_GROUP, TOPICS.entityCreated),
+        ...(redis ? { redis: () => redis.ping() } : {}),
+      },
       persistedQueries: {
         ...(manifest ? { manifest } : {}),
         safelist: g.GATEWAY_SAFELIST,
@@ -227,6 +240,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await stops.catalog?.();
       await bus.close();
       await db?.close();
+      await tracing.shutdown();
     },
   };
 }

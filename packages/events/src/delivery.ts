@@ -1,6 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { err } from '@dictamesh/runtime';
 import type { BusRecord, OutgoingRecord, SubscribeOptions } from './bus';
+import { consumeTraced } from './tracing';
 import { assertValidEvent, isDictaMeshType } from './validate';
 
 /** Retry settings shared by every bus transport. */
@@ -42,7 +43,7 @@ export type DeadLetter = (record: BusRecord, error: unknown, attempts: number) =
  * record is either handled or dead-lettered (then the caller commits the offsets).
  */
 export async function deliver(
-  options: Pick<SubscribeOptions, 'eachMessage' | 'eachBatch'>,
+  options: Pick<SubscribeOptions, 'groupId' | 'eachMessage' | 'eachBatch'>,
   records: readonly BusRecord[],
   policy: RetryPolicy,
   deadLetter: DeadLetter,
@@ -57,7 +58,7 @@ export async function deliver(
       await deadLetter(record, error, 0);
     }
   }
-  if (valid.length > 0) await handleWithRetries(options, valid, policy, deadLetter);
+  if (valid.length > 0) await consumeTraced(options.groupId, valid, () => handleWithRetries(options, valid, policy, deadLetter));
 }
 
 async function handleWithRetries(

@@ -5,6 +5,7 @@ import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
 import { assertOneHandler, assertPublishable, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
 import { TOPICS } from './topics';
+import { publishTraced } from './tracing';
 
 /** Options of {@link InProcessEventBus}. */
 export interface InProcessBusOptions extends RetrySettings {
@@ -64,6 +65,10 @@ export class InProcessEventBus implements EventBus {
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     if (this.closed) throw new Error('event bus is closed');
     assertPublishable(topic, records, this.dlqTopic);
+    return publishTraced(topic, records, async (traced) => this.append(topic, traced));
+  }
+
+  private append(topic: string, records: readonly OutgoingRecord[]): RecordMetadata[] {
     const partitions = this.partitionsOf(topic);
     const result: RecordMetadata[] = [];
     const touched = new Set<Partition>();

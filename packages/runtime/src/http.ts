@@ -1,7 +1,15 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import secureJson from 'secure-json-parse';
 import { DictaMeshError, err } from './errors';
 import type { Logger } from './logger';
+import { extractContext, inSpan, SpanKind } from './telemetry';
 
 /** Fastify's own client errors → registered DictaMesh codes. */
 const FASTIFY_CODES: Record<string, DictaMeshError['code']> = {
@@ -91,4 +99,31 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
 /** Trusts the nearest `hops` proxies (Fastify's function form of `trustProxy`). */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
+}
+
+/**
+ * Wraps a Fastify route handler in a server span (`<METHOD> <route>`, HTTP semantic
+ * conventions) continuing the caller's W3C trace context from the request headers, so every
+ * span of the request (plans, subgraph fetches, queries, publishes) belongs to the caller's
+ * trace. The span records the response status; a thrown error marks it ERROR.
+ */
+export function tracedRoute<Req extends FastifyRequest, Rep extends FastifyReply, R>(
+  handler: (request: Req, reply: Rep) => R | Promise<R>,
+): (request: Req, reply: Rep) => Promise<R> {
+  return (request, reply) => {
+    const route = request.routeOptions?.url ?? request.url.split('?')[0]!;
+    return inSpan(
+      `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        parent: extractContext(request.headers),
+        attributes: { 'http.request.method': request.method, 'http.route': route, 'url.path': request.url.split('?')[0]! },
+      },
+      async (span): Promise<R> => {
+        const result = await handler(request, reply);
+        span.setAttribute('http.response.status_code', reply.statusCode);
+        return result;
+      },
+    );
+  };
 }

@@ -1,8 +1,19 @@
 export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } from './errors';
 export { createLogger, type Logger } from './logger';
 export { parseEnv, port, logLevel, splitList } from './env';
-export { createHttpApp, installErrorHandler, rawBodyOf, type HttpAppOptions } from './http';
+export { createHttpApp, installErrorHandler, rawBodyOf, tracedRoute, type HttpAppOptions } from './http';
 export { createErrorFormatter } from './graphql-errors';
 export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';
 export { generateApiKey, parseApiKey, hashApiKeySecret } from './api-key';
+export {
+  activeTraceIds,
+  extractContext,
+  injectContext,
+  inSpan,
+  SpanKind,
+  startTracing,
+  tracer,
+  type Tracing,
+  type TracingOptions,
+} from './telemetry';

@@ -17,6 +17,7 @@ import {
   type GatewayTokens,
   type Logger,
   type Principal,
+  tracedRoute,
 } from '@dictamesh/runtime';
 import { AdapterHost } from './adapters/host';
 import { AdapterKinds } from './adapters/kinds';
@@ -104,7 +105,7 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
           },
         }
       : {}),
-    handler,
+    handler: tracedRoute(handler),
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const metrics = createCatalogMetrics(options.bus, [CATALOG_CONSUMER_GROUP, DEAD_LETTER_CONSUMER_GROUP]);

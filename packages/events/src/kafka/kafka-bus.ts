@@ -18,6 +18,7 @@ import { fromKafkaMessage, headersToStrings, toKafkaMessage } from './binding';
 import { kafkaLogCreator } from './log';
 import { ProduceBatcher } from './produce-batcher';
 import { ensureTopics, type TopicSettings } from './topics';
+import { publishTraced } from '../tracing';
 
 /** Options of {@link KafkaEventBus}. */
 export interface KafkaBusOptions extends RetrySettings {
@@ -111,6 +112,10 @@ export class KafkaEventBus implements EventBus {
     assertPublishable(topic, records, this.dlqTopic);
     await this.connect();
     const partitions = await this.partitionCount(topic);
+    return publishTraced(topic, records, (traced) => this.send(topic, partitions, traced));
+  }
+
+  private send(topic: string, partitions: number, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     const assigned = records.map((record) => {
       const message = toKafkaMessage(record);
       const partition = defaultPartitioner({
