@@ -2,7 +2,8 @@ import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } fro
 import { createHash } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { ERROR_CODES } from '@dictamesh/runtime';
-import { filterUnauthorized } from '../authorization/filter';
+import { LRUCache } from 'lru-cache';
+import { filterUnauthorized, type FilteredOperation } from '../authorization/filter';
 import type { AuthorizationPolicy } from '../authorization/policy';
 import type { GatewayContext } from '../context';
 
@@ -22,26 +23,39 @@ export function authorizationPlugin(
   policy: () => AuthorizationPolicy,
   onRemoved?: UnauthorizedObserver,
 ): ApolloServerPlugin<GatewayContext> {
+  // the same operation from callers of the same standing is filtered once per supergraph
+  const caches = new WeakMap<AuthorizationPolicy, LRUCache<string, FilteredOperation>>();
+  const filtered = (requestContext: GraphQLRequestContextDidResolveOperation<GatewayContext>): FilteredOperation => {
+    const { schema, document, operationName, queryHash, contextValue } = requestContext;
+    const current = policy();
+    if (current.fields.size === 0 && current.types.size === 0) return { document, removed: [] };
+    let cache = caches.get(current);
+    if (!cache) caches.set(current, (cache = new LRUCache({ max: 5_000 })));
+    const { method, scopes } = contextValue.principal;
+    const key = `${queryHash}|${operationName ?? ''}|${method === 'anonymous'}|${[...scopes].sort().join(' ')}`;
+    let result = cache.get(key);
+    if (!result) cache.set(key, (result = filterUnauthorized(schema, document, operationName, current, contextValue.principal)));
+    return result;
+  };
   return {
     async requestDidStart() {
       let errors: GraphQLFormattedError[] = [];
       let nothingLeft = false;
       return {
         async didResolveOperation(requestContext) {
-          const { schema, document, operationName, contextValue } = requestContext;
-          const filtered = filterUnauthorized(schema, document, operationName, policy(), contextValue.principal);
-          if (filtered.removed.length === 0) return;
-          onRemoved?.(operationName, filtered.removed.length);
-          errors = filtered.removed.map((path) => ({
+          const { removed, document } = filtered(requestContext);
+          if (removed.length === 0) return;
+          onRemoved?.(requestContext.operationName, removed.length);
+          errors = removed.map((path) => ({
             message: ERROR_CODES.UNAUTHORIZED.message,
             path,
             extensions: { code: 'UNAUTHORIZED' },
           }));
-          if (!filtered.document) {
+          if (!document) {
             nothingLeft = true;
             return;
           }
-          replaceOperation(requestContext, filtered.document, filtered.removed);
+          replaceOperation(requestContext, document, removed);
         },
         async responseForOperation({ response }) {
           if (!nothingLeft) return null;
