@@ -13,7 +13,6 @@ import {
   ANONYMOUS,
   createErrorFormatter,
   createHttpApp,
-  err,
   injectContext,
   tracedRoute,
   PRINCIPAL_HEADER,
@@ -30,15 +29,10 @@ import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
 import { createIdeRoutes } from './plugins/ide';
-import type { Redis } from 'ioredis';
 import type { EventBus, OperationUsage } from '@dictamesh/events';
 import { UsageStream } from './metering/usage-stream';
 import { operationReportingPlugin } from './plugins/operation-reporting';
-import type { PersistedQueryManifest } from './persisted-operations/manifest';
-import { PersistedQueryStore } from './persisted-operations/apq-cache';
-import { safelistPlugin, safelistRefusal, type SafelistMode } from './plugins/persisted-operations';
-import { operationId } from './persisted-operations/manifest';
-import { parse } from 'graphql';
+import { persistedOperations, type PersistedOperationsOptions } from './plugins/persisted-operations';
 import { readAuthorizationPolicy, withSecurityFeaturesEnforced } from './authorization/policy';
 import { authorizationPlugin } from './plugins/authorization';
 import { demandControlPlugin, type DemandControlOptions } from './plugins/demand-control';
@@ -91,7 +85,7 @@ export interface GatewayServiceOptions {
    * queries (APQ, on Redis when given so every instance shares them). Default: APQ on in memory,
    * no manifest, safelist off.
    */
-  persistedQueries?: { manifest?: PersistedQueryManifest; safelist?: SafelistMode; apq?: boolean; redis?: Redis };
+  persistedQueries?: PersistedOperationsOptions;
   /** Dependencies `/readyz` checks besides the subgraphs (event bus, Redis…): name → probe that rejects when unreachable. */
   dependencies?: Record<string, () => Promise<unknown>>;
   /** Metering: every client operation's usage is published on this bus (`dictamesh.usage.operation`); off when not given. */
@@ -162,15 +156,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
-  const persisted = options.persistedQueries ?? {};
-  const safelist = persisted.safelist ?? 'off';
-  if (safelist !== 'off' && !persisted.manifest?.operations.length) {
-    throw err(
-      'CONFIGURATION_INVALID',
-      `Safelist mode "${safelist}" needs a persisted query manifest with operations (GATEWAY_PERSISTED_QUERIES).`,
-    );
-  }
-  const apq = (persisted.apq ?? true) && safelist === 'off';
+  const persisted = persistedOperations(options.persistedQueries ?? {}, maxTokens);
   const usage = options.usage
     ? new UsageStream({
         bus: options.usage.bus,
@@ -179,20 +165,16 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
         ...(options.usage.flushMs ? { flushMs: options.usage.flushMs } : {}),
       })
     : undefined;
-  const persistedQueryStore = new PersistedQueryStore(persisted.manifest, {
-    register: apq,
-    ...(persisted.redis ? { redis: persisted.redis } : {}),
-  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens },
-    persistedQueries: apq || persistedQueryStore.listed > 0 ? { cache: persistedQueryStore } : false,
+    persistedQueries: persisted.apolloOption,
     plugins: [
       operationReportingPlugin(metrics.operation, ...(usage ? [(u: OperationUsage) => usage.record(u)] : [])),
-      safelistPlugin(persistedQueryStore, safelist),
+      persisted.plugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -227,22 +209,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   createHealthRoutes(app, options.subgraphs, probeHeaders, options.dependencies);
   if (options.ide ?? options.introspection) createIdeRoutes(app);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  const refusal = (query: string) => {
-    try {
-      // graphql-ws and graphql-sse carry no persisted query ids: listed bodies run even in `ids` mode
-      const mode = safelist === 'ids' ? 'safelist' : safelist;
-      return safelistRefusal(persistedQueryStore, mode, { query, queryHash: operationId(query), document: parse(query, { maxTokens }) });
-    } catch {
-      return null; // not parsable: the transport reports the syntax error
-    }
-  };
-  const live = await subscriptions?.start(
-    app,
-    apollo,
-    bodyLimitBytes,
-    options.auth?.authenticate,
-    safelist === 'off' ? undefined : refusal,
-  );
+  const live = await subscriptions?.start(app, apollo, bodyLimitBytes, options.auth?.authenticate, persisted.transportRefusal);
   return {
     app,
     async close() {

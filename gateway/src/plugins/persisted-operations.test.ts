@@ -118,6 +118,13 @@ describe('persisted operations', () => {
     expect(subgraphCalls()).toBe(calls + 3);
   });
 
+  it('refuses to start a safelist without a manifest', async () => {
+    await expect(gatewayOver(`${catalog.url}/graphql`, { persistedQueries: { safelist: 'ids' } })).rejects.toMatchObject({
+      code: 'CONFIGURATION_INVALID',
+      message: expect.stringContaining('GATEWAY_PERSISTED_QUERIES'),
+    });
+  });
+
   it('ids mode: only ids run, even a listed body is refused', async () => {
     const me = manifest.operations[2]!;
     expect((await post(gateways.ids, byId(me.id))).body).toEqual({ data: { viewer: { subject: 'anonymous' } } });

@@ -1,9 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { print, type DocumentNode } from 'graphql';
+import { parse, print, type DocumentNode } from 'graphql';
+import type { Redis } from 'ioredis';
+import { err, type ErrorCode } from '@dictamesh/runtime';
 import type { GatewayContext } from '../context';
-import { operationId } from '../persisted-operations/manifest';
+import { operationId, type PersistedQueryManifest } from '../persisted-operations/manifest';
 import { httpError } from '../http-error';
-import type { PersistedQueryStore } from '../persisted-operations/apq-cache';
+import { PersistedQueryStore } from '../persisted-operations/apq-cache';
 
 /**
  * What runs on the gateway:
@@ -50,5 +52,49 @@ export function safelistPlugin(store: PersistedQueryStore, mode: SafelistMode): 
         },
       };
     },
+  };
+}
+
+/** Options of {@link persistedOperations}. */
+export interface PersistedOperationsOptions {
+  /** Registered operations (`dictamesh operations publish`). */
+  manifest?: PersistedQueryManifest;
+  /** Default `off`. */
+  safelist?: SafelistMode;
+  /** Automatic persisted queries; default true, always off with a safelist. */
+  apq?: boolean;
+  /** Shared APQ store of every gateway instance. */
+  redis?: Redis;
+}
+
+/**
+ * Everything persisted operations add to a gateway: Apollo Server's `persistedQueries` option
+ * (the {@link PersistedQueryStore}), the safelist plugin, and the safelist's verdict for
+ * operations arriving over graphql-ws / graphql-sse (which carry no persisted query ids, so
+ * listed bodies run there even in `ids` mode; null when no safelist is on).
+ * @throws DictaMeshError `CONFIGURATION_INVALID` for a safelist without a manifest of operations
+ */
+export function persistedOperations(options: PersistedOperationsOptions, maxTokens: number) {
+  const safelist = options.safelist ?? 'off';
+  if (safelist !== 'off' && !options.manifest?.operations.length) {
+    throw err(
+      'CONFIGURATION_INVALID',
+      `Safelist mode "${safelist}" needs a persisted query manifest with operations (GATEWAY_PERSISTED_QUERIES).`,
+    );
+  }
+  const apq = (options.apq ?? true) && safelist === 'off';
+  const store = new PersistedQueryStore(options.manifest, { register: apq, ...(options.redis ? { redis: options.redis } : {}) });
+  const transportRefusal = (query: string): ErrorCode | null => {
+    try {
+      const document = parse(query, { maxTokens });
+      return safelistRefusal(store, safelist === 'ids' ? 'safelist' : safelist, { query, queryHash: operationId(query), document });
+    } catch {
+      return null; // not parsable: the transport reports the syntax error
+    }
+  };
+  return {
+    apolloOption: apq || store.listed > 0 ? { cache: store } : (false as const),
+    plugin: safelistPlugin(store, safelist),
+    transportRefusal: safelist === 'off' ? undefined : transportRefusal,
   };
 }
