@@ -164,6 +164,36 @@ describe('organisation isolation across the catalog subgraph and subscriptions',
     expect(created.data?.createApiKey.apiKey.org).toBe('acme');
   });
 
+  it('shows and replays dead letters of the caller organisation only', async () => {
+    const row = (org: string, n: number) => ({
+      orgId: org,
+      eventId: `dead-${org}`,
+      eventType: 'dictamesh.entity.updated',
+      subject: GLOBEX_ACCOUNT,
+      event: {},
+      error: 'boom',
+      attempts: 5,
+      consumerGroup: 'dictamesh-catalog',
+      originalTopic: 'dictamesh.entity.updated',
+      originalPartition: 0,
+      originalOffset: BigInt(n),
+      dlqTopic: 'dictamesh.dlq',
+      dlqPartition: 0,
+      dlqOffset: BigInt(1_000 + n),
+    });
+    await stack.db.prisma.deadLetter.createMany({ data: [row('acme', 1), row('globex', 2)] });
+    const list = async (org: string) =>
+      (await as<{ deadLetters: { nodes: Array<{ id: string; eventId: string }> } }>(org, '{ deadLetters { nodes { id eventId } } }')).data!
+        .deadLetters.nodes;
+    const acme = await list('acme');
+    expect(acme.map((d) => d.eventId)).toEqual(['dead-acme']);
+    expect((await list('globex')).map((d) => d.eventId)).toEqual(['dead-globex']);
+    for (const mutation of ['replayDeadLetter', 'discardDeadLetter']) {
+      const answer = await as('globex', `mutation { ${mutation}(id: "${acme[0]!.id}") { id } }`);
+      expect({ mutation, code: answer.errors?.[0]?.extensions?.code }).toEqual({ mutation, code: 'NOT_FOUND' });
+    }
+  });
+
   it('delivers subscription events of the subscriber’s organisation only, and refuses bad credentials', async () => {
     const subscriber = async (org: string | null, bearer?: string) => {
       const client = createClient({
