@@ -1,7 +1,8 @@
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import { ERROR_CODES } from '@dictamesh/runtime';
+import { AnswerResponse, SharedBody, type Answer } from './answer-response';
 
 /** Counters the fetcher reports to (the gateway's metrics). */
 export interface FetchObserver {
@@ -28,11 +29,11 @@ export function createSubgraphAgent(connectionsPerSubgraph = 128): Agent {
   return new Agent({ connections: connectionsPerSubgraph, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000 });
 }
 
-interface Answer {
-  status: number;
-  statusText: string;
-  headers: Array<[string, string]>;
-  body: string;
+/** A subgraph fetch and the callers sharing it. */
+interface InFlight {
+  answer: Promise<Answer>;
+  callers: number;
+  body?: SharedBody;
 }
 
 /**
@@ -40,21 +41,26 @@ interface Answer {
  * make-fetch-happen): undici requests over a shared keep-alive pool, a per-subgraph deadline
  * for the whole answer that fails the fetch with `GATEWAY_TIMEOUT`, and deduplication of identical in-flight query
  * fetches — the same entity fetched by many concurrent operations costs the subgraph one
- * request (mutations are never shared). Each caller gets its own Response over the shared body.
+ * request (mutations are never shared). Each caller gets its own response over the shared body text.
  */
 export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher {
-  const inFlight = new Map<string, Promise<Answer>>();
+  const inFlight = new Map<string, InFlight>();
+  const targets = new Map<string, { origin: string; path: string }>(); // a data source has one URL: parse it once
   const fetchOnce = async (url: string, init: FetcherRequestInit): Promise<Answer> => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1_000;
-    const target = new URL(url);
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      targets.set(url, (target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` }));
+    }
     // undici's request API (no WHATWG streams): the fastest client Node has. The deadline is a
     // race, not an abort: aborting a request made the pool drop its kept-alive connections after
     // every later answer (measured); the late request is ended by undici's own timeouts instead.
     const request = options.agent
       .request({
         origin: target.origin,
-        path: `${target.pathname}${target.search}`,
+        path: target.path,
         method: (init.method ?? 'POST') as Dispatcher.HttpMethod,
         headers: init.headers ?? {},
         ...(init.body === undefined ? {} : { body: init.body }),
@@ -63,10 +69,11 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
       })
       .then(async (response): Promise<Answer> => {
         const body = await response.body.text();
-        const headers = Object.entries(response.headers).flatMap(([name, value]): Array<[string, string]> =>
-          value === undefined ? [] : Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value]],
-        );
-        return { status: response.statusCode, statusText: '', headers, body };
+        const headers = new Map<string, string>();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
+        }
+        return { url, status: response.statusCode, headers, body };
       });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
@@ -97,16 +104,22 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Fetcher 
       options.deduplicate !== false && isQuery(init.body)
         ? `${url}\u0000${JSON.stringify(init.headers ?? {})}\u0000${init.body}`
         : undefined;
-    let answer = key ? inFlight.get(key) : undefined;
-    if (answer) options.observer?.deduplicated(options.subgraph);
-    else {
-      answer = fetchOnce(url, init);
+    let shared = key ? inFlight.get(key) : undefined;
+    if (shared) {
+      shared.callers += 1;
+      options.observer?.deduplicated(options.subgraph);
+    } else {
+      shared = { answer: fetchOnce(url, init), callers: 1 };
       if (key) {
-        inFlight.set(key, answer);
-        void answer.finally(() => inFlight.delete(key)).catch(() => undefined);
+        inFlight.set(key, shared);
+        // registered before any caller's await: the entry is gone before the first caller goes
+        // on, so `callers` is final when the body is shared out
+        void shared.answer.finally(() => inFlight.delete(key)).catch(() => undefined);
       }
     }
-    return toResponse(await answer);
+    const answer = await shared.answer;
+    shared.body ??= new SharedBody(answer.body, shared.callers);
+    return new AnswerResponse(answer, shared.body);
   };
 }
 
@@ -122,12 +135,4 @@ function isQuery(body: FetcherRequestInit['body']): boolean {
   } catch {
     return false;
   }
-}
-
-function toResponse(answer: Answer): FetcherResponse {
-  return new Response(answer.body, {
-    status: answer.status,
-    statusText: answer.statusText,
-    headers: answer.headers,
-  }) as unknown as FetcherResponse;
 }

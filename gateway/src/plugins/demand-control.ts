@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { OperationTypeNode } from 'graphql';
+import { OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 // the CommonJS build: it loads the same graphql module as @apollo/server (the ESM build imports graphql/index.mjs, another realm)
 import { getComplexity } from 'graphql-query-complexity/cjs';
 import { ERROR_CODES, type ErrorCode } from '@dictamesh/runtime';
 import { costEstimator } from '../demand-control/cost-estimator';
 import type { CostModel } from '../demand-control/cost-model';
-import { measureOperation } from '../demand-control/operation-shape';
+import { measureOperation, type OperationShape } from '../demand-control/operation-shape';
 import type { GatewayContext } from '../context';
 import { httpError } from '../http-error';
 
@@ -29,6 +29,8 @@ export interface DemandControlOptions {
 
 /** Cost added to every mutation (as Apollo's demand control does). */
 const MUTATION_BASE_COST = 10;
+/** Distinct (operation name, variables) measurements kept per document. */
+const MEASURES_PER_DOCUMENT = 64;
 
 /**
  * Demand control for the gateway (Apollo Server plugin): after validation and before the query
@@ -42,37 +44,57 @@ const MUTATION_BASE_COST = 10;
  */
 export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin<GatewayContext> {
   const enforce = (options.mode ?? 'enforce') === 'enforce';
+  // Apollo Server keeps one parsed document per query text (its document store), so shape and
+  // cost are computed once per document, operation name, variables and cost model
+  const measured = new WeakMap<DocumentNode, Map<string, { model: CostModel; shape: OperationShape | null; cost: number }>>();
+  const measure = (
+    document: DocumentNode,
+    operationName: string | null,
+    variables: Record<string, unknown> | undefined,
+    schema: GraphQLSchema,
+  ) => {
+    const model = costModel();
+    const key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
+    let byKey = measured.get(document);
+    const known = byKey?.get(key);
+    if (known?.model === model) return known;
+    const shape = measureOperation(document, operationName);
+    let cost: number;
+    try {
+      cost = getComplexity({
+        schema,
+        query: document,
+        ...(operationName ? { operationName } : {}),
+        variables: variables ?? {},
+        estimators: [costEstimator(model, options.defaultListSize)],
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      // graphql-query-complexity stops after 10 000 field nodes (fragments spread over and over)
+      if (/maximum allowed number of nodes/.test(message)) {
+        throw httpError('COST_ESTIMATED_TOO_EXPENSIVE', `${ERROR_CODES.COST_ESTIMATED_TOO_EXPENSIVE.message} ${message}`, {
+          limit: options.maxCost,
+        });
+      }
+      // invalid variable values: the same problem the executor would report
+      throw httpError('BAD_USER_INPUT', message);
+    }
+    const result = { model, shape, cost };
+    if (!byKey) measured.set(document, (byKey = new Map()));
+    if (byKey.size < MEASURES_PER_DOCUMENT) byKey.set(key, result);
+    return result;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, operation, request, schema, contextValue }) {
-          const shape = measureOperation(document, operationName);
+          const { shape, cost: estimated } = measure(document, operationName, request.variables, schema);
           if (shape && enforce) {
             limit('MAX_DEPTH_LIMIT', shape.depth, options.maxDepth);
             limit('MAX_ALIASES_LIMIT', shape.aliases, options.maxAliases);
             limit('MAX_ROOT_FIELDS_LIMIT', shape.rootFields, options.maxRootFields);
           }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              ...(operationName ? { operationName } : {}),
-              variables: request.variables ?? {},
-              estimators: [costEstimator(costModel(), options.defaultListSize)],
-            });
-          } catch (error) {
-            const message = (error as Error).message;
-            // graphql-query-complexity stops after 10 000 field nodes (fragments spread over and over)
-            if (/maximum allowed number of nodes/.test(message)) {
-              throw httpError('COST_ESTIMATED_TOO_EXPENSIVE', `${ERROR_CODES.COST_ESTIMATED_TOO_EXPENSIVE.message} ${message}`, {
-                limit: options.maxCost,
-              });
-            }
-            // invalid variable values: the same problem the executor would report
-            throw httpError('BAD_USER_INPUT', message);
-          }
-          if (operation?.operation === OperationTypeNode.MUTATION) cost += MUTATION_BASE_COST;
+          const cost = estimated + (operation?.operation === OperationTypeNode.MUTATION ? MUTATION_BASE_COST : 0);
           options.onCost?.(operationName, cost);
           contextValue.cost = cost;
           if (enforce) limit('COST_ESTIMATED_TOO_EXPENSIVE', cost, options.maxCost, { cost });
