@@ -1,7 +1,9 @@
 # DictaMesh service image (gateway + catalog subgraph + webhook endpoint in one process).
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true CHECKPOINT_DISABLE=1 HOST=0.0.0.0
+# a larger young generation: the gateway allocates many short-lived objects per request
+# (bench:gateway: 14–16 % less CPU per request for ~100 MB more RSS)
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true CHECKPOINT_DISABLE=1 HOST=0.0.0.0 NODE_OPTIONS=--max-semi-space-size=64
 COPY package.json package-lock.json ./
 COPY packages/ packages/
 COPY adapters/ adapters/
