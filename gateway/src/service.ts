@@ -7,6 +7,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import { parse } from 'graphql';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import {
@@ -116,8 +117,12 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const agent = createSubgraphAgent();
   const timeoutOf = (name: string) =>
     typeof options.subgraphTimeoutMs === 'number' ? options.subgraphTimeoutMs : (options.subgraphTimeoutMs?.[name] ?? 30_000);
-  let costModel = readCostModel(options.supergraphSdl);
-  let authorization = readAuthorizationPolicy(options.supergraphSdl);
+  // what the gateway reads from a supergraph's directives, from one parse of it
+  const readPolicies = (sdl: string) => {
+    const document = parse(sdl);
+    return { costModel: readCostModel(document), authorization: readAuthorizationPolicy(document) };
+  };
+  let { costModel, authorization } = readPolicies(options.supergraphSdl);
   const probeHeaders = async (): Promise<Record<string, string>> => (sign ? { [PRINCIPAL_HEADER]: await sign(ANONYMOUS) } : {});
   const gateway = new ApolloGateway({
     supergraphSdl: options.hotReload
@@ -129,8 +134,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
           log: options.logger,
           forGateway: withSecurityFeaturesEnforced,
           onSupergraph: (sdl) => {
-            costModel = readCostModel(sdl);
-            authorization = readAuthorizationPolicy(sdl);
+            ({ costModel, authorization } = readPolicies(sdl));
             metrics.supergraphLoaded();
           },
         })

@@ -26,7 +26,10 @@ export function publishTraced<T>(
         'messaging.batch.message_count': records.length,
       },
     },
-    () => send(records.map((record) => ({ ...record, headers: { ...injectContext({}), ...record.headers } }))),
+    () => {
+      const trace = injectContext({}); // the producer span's context, the same for every record of the call
+      return send(records.map((record) => ({ ...record, headers: { ...trace, ...record.headers } })));
+    },
   );
 }
 
