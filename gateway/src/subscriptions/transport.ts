@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { Response as SseResponse } from 'graphql-sse';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -95,19 +97,12 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
     schema: () => options.schema(),
     onSubscribe: async (req, params) => {
       const code = options.refusal?.(params.query);
-      if (code) {
-        const body = JSON.stringify({ errors: [{ message: ERROR_CODES[code].message, extensions: { code } }] });
-        return [body, { status: ERROR_CODES[code].status, statusText: 'Bad Request', headers: { 'content-type': 'application/json' } }];
-      }
+      if (code) return errorResponse(code, ERROR_CODES[code].message);
       try {
         principals.set(req, await authenticate(req.raw.headers));
       } catch (error) {
         if (!(error instanceof DictaMeshError)) throw error;
-        const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
-        return [
-          body,
-          { status: 401, statusText: 'Unauthorized', headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } },
-        ];
+        return errorResponse(error.code, error.message, { 'www-authenticate': 'Bearer' });
       }
       return undefined;
     },
@@ -128,6 +123,15 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** A graphql-sse refusal: the GraphQL error body with the HTTP status registered for its code. */
+function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): SseResponse {
+  const status = ERROR_CODES[code].status;
+  return [
+    JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+    { status, statusText: STATUS_CODES[status] ?? '', headers: { 'content-type': 'application/json', ...headers } },
+  ];
 }
 
 /** `connection_init` payload keys as header names (`Authorization` → `authorization`); non-string values are dropped. */
