@@ -6,6 +6,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from '@dictamesh/runtime';
 import { PrismaClient } from '../generated/prisma/client';
 import { applyMigrations, type MigrationReport } from './migrate';
+import { restrictToOwner } from './owner-only';
 import { openPGlite, pgliteRunner } from './pglite';
 import { poolRunner } from './postgres';
 import type { SqlRunner } from './sql-runner';
@@ -48,6 +49,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const driver = 'url' in config ? postgresDriver(config.url, config.poolSize ?? 10) : await pgliteDriver(config.dataDir);
   try {
     const migrations = await applyMigrations(driver.runner, MIGRATIONS_DIR, options.log);
+    if (driver.dataDir) restrictToOwner(driver.dataDir); // the relation files the migrations created
     const prisma = new PrismaClient({ adapter: driver.adapter, log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [] });
     subscribeQueries(prisma, options.onQuery);
     return {
@@ -73,6 +75,8 @@ interface Driver {
   runner: SqlRunner;
   adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>;
   pglite?: PGlite;
+  /** The PGlite data directory on disk (not for `memory://`). */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
@@ -83,7 +87,14 @@ function postgresDriver(url: string, poolSize: number): Driver {
 
 async function pgliteDriver(dataDir: string): Promise<Driver> {
   const db = await openPGlite(dataDir);
-  return { kind: 'pglite', runner: pgliteRunner(db), adapter: new PrismaPGlite(db), pglite: db, close: () => db.close() };
+  return {
+    kind: 'pglite',
+    runner: pgliteRunner(db),
+    adapter: new PrismaPGlite(db),
+    pglite: db,
+    ...(dataDir.startsWith('memory://') ? {} : { dataDir }),
+    close: () => db.close(),
+  };
 }
 
 function subscribeQueries(prisma: PrismaClient, onQuery: OpenDatabaseOptions['onQuery']): void {
