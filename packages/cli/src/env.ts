@@ -7,6 +7,28 @@ const optionalUrl = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+type JwtVariable = 'NODE_ENV' | 'JWT_SECRET' | 'JWT_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE';
+
+/**
+ * With `NODE_ENV=production`, JWT verification (`JWT_SECRET` or `JWT_JWKS_URL`) needs `JWT_ISSUER`
+ * and `JWT_AUDIENCE`: without them a token of any issuer, minted for any other service that shares
+ * the key or the identity provider, would be accepted (RFC 8725 §3.8–3.9). Adds one issue per
+ * missing variable, so `parseEnv` lists them with every other problem.
+ */
+function requireJwtClaimsInProduction(auth: Partial<Record<JwtVariable, string | string[]>>, ctx: z.RefinementCtx): void {
+  if (auth.NODE_ENV !== 'production' || !(auth.JWT_SECRET || auth.JWT_JWKS_URL)) return;
+  const missing = { JWT_ISSUER: !auth.JWT_ISSUER, JWT_AUDIENCE: !auth.JWT_AUDIENCE?.length };
+  for (const [name, absent] of Object.entries(missing)) {
+    if (absent) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'required with NODE_ENV=production when JWT_SECRET or JWT_JWKS_URL is set (else any issuer or audience is accepted)',
+      });
+    }
+  }
+}
+
 /**
  * Configuration of `dictamesh start`, one zod schema per concern (README lists every
  * variable with its default).
@@ -97,32 +119,37 @@ export const envSchemas = {
       .regex(/^rediss?:\/\//, 'expected redis://host:port')
       .optional(),
   }),
-  auth: z.object({
-    /** `required`: requests without credentials get 401; `optional`: they run anonymous. */
-    AUTH_MODE: z.enum(['optional', 'required']).default('optional'),
-    /** Scopes of requests without credentials (AUTH_MODE=optional), comma-separated; unset = `dictamesh:admin` outside production, none in production. */
-    AUTH_ANONYMOUS_SCOPES: z
-      .string()
-      .optional()
-      .transform((v) => (v === undefined ? undefined : splitList(v))),
-    JWT_SECRET: z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
-    JWT_JWKS_URL: optionalUrl,
-    JWT_ISSUER: z.string().min(1).optional(),
-    /** Comma-separated accepted audiences. */
-    JWT_AUDIENCE: z
-      .string()
-      .optional()
-      .transform((v) => (v ? splitList(v) : undefined)),
-    JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
-    JWT_ORG_CLAIM: z.string().min(1).default('org'),
-    /** How long a gateway trusts a looked-up API key (a revocation takes this long to reach it). */
-    API_KEY_CACHE_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
-    /** Key signing the principal on gateway → subgraph requests, 32 bytes base64; unset = `<DATA_DIR>/subgraph-token.key`. */
-    SUBGRAPH_TOKEN_KEY: z
-      .string()
-      .optional()
-      .refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, '32 bytes or more, base64 (openssl rand -base64 32)'),
-  }),
+  auth: z
+    .object({
+      /** Read only to require JWT_ISSUER and JWT_AUDIENCE in production; not part of the result. */
+      NODE_ENV: z.string().optional(),
+      /** `required`: requests without credentials get 401; `optional`: they run anonymous. */
+      AUTH_MODE: z.enum(['optional', 'required']).default('optional'),
+      /** Scopes of requests without credentials (AUTH_MODE=optional), comma-separated; unset = `dictamesh:admin` outside production, none in production. */
+      AUTH_ANONYMOUS_SCOPES: z
+        .string()
+        .optional()
+        .transform((v) => (v === undefined ? undefined : splitList(v))),
+      JWT_SECRET: z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
+      JWT_JWKS_URL: optionalUrl,
+      JWT_ISSUER: z.string().min(1).optional(),
+      /** Comma-separated accepted audiences. */
+      JWT_AUDIENCE: z
+        .string()
+        .optional()
+        .transform((v) => (v ? splitList(v) : undefined)),
+      JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
+      JWT_ORG_CLAIM: z.string().min(1).default('org'),
+      /** How long a gateway trusts a looked-up API key (a revocation takes this long to reach it). */
+      API_KEY_CACHE_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+      /** Key signing the principal on gateway → subgraph requests, 32 bytes base64; unset = `<DATA_DIR>/subgraph-token.key`. */
+      SUBGRAPH_TOKEN_KEY: z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || Buffer.from(v, 'base64').length >= 32, '32 bytes or more, base64 (openssl rand -base64 32)'),
+    })
+    .superRefine(requireJwtClaimsInProduction)
+    .transform(({ NODE_ENV, ...auth }) => auth),
   kafka: z.object({
     /** Comma-separated `host:port` list; unset = the in-process bus. */
     KAFKA_BROKERS: z
