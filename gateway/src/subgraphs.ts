@@ -10,5 +10,6 @@ export interface SubgraphUrls {
 
 /** The subgraphs DictaMesh composes, with their URLs. */
 export function dictameshSubgraphs(urls: SubgraphUrls): SubgraphSource[] {
-  return [{ name: 'catalog', url: urls.catalog, sdlPath: sdl('catalog') }];
+  // the catalog's /readyz sits beside its /graphql and reads every catalog table
+  return [{ name: 'catalog', url: urls.catalog, sdlPath: sdl('catalog'), readinessUrl: new URL('readyz', urls.catalog).href }];
 }

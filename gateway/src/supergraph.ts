@@ -11,6 +11,8 @@ export interface SubgraphSource {
   url: string;
   /** Path or file URL of the subgraph's SDL. */
   sdlPath: string | URL;
+  /** The subgraph's own readiness endpoint (200 when ready), checked by the gateway's `/readyz`; none: `{ __typename }` only. */
+  readinessUrl?: string;
 }
 
 /**

@@ -5,8 +5,10 @@ import type { SubgraphSource } from '../supergraph';
 export type SubgraphReadiness = 'ok' | string;
 
 /**
- * Asks every subgraph `{ __typename }` (timeout per subgraph in ms).
- * @returns subgraph name → `ok` or the reason it is not ready
+ * Asks every subgraph `{ __typename }` and, when it has a {@link SubgraphSource.readinessUrl},
+ * its own readiness (a DictaMesh subgraph's `/readyz` reads its tables: a GraphQL endpoint
+ * that answers proves nothing about its database). Timeout per subgraph in ms.
+ * @returns subgraph name → `ok` or the reason it is not ready (the failing tables it names)
  */
 export async function checkSubgraphs(
   subgraphs: readonly SubgraphSource[],
@@ -23,13 +25,23 @@ export async function checkSubgraphs(
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(timeoutMs),
         });
-        return [s.name, response.ok ? 'ok' : `HTTP ${response.status}`];
+        if (!response.ok) return [s.name, `HTTP ${response.status}`];
+        return [s.name, s.readinessUrl ? await subgraphReadiness(s.readinessUrl, timeoutMs) : 'ok'];
       } catch (error) {
         return [s.name, error instanceof Error ? error.message : String(error)];
       }
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** `ok` when a subgraph's readiness endpoint answers 200, else its status and the tables it names as failing. */
+async function subgraphReadiness(url: string, timeoutMs: number): Promise<SubgraphReadiness> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (response.ok) return 'ok';
+  const body = (await response.json().catch(() => ({}))) as { tables?: Record<string, string> };
+  const tables = Object.entries(body.tables ?? {}).map(([table, reason]) => `${table}: ${reason}`);
+  return `not ready (HTTP ${response.status})${tables.length ? `: ${tables.join('; ')}` : ''}`;
 }
 
 /**

@@ -5,3 +5,4 @@ export type { SqlRunner } from './sql-runner';
 export { Prisma, PrismaClient } from '../generated/prisma/client';
 export type { AdapterRegistration, ApiKey, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
 export type { DeadLetterStatus } from '../generated/prisma/enums';
+export { checkTables, failingTables, type TableReadiness } from './table-readiness';

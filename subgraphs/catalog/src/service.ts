@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Database } from '@dictamesh/db';
+import { checkTables, failingTables, type Database } from '@dictamesh/db';
 import type { Consumer, EventBus } from '@dictamesh/events';
 import {
   ANONYMOUS,
@@ -110,14 +110,12 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
   app.get('/healthz', async () => ({ status: 'ok' }));
   const metrics = createCatalogMetrics(options.bus, [CATALOG_CONSUMER_GROUP, DEAD_LETTER_CONSUMER_GROUP]);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  // ready when every catalog table can be read (a corrupted or missing data file shows here, not only in queries)
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await db.prisma.$queryRaw`SELECT 1`;
-      return { status: 'ok', database: db.kind };
-    } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ status: 'unavailable', database: db.kind });
-    }
+    const failing = failingTables(await checkTables(db.runner));
+    if (Object.keys(failing).length === 0) return { status: 'ok', database: db.kind };
+    logger.warn({ tables: failing }, 'readiness check failed');
+    return reply.status(503).send({ status: 'unavailable', database: db.kind, tables: failing });
   });
 
   const ingest = await startCatalogIngest({
