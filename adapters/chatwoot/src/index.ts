@@ -1,4 +1,5 @@
-export { createChatwootWebhookAdapter, type ChatwootWebhookCredentials, type ChatwootWebhookOptions } from './webhooks/adapter';
+export { createChatwootWebhookAdapter, type ChatwootWebhookOptions } from './webhooks/adapter';
+export type { ChatwootRegistrations, ChatwootWebhookRegistration } from './webhooks/registrations';
 export { chatwootUrn, chatwootEventSource, CHATWOOT_SOURCE, CHATWOOT_DOMAIN, type ChatwootEntityType } from './urn';
 export { ChatwootApplicationClient, PAGE_SIZE } from './api/application-client';
 export { ChatwootPlatformClient } from './api/platform-client';

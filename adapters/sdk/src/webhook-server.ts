@@ -19,10 +19,14 @@ export interface WebhookServerOptions {
  * The raw bytes are kept for signature checks ({@link rawBodyOf}); each delivery is parsed by its adapter and
  * published as CloudEvents. Answers `202 { accepted, events }` once the bus holds the events,
  * `202 { ignored, code: WEBHOOK_EVENT_IGNORED }` for events not ingested, and a 4xx with a
- * registered code for bodies it rejects. `GET /healthz` answers 200.
+ * registered code for bodies it rejects; a body that is not `application/json` gets 415
+ * `UNSUPPORTED_MEDIA_TYPE` before any adapter sees it. `GET /healthz` answers 200.
  */
 export async function createWebhookServer(options: WebhookServerOptions): Promise<FastifyInstance> {
   const app = createHttpApp(options);
+  // only JSON is parsed (createHttpApp); Fastify's built-in text/plain parser would hand the
+  // adapters a string, refused as a bad payload (422) instead of the documented 415
+  app.removeContentTypeParser('text/plain');
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

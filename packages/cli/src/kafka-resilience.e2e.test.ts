@@ -20,7 +20,7 @@ let db: Database;
 let bus: KafkaEventBus;
 let databaseUrl: string;
 const children: ChildProcess[] = [];
-const adapter = createChatwootWebhookAdapter();
+const adapter = createChatwootWebhookAdapter({ development: true }); // no registrations: the default organisation
 
 /** Entity changes of `count` distinct Chatwoot contacts, as the webhook adapter derives them. */
 function contactWebhooks(from: number, count: number): Promise<ParsedWebhook[]> {

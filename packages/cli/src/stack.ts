@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
-import { createChatwootWebhookAdapter, type ChatwootWebhookCredentials } from '@dictamesh/adapter-chatwoot';
+import { createChatwootWebhookAdapter, type ChatwootRegistrations, type ChatwootWebhookRegistration } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
 import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
@@ -153,8 +153,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       adapters: [
         createChatwootWebhookAdapter({
           requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION,
-          // credentials of the registered chatwoot adapter of the account (only with the catalog in this process)
-          ...(adapterHost ? { credentials: chatwootCredentials(adapterHost) } : {}),
+          // development: unverifiable deliveries of account routes go to the account's registration, or `default`
+          development: env.server.NODE_ENV !== 'production',
+          // the registered chatwoot adapters, their organisations and webhook credentials (only with the catalog in this process)
+          ...(adapterHost ? { registrations: chatwootRegistrations(adapterHost) } : {}),
         }),
       ],
       logger: logger.child({ component: 'webhooks' }),
@@ -245,18 +247,27 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   };
 }
 
-/** Webhook credentials of a Chatwoot account: those of a chatwoot adapter registered for it (one with credentials first). */
-function chatwootCredentials(host: CatalogService['adapters']) {
-  return async (accountId: number): Promise<ChatwootWebhookCredentials | null> => {
-    const registrations = await host.registrationsWhere('chatwoot', 'accountId', accountId);
-    const registration = registrations.find((r) => r.config.webhookSecret || r.config.webhookToken) ?? registrations[0];
-    if (!registration) return null;
+/**
+ * The registered chatwoot adapters as the webhook side needs them: by account (every
+ * organisation's, each with its own credentials) and by adapter id.
+ */
+function chatwootRegistrations(host: CatalogService['adapters']): ChatwootRegistrations {
+  const view = (registration: { id: string; org: string; config: Record<string, unknown> }): ChatwootWebhookRegistration => {
     const { config } = registration;
     return {
+      id: registration.id,
       org: registration.org,
+      accountId: Number(config.accountId),
       ...(typeof config.webhookSecret === 'string' ? { webhookSecret: config.webhookSecret } : {}),
       ...(typeof config.webhookToken === 'string' ? { webhookToken: config.webhookToken } : {}),
     };
+  };
+  return {
+    byAccount: async (accountId) => (await host.registrationsWhere('chatwoot', 'accountId', accountId)).map(view),
+    byId: async (id) => {
+      const registration = await host.registrationOf('chatwoot', id);
+      return registration && view(registration);
+    },
   };
 }
 

@@ -4,8 +4,10 @@ import { assertEntityChange, type EntityChange } from '@dictamesh/events';
 import { describe, expect, it } from 'vitest';
 import { webhookFixture, webhookFixtureNames } from '../../test/fixtures';
 import { createChatwootWebhookAdapter } from './adapter';
+import type { ChatwootRegistrations, ChatwootWebhookRegistration } from './registrations';
 
-const adapter = createChatwootWebhookAdapter();
+// development mode: deliveries of unregistered accounts are accepted into the default organisation
+const adapter = createChatwootWebhookAdapter({ development: true });
 const receivedAt = new Date('2026-02-12T00:00:00Z');
 
 async function parse(body: unknown, params: Record<string, string> = {}, raw: Buffer = Buffer.from(JSON.stringify(body))) {
@@ -22,6 +24,11 @@ async function parseFixture(name: string, params: Record<string, string> = {}): 
 const byUrn = (parsed: ParsedWebhook) => new Map(parsed.changes.map(({ change }) => [change.urn, change]));
 const rel = (change: EntityChange | undefined, type: string) => change?.relationships.filter((r) => r.type === type).map((r) => r.toUrn);
 const U = (type: string, id: number) => `dictamesh:chatwoot:account/12:${type}:${id}`;
+/** Registrations as the catalog would list them. */
+const lookup = (list: ChatwootWebhookRegistration[]): ChatwootRegistrations => ({
+  byAccount: async (accountId) => list.filter((r) => r.accountId === accountId).sort((a, b) => a.id.localeCompare(b.id)),
+  byId: async (id) => list.find((r) => r.id === id) ?? null,
+});
 
 describe('Chatwoot webhook normalisation (fixtures of Chatwoot 4.10.1)', () => {
   it.each(webhookFixtureNames())('%s yields schema-valid entity changes without secrets', async (name) => {
@@ -154,9 +161,11 @@ describe('Chatwoot webhook rejection', () => {
 describe('Chatwoot webhook verification (X-Chatwoot-Signature of Chatwoot ≥ 4.11, URL token before)', () => {
   const secret = 'whsec-0123456789abcdef';
   const token = 'tok_9f8e7d6c5b4a39281706aabb';
-  const credentials = async (accountId: number) =>
-    accountId === 12 ? { webhookSecret: secret } : accountId === 14 ? { webhookToken: token } : null;
-  const verifying = createChatwootWebhookAdapter({ credentials });
+  const registrations = lookup([
+    { id: 'cw-12', org: 'acme', accountId: 12, webhookSecret: secret },
+    { id: 'cw-14', org: 'acme', accountId: 14, webhookToken: token },
+  ]);
+  const verifying = createChatwootWebhookAdapter({ registrations, development: true });
   const raw = webhookFixture('contact_created'); // Rails' compact JSON with \u003c escapes: verified as bytes
   const body = JSON.parse(raw.toString('utf8'));
   const now = Math.floor(Date.now() / 1_000);
@@ -209,8 +218,82 @@ describe('Chatwoot webhook verification (X-Chatwoot-Signature of Chatwoot ≥ 4.
     const thirteen = { ...body, account: { ...body.account, id: 13 } };
     const context = { rawBody: Buffer.from(JSON.stringify(thirteen)), headers: {}, receivedAt };
     expect(await verifying.parse(thirteen, { ...context, params: { accountId: '13' } })).toHaveProperty('changes');
-    const strict = createChatwootWebhookAdapter({ credentials, requireVerification: true });
+    const strict = createChatwootWebhookAdapter({ registrations, requireVerification: true, development: true });
     await expect(strict.parse(thirteen, { ...context, params: { accountId: '13' } })).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
     await expect(strict.parse(thirteen, { ...context, params: {} })).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+  });
+});
+
+describe('Chatwoot webhooks of one account registered by several organisations', () => {
+  const ACME = 'acme-secret-0123456789abcdef';
+  const GLOBEX = 'globex-secret-0123456789abcdef';
+  // globex registered acme's account after acme, with its own secret; its id sorts first
+  const registrations = lookup([
+    { id: 'cw-acme', org: 'acme', accountId: 12, webhookSecret: ACME },
+    { id: 'cw-0-globex', org: 'globex', accountId: 12, webhookSecret: GLOBEX },
+  ]);
+  const production = createChatwootWebhookAdapter({ registrations });
+  const raw = webhookFixture('contact_created');
+  const body = JSON.parse(raw.toString('utf8'));
+  const signed = (key: string) => {
+    const timestamp = String(Math.floor(Date.now() / 1_000));
+    return {
+      'x-chatwoot-timestamp': timestamp,
+      'x-chatwoot-signature': `sha256=${createHmac('sha256', key).update(`${timestamp}.`).update(raw).digest('hex')}`,
+    };
+  };
+  const deliver = (params: Record<string, string>, headers: Record<string, string> = {}, adapter = production) =>
+    adapter.parse(body, { rawBody: raw, params, headers, receivedAt });
+
+  it("gives each delivery to the registration whose own secret verifies it, on the account route and the registration's route", async () => {
+    expect(await deliver({ accountId: '12' }, signed(ACME))).toMatchObject({ org: 'acme' });
+    expect(await deliver({ accountId: '12' }, signed(GLOBEX))).toMatchObject({ org: 'globex' });
+    expect(await deliver({}, signed(ACME))).toMatchObject({ org: 'acme' }); // account-less route, account from the body
+    expect(await deliver({ adapterId: 'cw-acme' }, signed(ACME))).toMatchObject({ org: 'acme' });
+    expect(await deliver({ adapterId: 'cw-0-globex' }, signed(GLOBEX))).toMatchObject({ org: 'globex' });
+  });
+
+  it("never verifies a registration's route with another organisation's secret, and refuses what nothing verifies", async () => {
+    await expect(deliver({ adapterId: 'cw-acme' }, signed(GLOBEX))).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+    await expect(deliver({ adapterId: 'cw-acme' })).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+    await expect(deliver({ accountId: '12' })).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    await expect(deliver({ accountId: '12' }, signed('another-secret-0123456789'))).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    await expect(deliver({ adapterId: 'cw-nobody' }, signed(ACME))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(deliver({ adapterId: '../cw-acme' }, signed(ACME))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // the registration's account, not the URL's, is the one the body must be from
+    const other = lookup([{ id: 'cw-13', org: 'acme', accountId: 13 }]);
+    await expect(deliver({ adapterId: 'cw-13' }, {}, createChatwootWebhookAdapter({ registrations: other }))).rejects.toMatchObject({
+      code: 'WEBHOOK_ACCOUNT_MISMATCH',
+    });
+  });
+
+  it('refuses unregistered accounts outside development, and takes them into the default organisation in development', async () => {
+    const none = lookup([]);
+    const refusing = createChatwootWebhookAdapter({ registrations: none });
+    await expect(deliver({ accountId: '12' }, {}, refusing)).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    await expect(deliver({}, {}, refusing)).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    const lenient = createChatwootWebhookAdapter({ registrations: none, development: true });
+    const parsed = await deliver({ accountId: '12' }, {}, lenient);
+    expect(parsed).toHaveProperty('changes');
+    expect(parsed).not.toHaveProperty('org');
+    // an account two organisations registered without credentials has no single owner, even in development
+    const shared = lookup([
+      { id: 'a', org: 'acme', accountId: 12 },
+      { id: 'b', org: 'globex', accountId: 12 },
+    ]);
+    await expect(
+      deliver({ accountId: '12' }, {}, createChatwootWebhookAdapter({ registrations: shared, development: true })),
+    ).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    // a registration without credentials takes unverified deliveries on its own route unless verification is required
+    const bare = lookup([{ id: 'cw-bare', org: 'acme', accountId: 12 }]);
+    expect(await deliver({ adapterId: 'cw-bare' }, {}, createChatwootWebhookAdapter({ registrations: bare }))).toMatchObject({
+      org: 'acme',
+    });
+    await expect(
+      deliver({ adapterId: 'cw-bare' }, {}, createChatwootWebhookAdapter({ registrations: bare, requireVerification: true })),
+    ).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    await expect(deliver({ accountId: '12' }, {}, createChatwootWebhookAdapter({ registrations: bare }))).rejects.toMatchObject({
+      code: 'WEBHOOK_UNVERIFIED',
+    });
   });
 });

@@ -1,91 +1,79 @@
 import { createHash } from 'node:crypto';
-import {
-  secretsEqual,
-  verifyTimestampedHmac,
-  type IgnoredWebhook,
-  type ParsedWebhook,
-  type WebhookAdapter,
-  type WebhookContext,
-} from '@dictamesh/adapter-sdk';
+import type { IgnoredWebhook, ParsedWebhook, WebhookAdapter, WebhookContext } from '@dictamesh/adapter-sdk';
 import { deterministicEventId } from '@dictamesh/events';
 import { err } from '@dictamesh/runtime';
 import { chatwootEventSource } from '../urn';
 import { EVENT_HANDLERS, IGNORED_EVENTS } from './events';
-
-/** What a delivery for one account is verified with (from the account's registered chatwoot adapter). */
-export interface ChatwootWebhookCredentials {
-  /** Secret of the Chatwoot webhook (≥ 4.11 signs with it): `X-Chatwoot-Signature` is required. */
-  webhookSecret?: string;
-  /** Secret path segment for Chatwoot versions that cannot sign: `/accounts/<id>/<token>`. */
-  webhookToken?: string;
-  /** Organisation of the registered adapter: the account's events belong to it. */
-  org?: string;
-}
+import {
+  accountRegistrationOfDelivery,
+  registrationOfDelivery,
+  type ChatwootRegistrations,
+  type ChatwootWebhookRegistration,
+  type VerificationPolicy,
+} from './registrations';
 
 /** Options of {@link createChatwootWebhookAdapter}. */
 export interface ChatwootWebhookOptions {
-  /** Credentials of an account, or null when none are registered. Default: none for every account. */
-  credentials?: (accountId: number) => Promise<ChatwootWebhookCredentials | null>;
+  /** The registered chatwoot adapters (their organisation and webhook credentials). Default: none. */
+  registrations?: ChatwootRegistrations;
   /**
-   * Refuse deliveries that cannot be verified (`WEBHOOK_UNVERIFIED`): accounts without
-   * credentials and the account-less route. Default false, because Chatwoot ≤ 4.10 cannot sign;
-   * accounts with credentials are always verified.
+   * Refuse every delivery that cannot be verified (`WEBHOOK_UNVERIFIED`), also on the route of a
+   * registration without credentials. Default false, because Chatwoot ≤ 4.10 cannot sign.
    */
   requireVerification?: boolean;
+  /**
+   * Development mode (`NODE_ENV` other than `production`): on the account routes, unverifiable
+   * deliveries are accepted — into the account's registration, or the default organisation when
+   * the account has none. Default false: account routes take only verified deliveries.
+   */
+  development?: boolean;
   /** Accepted age / future skew of `X-Chatwoot-Timestamp`, ms. Default 300 000. */
   toleranceMs?: number;
 }
 
 /**
- * Chatwoot's webhook side. Routes: `POST /webhooks/chatwoot`,
- * `POST /webhooks/chatwoot/accounts/:accountId` and `…/accounts/:accountId/:token`. Conversation
- * bodies carry no account (fixtures README §2) unless they hold a message, so a per-account
- * route is the one to configure in Chatwoot (Settings → Integrations → Webhooks).
+ * Chatwoot's webhook side. Routes: `POST /webhooks/chatwoot/adapters/:adapterId[/:token]` (the
+ * route to configure in Chatwoot: it names the registration, so several organisations may
+ * register one account), and the account routes `/webhooks/chatwoot/accounts/:accountId[/:token]`
+ * and `/webhooks/chatwoot` (account from the body). Conversation bodies carry no account
+ * (fixtures README §2) unless they hold a message, so the account-less route serves only
+ * contact, message, widget and inbox events.
  *
- * Verification, per account ({@link ChatwootWebhookOptions.credentials}): with a webhook secret,
- * `X-Chatwoot-Signature: sha256=<hex>` must be the HMAC-SHA256 of `"<X-Chatwoot-Timestamp>.<raw
- * body>"` with a timestamp within 5 minutes (Chatwoot ≥ 4.11.2, PR #13573); with a token only,
- * the URL must end in `/<token>`; without credentials, unverified deliveries are accepted unless
- * `requireVerification`. Per-account routes are verified before the body is looked at.
+ * Verification: on a registration's route, with that registration's credentials only
+ * ({@link registrationOfDelivery}); on the account routes, with those of the account's
+ * registrations, the delivery belonging to the one it verifies against
+ * ({@link accountRegistrationOfDelivery}). With a webhook secret, `X-Chatwoot-Signature:
+ * sha256=<hex>` must be the HMAC-SHA256 of `"<X-Chatwoot-Timestamp>.<raw body>"` with a timestamp
+ * within 5 minutes (Chatwoot ≥ 4.11.2, PR #13573); with a token only, the URL must end in
+ * `/<token>`. Routes naming a registration or account are verified before the body is looked at.
  *
- * Errors (DictaMeshError): `WEBHOOK_SIGNATURE_INVALID`, `WEBHOOK_TOKEN_INVALID`,
- * `WEBHOOK_UNVERIFIED` (401); `WEBHOOK_INVALID_PAYLOAD` (not an object, or a known event whose
- * body has the wrong shape: `details.problems` names each field), `WEBHOOK_MISSING_EVENT`,
- * `WEBHOOK_ACCOUNT_UNKNOWN`, `WEBHOOK_ACCOUNT_MISMATCH`, `BAD_USER_INPUT` (bad account id in
- * the URL). Unknown events are ignored, not rejected: Chatwoot adds events over time.
+ * Errors (DictaMeshError): `NOT_FOUND` (no such registration), `WEBHOOK_SIGNATURE_INVALID`,
+ * `WEBHOOK_TOKEN_INVALID`, `WEBHOOK_UNVERIFIED` (401); `WEBHOOK_INVALID_PAYLOAD` (not an object,
+ * or a known event whose body has the wrong shape: `details.problems` names each field),
+ * `WEBHOOK_MISSING_EVENT`, `WEBHOOK_ACCOUNT_UNKNOWN`, `WEBHOOK_ACCOUNT_MISMATCH`, `BAD_USER_INPUT`
+ * (bad account id in the URL). Unknown events are ignored, not rejected: Chatwoot adds events over time.
  */
 export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {}): WebhookAdapter {
-  /** @returns the account's credentials (null when none are registered) once the delivery is verified */
-  const verify = async (accountId: number, context: WebhookContext): Promise<ChatwootWebhookCredentials | null> => {
-    const credentials = (await options.credentials?.(accountId)) ?? null;
-    const token = context.params.token;
-    if (credentials?.webhookSecret) {
-      verifyTimestampedHmac({
-        secret: credentials.webhookSecret,
-        rawBody: context.rawBody,
-        signature: header(context, 'x-chatwoot-signature'),
-        timestamp: header(context, 'x-chatwoot-timestamp'),
-        ...(options.toleranceMs === undefined ? {} : { toleranceMs: options.toleranceMs }),
-      });
-    } else if (credentials?.webhookToken || token !== undefined) {
-      if (!credentials?.webhookToken || token === undefined || !secretsEqual(token, credentials.webhookToken)) {
-        throw err('WEBHOOK_TOKEN_INVALID', `The URL token does not match the one registered for account ${accountId}.`);
-      }
-    } else if (options.requireVerification) {
-      throw err('WEBHOOK_UNVERIFIED', `No webhook secret or token is registered for account ${accountId}; the delivery was refused.`);
-    }
-    return credentials;
+  const policy: VerificationPolicy = {
+    requireVerification: options.requireVerification ?? false,
+    development: options.development ?? false,
+    ...(options.toleranceMs === undefined ? {} : { toleranceMs: options.toleranceMs }),
   };
 
   return {
     id: 'chatwoot',
-    routes: ['/accounts/:accountId', '/accounts/:accountId/:token'],
+    routes: ['/accounts/:accountId', '/accounts/:accountId/:token', '/adapters/:adapterId', '/adapters/:adapterId/:token'],
     async parse(body: unknown, context: WebhookContext): Promise<ParsedWebhook | IgnoredWebhook> {
-      const pathAccount = accountFromPath(context.params.accountId);
-      let credentials: ChatwootWebhookCredentials | null = null;
-      if (pathAccount !== undefined) credentials = await verify(pathAccount, context);
-      else if (options.requireVerification) {
-        throw err('WEBHOOK_UNVERIFIED', 'Deliveries must be verifiable: post to /webhooks/chatwoot/accounts/<id>.');
+      const { adapterId } = context.params;
+      let registration: ChatwootWebhookRegistration | null = null;
+      let pathAccount = accountFromPath(context.params.accountId);
+      if (adapterId !== undefined) {
+        registration = await registrationOfDelivery(options.registrations, adapterId, context, policy);
+        pathAccount = registration.accountId;
+      } else if (pathAccount !== undefined) {
+        registration = await accountRegistrationOfDelivery(options.registrations, pathAccount, context, policy);
+      } else if (policy.requireVerification) {
+        throw err('WEBHOOK_UNVERIFIED', 'Deliveries must be verifiable: post to /webhooks/chatwoot/adapters/<adapter id>.');
       }
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw err('WEBHOOK_INVALID_PAYLOAD', 'The webhook body must be a JSON object.');
@@ -108,8 +96,10 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
         });
       }
       const accountId = resolveAccount(pathAccount, handler.accountOf(result.data));
-      // the account-less route: the account is known only now, and its credentials still apply
-      if (pathAccount === undefined) credentials = await verify(accountId, context);
+      // the account-less route: the account is known only now, and its registrations' credentials still apply
+      if (adapterId === undefined && context.params.accountId === undefined) {
+        registration = await accountRegistrationOfDelivery(options.registrations, accountId, context, policy);
+      }
       const receivedAt = context.receivedAt.toISOString();
       const occurredAt = handler.timeOf(result.data, receivedAt);
       const changes = handler.toChanges(result.data, { accountId, occurredAt }, eventName);
@@ -118,7 +108,7 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
       const bodyHash = createHash('sha256').update(context.rawBody).digest('hex');
       return {
         source: chatwootEventSource(accountId),
-        ...(credentials?.org ? { org: credentials.org } : {}),
+        ...(registration ? { org: registration.org } : {}),
         sourceEvent: eventName,
         changes: changes.map((change) => ({
           id: deterministicEventId('chatwoot', String(accountId), eventName, bodyHash, change.urn),
@@ -127,11 +117,6 @@ export function createChatwootWebhookAdapter(options: ChatwootWebhookOptions = {
       };
     },
   };
-}
-
-function header(context: WebhookContext, name: string): string | undefined {
-  const value = context.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** @throws DictaMeshError `BAD_USER_INPUT` when the URL's account id is not a positive integer */
@@ -151,6 +136,7 @@ function resolveAccount(pathAccount: number | undefined, fromBody: number | unde
     throw err('WEBHOOK_ACCOUNT_MISMATCH', `The URL is for account ${pathAccount} but the body is from account ${fromBody}.`);
   }
   const account = pathAccount ?? fromBody;
-  if (account === undefined) throw err('WEBHOOK_ACCOUNT_UNKNOWN', 'The body names no account: post to /webhooks/chatwoot/accounts/<id>.');
+  if (account === undefined)
+    throw err('WEBHOOK_ACCOUNT_UNKNOWN', 'The body names no account: post to /webhooks/chatwoot/adapters/<adapter id>.');
   return account;
 }

@@ -29,7 +29,7 @@ export async function startCommand(): Promise<void> {
       'DictaMesh is running',
       ...(gateway ? [`  GraphQL gateway   ${gateway} (subscriptions: same URL over WebSocket; SSE at ${gateway}/stream)`] : []),
       ...(catalog ? [`  catalog subgraph  ${catalog}`, `  catalog database  ${where}`] : []),
-      ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/accounts/<account id>`] : []),
+      ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/adapters/<adapter id>`] : []),
       `  event bus         ${bus}`,
       '',
       ...(webhooks ? ['Replay sample webhooks: npm run replay -- ../shared/fixtures/chatwoot/webhooks', ''] : []),

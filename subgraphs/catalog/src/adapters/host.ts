@@ -306,6 +306,24 @@ export class AdapterHost {
     return configs;
   }
 
+  /**
+   * The full configuration (secrets decrypted) of the registration `id` when it is of `kind`,
+   * else null — e.g. the chatwoot adapter named by a webhook route, whose own webhook secret
+   * verifies the delivery. Cached like {@link registrationsWhere}. In-process use only.
+   */
+  async registrationOf(kind: string, id: string): Promise<{ id: string; org: string; config: Record<string, unknown> } | null> {
+    const key = JSON.stringify([kind, '#id', id]);
+    const cached = this.configCache.get(key);
+    if (cached) return cached[0] ?? null;
+    const row = await this.options.prisma.adapterRegistration.findUnique({ where: { id } });
+    const configs =
+      row && row.kind === kind
+        ? [{ id: row.id, org: row.orgId, config: mergeSecrets(row.config as Record<string, unknown>, this.secretsOf(row)) }]
+        : [];
+    this.configCache.set(key, configs);
+    return configs[0] ?? null;
+  }
+
   /** Installed adapter kinds. */
   kinds(): Promise<AdapterDefinition<unknown>[]> {
     return this.options.kinds.list();

@@ -136,6 +136,20 @@ describe('applyChanges (batches)', () => {
     expect(await applyChanges(db.prisma, embedder, items)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
   });
 
+  it('refuses a change to a URN another organisation holds as foreign, even with an event id that organisation logged', async () => {
+    const urn = 'dictamesh:chatwoot:account/1:contact:77';
+    const owned = change({ urn, attributes: { name: 'Acme customer' }, occurredAt: at(1) });
+    expect(await applyChange(db.prisma, embedder, owned, { ...envelope('state-77'), org: 'acme' })).toBe('applied');
+    // another organisation syncing the same account derives the same state event id
+    const [sameId, newId] = await applyChanges(db.prisma, embedder, [
+      { change: owned, envelope: { ...envelope('state-77'), org: 'globex' } },
+      { change: change({ urn, attributes: { name: 'globex' }, occurredAt: at(2) }), envelope: { ...envelope('g-77'), org: 'globex' } },
+    ]);
+    expect([sameId, newId]).toEqual(['foreign', 'foreign']);
+    expect(await entity(urn)).toMatchObject({ orgId: 'acme', attributes: { name: 'Acme customer' } });
+    expect(await applyChange(db.prisma, embedder, owned, { ...envelope('state-77'), org: 'acme' })).toBe('duplicate');
+  });
+
   it('uses the same number of SQL statements for 10 changes as for 300', async () => {
     const batch = (from: number, n: number) =>
       Array.from({ length: n }, (_, i) => ({

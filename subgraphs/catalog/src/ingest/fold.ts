@@ -89,7 +89,8 @@ function traceIdOf(traceparent: string | undefined): string | null {
  * changed, and re-embedded only when it is new, fully replaced, or has no embedding yet.
  * An entity belongs to the organisation of its first change (the CloudEvent's `orgid`, else
  * the default organisation); a change from another organisation is neither logged nor applied
- * (`foreign`), so no organisation can overwrite or read another's entity through a shared URN.
+ * (`foreign`, whatever its event id), so no organisation can overwrite or read another's entity
+ * through a shared URN; the ingest dead-letters it to the sender's organisation.
  *
  * @param alreadyLogged - CloudEvent ids already in the event log (their items are duplicates)
  */
@@ -105,15 +106,17 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
   const lineage = new Map<string, Fold['lineage'][number]>();
 
   for (const { change, envelope } of items) {
-    if (seen.has(envelope.id)) {
-      fold.results.push('duplicate');
-      continue;
-    }
     let state = fold.entities.get(change.urn);
     const previous = storedByUrn.get(change.urn);
     const org = envelope.org ?? DEFAULT_ORG;
+    // before the duplicate check: another organisation's sync of the same source yields the
+    // same state-derived event id, which must be reported as foreign, never dropped as a duplicate
     if ((state?.org ?? previous?.org_id ?? org) !== org) {
       fold.results.push('foreign');
+      continue;
+    }
+    if (seen.has(envelope.id)) {
+      fold.results.push('duplicate');
       continue;
     }
     seen.add(envelope.id);
