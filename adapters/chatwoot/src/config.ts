@@ -12,7 +12,7 @@ export const chatwootConfigSchema = z
     webhookSecret: z.string().min(16).optional(),
     /**
      * For Chatwoot versions that cannot sign: a random token (≥ 24 characters) that ends the
-     * webhook URL configured in Chatwoot, `/webhooks/chatwoot/accounts/<accountId>/<token>`.
+     * webhook URL configured in Chatwoot, `/webhooks/chatwoot/adapters/<adapter id>/<token>`.
      */
     webhookToken: z
       .string()
