@@ -20,6 +20,7 @@ import {
   type GatewayTokens,
   type Logger,
   type Principal,
+  type ServerLimits,
 } from '@dictamesh/runtime';
 import type { GatewayContext } from './context';
 import { cachedSigner } from './plugins/authentication';
@@ -55,6 +56,8 @@ export interface GatewayServiceOptions {
   bodyLimitBytes?: number;
   /** Proxies whose `X-Forwarded-For` gives the client address (rate limits per IP); see `HttpAppOptions.trustProxy`. */
   trustProxy?: boolean | number | string[];
+  /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap (defaults: `DEFAULT_SERVER_LIMITS`). */
+  serverLimits?: ServerLimits;
   /** Browser origins allowed to call the gateway (CORS); none by default. */
   corsOrigins?: string[];
   /** Serve the offline GraphQL IDE at `/ide` (GraphiQL from npm). Default: when introspection is on. */
@@ -194,6 +197,8 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     logger: options.logger,
     bodyLimitBytes,
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    // SSE subscriptions are quiet between events (graphql-sse pings every 12 s); WebSocket ones are upgraded out of the timeouts
+    serverLimits: { ...options.serverLimits, longLivedPaths: ['/graphql/stream'] },
   });
   if (options.corsOrigins?.length) {
     await app.register(cors, {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '@dictamesh/events';
-import { createHttpApp, rawBodyOf, type Logger, injectContext, tracedRoute } from '@dictamesh/runtime';
+import { createHttpApp, rawBodyOf, type Logger, type ServerLimits, injectContext, tracedRoute } from '@dictamesh/runtime';
 import { publishChanges } from './publish';
 import type { WebhookAdapter } from './webhook-adapter';
 
@@ -12,6 +12,8 @@ export interface WebhookServerOptions {
   logger: Logger;
   /** Largest accepted request body, bytes. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap (defaults: `DEFAULT_SERVER_LIMITS`). */
+  serverLimits?: ServerLimits;
 }
 
 /**

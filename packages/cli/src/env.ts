@@ -49,6 +49,19 @@ export const envSchemas = {
       .pipe(z.array(z.enum(['gateway', 'catalog', 'webhooks'])).min(1))
       .transform((list) => new Set(list)),
   }),
+  /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, webhooks), ms. */
+  http: z.object({
+    /** Longest time to receive a whole request (headers and body). */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    /** Longest time to receive a request's headers (at most the request timeout). */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
+    /** How long an idle keep-alive connection waits for its next request. */
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    /** Socket inactivity that closes a connection while a request is in progress (SSE streams and WebSockets excepted). */
+    HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    /** Open connections per client address (IPv6: per /64); 0 = no cap. */
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
+  }),
   database: z.object({
     DATABASE_URL: optionalUrl,
     DICTAMESH_DATA_DIR: z.string().min(1).default('.dictamesh'),
@@ -62,6 +75,7 @@ export const envSchemas = {
     GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(15),
     GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
     GATEWAY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(10_000).default(20),
+    GATEWAY_MAX_SELECTIONS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
     GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),

@@ -16,7 +16,7 @@ import {
   jwtVerifier,
   readManifest,
 } from '@dictamesh/gateway';
-import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger, startTracing } from '@dictamesh/runtime';
+import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger, type ServerLimits, startTracing } from '@dictamesh/runtime';
 import {
   CATALOG_CONSUMER_GROUP,
   createCatalogService,
@@ -109,6 +109,14 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   const introspection = env.gateway.GRAPHQL_INTROSPECTION
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
     : env.server.NODE_ENV !== 'production';
+  // every server: slow or idle clients are cut, and one client address holds a bounded number of sockets
+  const serverLimits: ServerLimits = {
+    requestTimeoutMs: env.http.HTTP_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.http.HTTP_HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.http.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeoutMs: env.http.HTTP_CONNECTION_TIMEOUT_MS,
+    maxConnectionsPerIp: env.http.MAX_CONNECTIONS_PER_IP,
+  };
   const bus = await openBus(env, logger.child({ component: 'bus' }));
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
   const tokens = new GatewayTokens(
@@ -132,6 +140,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       embedder: new HashingEmbedder(),
       logger: logger.child({ component: 'catalog' }),
       introspection,
+      serverLimits,
       ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
       adapters: {
         directories: env.adapters.DICTAMESH_ADAPTER_DIRS.map((d) => resolve(d)),
@@ -161,6 +170,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       ],
       logger: logger.child({ component: 'webhooks' }),
       bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
+      serverLimits,
     });
     urls.webhooks = `${await listen(webhooks, host, env.server.WEBHOOK_PORT)}/webhooks`;
     stops.webhooks = async () => {
@@ -197,6 +207,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       auth: { tokens, authenticate: authenticator(env, db) },
       ...(rateLimits ? { rateLimits } : {}),
       corsOrigins: g.CORS_ORIGINS,
+      serverLimits,
       hotReload: { watchFiles: g.GATEWAY_WATCH_SCHEMAS, pollIntervalMs: g.GATEWAY_SDL_POLL_MS },
       subgraphTimeoutMs: g.GATEWAY_SUBGRAPH_TIMEOUT_MS,
       planCacheMiB: g.GATEWAY_PLAN_CACHE_MIB,

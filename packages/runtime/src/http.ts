@@ -9,6 +9,7 @@ import Fastify, {
 import secureJson from 'secure-json-parse';
 import { DictaMeshError, err } from './errors';
 import type { Logger } from './logger';
+import { capConnectionsPerClient, DEFAULT_SERVER_LIMITS, fastifyTimeouts, type ServerLimits } from './server-limits';
 import { extractContext, inSpan, SpanKind } from './telemetry';
 
 /** Fastify's own client errors → registered DictaMesh codes. */
@@ -59,6 +60,8 @@ export interface HttpAppOptions {
    * `true` (any), a hop count, or addresses / CIDRs. Default: none (the socket's address).
    */
   trustProxy?: boolean | number | string[];
+  /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap; defaults in {@link DEFAULT_SERVER_LIMITS}. */
+  serverLimits?: ServerLimits;
 }
 
 /** The raw bytes of a JSON request body, kept by {@link createHttpApp} (for signature checks). */
@@ -70,18 +73,30 @@ export function rawBodyOf(request: FastifyRequest): Buffer {
  * A Fastify app with DictaMesh's logger, body limit and error policy
  * ({@link installErrorHandler}). JSON bodies are parsed with prototype-poisoning protection
  * (secure-json-parse), their raw bytes kept ({@link rawBodyOf}); unparseable ones are
- * answered 400 `MALFORMED_JSON`. Request logging is off; handlers log what matters.
+ * answered 400 `MALFORMED_JSON`. Request logging is off; handlers log what matters. The
+ * server closes connections that send their request too slowly, stay idle or exceed the
+ * per-client cap ({@link ServerLimits}).
  */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const limits = options.serverLimits ?? {};
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit,
+    ...fastifyTimeouts(limits),
     ...(options.trustProxy === undefined
       ? {}
       : { trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy }),
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
+  capConnectionsPerClient(app.server, limits.maxConnectionsPerIp ?? DEFAULT_SERVER_LIMITS.maxConnectionsPerIp, options.logger);
+  if (limits.longLivedPaths?.length) {
+    const paths = new Set(limits.longLivedPaths);
+    // a Server-Sent Events stream is quiet between events: no inactivity timeout on its socket
+    app.addHook('onRequest', async (request) => {
+      if (paths.has(request.url.split('?')[0]!)) request.raw.socket.setTimeout(0);
+    });
+  }
   installErrorHandler(app, { bodyLimitBytes: bodyLimit });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {

@@ -2,6 +2,7 @@ export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } f
 export { createLogger, type Logger } from './logger';
 export { parseEnv, port, logLevel, splitList } from './env';
 export { createHttpApp, installErrorHandler, rawBodyOf, tracedRoute, type HttpAppOptions } from './http';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 export { createErrorFormatter } from './graphql-errors';
 export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';

@@ -17,6 +17,7 @@ import {
   type GatewayTokens,
   type Logger,
   type Principal,
+  type ServerLimits,
   tracedRoute,
 } from '@dictamesh/runtime';
 import { AdapterHost } from './adapters/host';
@@ -45,6 +46,8 @@ export interface CatalogServiceOptions {
    * caller is trusted and anonymous (tests, single-process development).
    */
   gatewayTokens?: GatewayTokens;
+  /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap (defaults: `DEFAULT_SERVER_LIMITS`). */
+  serverLimits?: ServerLimits;
   /** The adapter host: where adapter packages are found, the secret key, and its periods (ms). */
   adapters: { directories: readonly string[]; secrets: SecretBox; healthIntervalMs?: number; syncIntervalMs?: number };
 }
@@ -88,7 +91,7 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     ...(options.adapters.healthIntervalMs === undefined ? {} : { healthIntervalMs: options.adapters.healthIntervalMs }),
     ...(options.adapters.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.adapters.syncIntervalMs }),
   });
-  const app = createHttpApp({ logger });
+  const app = createHttpApp({ logger, ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}) });
   const principals = new WeakMap<FastifyRequest, Principal>();
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => createContext(db.prisma, embedder, options.bus, adapters, principals.get(request) ?? ANONYMOUS),
