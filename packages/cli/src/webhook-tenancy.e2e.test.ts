@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entityTopic, toEntityChangeEvent } from '@dictamesh/events';
 import { createLogger } from '@dictamesh/runtime';
 import { startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
@@ -127,17 +128,37 @@ describe('Chatwoot webhooks of one account registered by two organisations (prod
       const line = text.split('\n').find((l) => l.startsWith('dictamesh_catalog_foreign_changes_total{') && l.includes('org="globex"'));
       return line ? Number(line.split(' ').pop()) : 0;
     };
+    // acme holds the URN (published as acme, so this test stands on its own)
+    const urn = 'dictamesh:chatwoot:account/12:contact:5003';
+    const held = {
+      urn,
+      source: 'chatwoot',
+      entityType: 'contact',
+      sourceId: '5003',
+      domain: 'support',
+      operation: 'updated' as const,
+      displayName: 'Acme Held',
+      attributes: { name: 'Acme Held' },
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      relationships: [],
+    };
+    await stack.bus.publish(entityTopic('updated'), [
+      { key: urn, event: toEntityChangeEvent(held, { id: 'acme-held-5003', source: '/test/acme', org: 'acme' }) },
+    ]);
+    expect(await stack.drained(15_000)).toBe(true);
+    expect(await displayName('acme', urn)).toBe('Acme Held');
+
     const before = await metric();
-    const answer = await deliver('/chatwoot/accounts/12', contact(5001, 'Overwritten by globex'), GLOBEX_SECRET);
+    const answer = await deliver('/chatwoot/accounts/12', contact(5003, 'Overwritten by globex'), GLOBEX_SECRET);
     expect(answer).toMatchObject({ status: 202, body: { accepted: 1 } });
     expect(await stack.drained(15_000)).toBe(true);
-    expect(await displayName('acme', 'dictamesh:chatwoot:account/12:contact:5001')).toBe('Acme Customer');
-    expect(await displayName('globex', 'dictamesh:chatwoot:account/12:contact:5001')).toBeNull();
+    expect(await displayName('acme', urn)).toBe('Acme Held');
+    expect(await displayName('globex', urn)).toBeNull();
 
     type DeadLetters = { deadLetters: { nodes: Array<{ subject: string | null; error: string; consumerGroup: string }> } };
     const listed = async (org: string) =>
       (await as<DeadLetters>(org, '{ deadLetters { nodes { subject error consumerGroup } } }')).data!.deadLetters.nodes;
-    const deadOf = async (org: string) => (await listed(org)).filter((d) => d.subject === 'dictamesh:chatwoot:account/12:contact:5001');
+    const deadOf = async (org: string) => (await listed(org)).filter((d) => d.subject === urn);
     // the dead-letter recorder is a consumer group of its own: wait for it, bounded
     await expect.poll(async () => (await deadOf('globex')).length, { timeout: 15_000 }).toBe(1);
     const dead = await deadOf('globex');
@@ -147,9 +168,7 @@ describe('Chatwoot webhooks of one account registered by two organisations (prod
     expect(await deadOf('acme')).toEqual([]);
     expect(await metric()).toBe(before + 1);
     const logged = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'foreign change refused');
-    expect(logged).toContainEqual(
-      expect.objectContaining({ org: 'globex', owner: 'acme', urn: 'dictamesh:chatwoot:account/12:contact:5001' }),
-    );
+    expect(logged).toContainEqual(expect.objectContaining({ org: 'globex', owner: 'acme', urn }));
   });
 
   it('refuses deliveries nobody can verify: an unregistered account, an unknown registration, an unsigned one', async () => {
