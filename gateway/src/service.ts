@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import {
@@ -27,6 +27,7 @@ import { cachedSigner } from './plugins/authentication';
 import { createHealthRoutes } from './plugins/readiness';
 import { readCostModel } from './demand-control/cost-model';
 import { createSubgraphAgent, createSubgraphFetcher } from './fetch/subgraph-fetcher';
+import { SubgraphDataSource } from './fetch/subgraph-data-source';
 import { PlanCache } from './fetch/plan-cache';
 import { createGatewayMetrics } from './metrics';
 import { reloadingSupergraph } from './plugins/hot-reload';
@@ -145,7 +146,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     logger: options.logger,
     queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? 30, metrics.planCache) },
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new SubgraphDataSource<GatewayContext>({
         url,
         fetcher: createSubgraphFetcher({
           subgraph: name,

@@ -165,7 +165,9 @@ export class AdapterHost {
     const definition = await this.options.kinds.get(input.kind);
     const config = parseAdapterConfig(definition, input.config) as Record<string, unknown>;
     if (await this.options.prisma.adapterRegistration.findUnique({ where: { id: input.id } })) {
-      throw err('BAD_USER_INPUT', `An adapter with id "${input.id}" is already registered`, { field: 'id' });
+      // ids are unique across organisations: the same answer whoever holds it, so it tells another
+      // organisation's adapters from the caller's own no more than "taken" (issue 11, point 7)
+      throw err('BAD_USER_INPUT', `The adapter id "${input.id}" is not available; choose another.`, { field: 'id' });
     }
     await registerSchema(
       this.options.prisma,

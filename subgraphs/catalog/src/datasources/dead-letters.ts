@@ -2,6 +2,7 @@ import { type Prisma, type DeadLetterStatus, type PrismaClient } from '@dictames
 import type { EventBus } from '@dictamesh/events';
 import { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
+import { echo } from './echo';
 import { assertBetween, decodeCursor, encodeCursor } from './pagination';
 import type { DeadLetterConnectionRecord, DeadLetterRecord } from './records';
 
@@ -39,8 +40,8 @@ export async function deadLetterOf(prisma: PrismaClient, org: string, id: string
 
 async function pending(prisma: PrismaClient, org: string, id: string): Promise<DeadLetterRecord> {
   const row = await deadLetterOf(prisma, org, id);
-  if (!row) throw err('NOT_FOUND', `No dead letter ${id}`, { field: 'id' });
-  if (row.status !== 'PENDING') throw err('BAD_USER_INPUT', `Dead letter ${id} is already ${row.status}`, { field: 'id' });
+  if (!row) throw err('NOT_FOUND', `No dead letter ${echo(id)}`, { field: 'id' });
+  if (row.status !== 'PENDING') throw err('BAD_USER_INPUT', `Dead letter ${echo(id)} is already ${row.status}`, { field: 'id' });
   return row;
 }
 

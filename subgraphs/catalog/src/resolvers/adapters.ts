@@ -1,11 +1,20 @@
 import type { AdapterCapability as SdkCapability } from '@dictamesh/adapter-sdk';
 import { err } from '@dictamesh/runtime';
 import type { CatalogContext } from '../context';
+import { echo } from '../datasources/echo';
+import { mayReadConfig } from './scopes';
+import { withoutSourceAddresses } from './source-addresses';
 import type { AdapterCapability, AdapterResolvers, MutationResolvers, QueryResolvers, SyncMode } from '../__generated__/resolvers-types';
 
 const capabilities = (list: readonly SdkCapability[]) => list.map((c) => c.toUpperCase() as AdapterCapability);
 const mode = (m: SyncMode | null | undefined) => (m === 'BACKFILL' ? 'backfill' : 'incremental');
 const asObject = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+/**
+ * An adapter's error text as the caller may see it: whole for those who may read its `config`,
+ * else without the source addresses it names (they come from the configuration).
+ */
+const errorText = (text: string | null, a: { config: unknown }, { principal }: CatalogContext) =>
+  text === null || mayReadConfig(principal) ? text : withoutSourceAddresses(text, a.config);
 
 /** The registration of adapter `id` if it belongs to the request's organisation. */
 const adapterOf = ({ prisma, org }: CatalogContext, id: string) => prisma.adapterRegistration.findFirst({ where: { id, orgId: org } });
@@ -15,7 +24,7 @@ const adapterOf = ({ prisma, org }: CatalogContext, id: string) => prisma.adapte
  * @throws DictaMeshError `NOT_FOUND` otherwise (another organisation's adapter is not told apart from an unknown one)
  */
 async function ownAdapter(ctx: CatalogContext, id: string): Promise<string> {
-  if (!(await adapterOf(ctx, id))) throw err('NOT_FOUND', `No adapter ${id}`, { field: 'id' });
+  if (!(await adapterOf(ctx, id))) throw err('NOT_FOUND', `No adapter ${echo(id)}`, { field: 'id' });
   return id;
 }
 
@@ -51,7 +60,8 @@ export const Adapter: AdapterResolvers = {
   capabilities: async (a, _args, { adapters }) => capabilities((await adapters.kind(a.kind))?.capabilities ?? []),
   config: (a) => a.config,
   secretFields: (a, _args, { adapters }) => adapters.secretFieldsSet(a),
-  health: (a) => ({ healthy: a.healthy, message: a.healthMessage, checkedAt: a.checkedAt }),
+  health: (a, _args, ctx) => ({ healthy: a.healthy, message: errorText(a.healthMessage, a, ctx), checkedAt: a.checkedAt }),
+  lastError: (a, _args, ctx) => errorText(a.lastError, a, ctx),
   runningOn: (a) => (a.leaseOwner && a.leaseExpiresAt && a.leaseExpiresAt > new Date() ? a.leaseOwner : null),
   lastSync: (a) => {
     const s = a.lastSync as { mode: string; resource: string | null; entities: number; pages: number; durationMs: number } | null;

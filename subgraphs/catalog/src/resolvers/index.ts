@@ -4,10 +4,11 @@ import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from '
 import { Adapter, adapterMutations, adapterQueries } from './adapters';
 import { ApiKey, apiKeyMutations, apiKeyQueries } from './api-keys';
 import { DeadLetter, DeadLetterConnection, deadLetterMutations, deadLetterQueries } from './dead-letters';
+import { guardResolvers } from './guard';
 import { Query } from './query';
 
-/** All resolvers of the catalog subgraph. */
-export const resolvers: Resolvers = {
+/** All resolvers of the catalog subgraph, guarded: arguments holding NUL are refused, what errors repeat of the input is cut. */
+export const resolvers: Resolvers = guardResolvers<Resolvers>({
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
   Query: { ...Query, ...deadLetterQueries, ...adapterQueries, ...apiKeyQueries },
@@ -21,4 +22,4 @@ export const resolvers: Resolvers = {
   EntityEvent,
   EntityConnection,
   SearchHit,
-};
+});

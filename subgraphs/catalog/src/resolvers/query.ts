@@ -1,11 +1,25 @@
 import { parseUrn } from '@dictamesh/events';
+import { err } from '@dictamesh/runtime';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { echo } from '../datasources/echo';
 import { listEntities, searchEntities } from '../datasources/entities';
+
+/**
+ * @throws DictaMeshError `BAD_USER_INPUT` (field `urn`) on a malformed URN, instead of a silent
+ *   null; the message repeats at most 200 characters of it (`parseUrn`'s would repeat it whole)
+ */
+function assertUrn(urn: string): void {
+  try {
+    parseUrn(urn);
+  } catch {
+    throw err('BAD_USER_INPUT', `Not a DictaMesh URN: ${echo(urn)}`, { field: 'urn' });
+  }
+}
 
 /** Root fields: `entity`, `entities`, `search`. */
 export const Query: QueryResolvers = {
   entity: (_root, { urn }, { loaders }) => {
-    parseUrn(urn); // BAD_USER_INPUT on a malformed URN instead of a silent null
+    assertUrn(urn);
     return loaders.entity.load(urn);
   },
   entities: async (_root, args, { prisma, loaders, org }) => {

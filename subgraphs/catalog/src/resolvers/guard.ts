@@ -1,0 +1,53 @@
+import { err } from '@dictamesh/runtime';
+import type { GraphQLFieldResolver } from 'graphql';
+import { cutError, echoed } from '../datasources/echo';
+import { nulPath } from './nul-arguments';
+
+type Resolve = GraphQLFieldResolver<unknown, unknown>;
+
+/**
+ * The resolver map with every field resolver guarded at the caller's boundary (issue 11, point 7):
+ * - arguments holding NUL (U+0000) are refused before the resolver runs (and so before any
+ *   query) with `BAD_USER_INPUT` naming the argument path (`filter.source`), instead of the
+ *   database error — an `INTERNAL_SERVER_ERROR` — Postgres raises for NUL in `text` and `jsonb`;
+ * - what its errors repeat of the caller's input is cut ({@link cutError}).
+ *
+ * Scalars and `__resolveReference` (representations come from the gateway) are kept as they are.
+ */
+export function guardResolvers<T extends object>(resolvers: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    if (fields === null || typeof fields !== 'object' || Object.getPrototypeOf(fields) !== Object.prototype) {
+      out[typeName] = fields; // a scalar (GraphQLScalarType)
+      continue;
+    }
+    out[typeName] = Object.fromEntries(
+      Object.entries(fields).map(([field, resolve]) => [
+        field,
+        typeof resolve === 'function' && !field.startsWith('__') ? guard(resolve as Resolve) : resolve,
+      ]),
+    );
+  }
+  return out as T;
+}
+
+function guard(resolve: Resolve): Resolve {
+  return (source, args, context, info) => {
+    const path = nulPath(args);
+    if (path !== null) {
+      const field = echoed(path);
+      throw err('BAD_USER_INPUT', `${field} must not contain NUL (U+0000) characters`, { field });
+    }
+    let result: unknown;
+    try {
+      result = resolve(source, args, context, info);
+    } catch (error) {
+      throw cutError(error);
+    }
+    return result instanceof Promise
+      ? result.catch((error: unknown) => {
+          throw cutError(error);
+        })
+      : result;
+  };
+}
