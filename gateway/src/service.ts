@@ -42,6 +42,7 @@ import { demandControlPlugin, type DemandControlOptions } from './plugins/demand
 import { rateLimitCostPlugin, type GatewayRateLimits } from './plugins/rate-limit';
 import { createSubscriptions, type SubscriptionOptions } from './plugins/subscriptions';
 import { requestContext } from './request-context';
+import { withoutSuggestions } from './hide-suggestions';
 import type { SubgraphSource } from './supergraph';
 
 /** Options of {@link createGatewayService}. */
@@ -95,11 +96,22 @@ export interface GatewayServiceOptions {
   dependencies?: Record<string, () => Promise<unknown>>;
   /** Metering: every client operation's usage is published on this bus (`dictamesh.usage.operation`); off when not given. */
   usage?: { bus: EventBus; flushMs?: number };
-  /** Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20, tokens 10 000, list size 10. */
+  /**
+   * Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20,
+   * selections (fragments expanded) 5 000, tokens 10 000, list size 10.
+   */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
 
-const DEMAND_DEFAULTS = { maxCost: 50_000, maxDepth: 15, maxAliases: 30, maxRootFields: 20, defaultListSize: 10, maxTokens: 10_000 };
+const DEMAND_DEFAULTS = {
+  maxCost: 50_000,
+  maxDepth: 15,
+  maxAliases: 30,
+  maxRootFields: 20,
+  maxSelections: 5_000,
+  defaultListSize: 10,
+  maxTokens: 10_000,
+};
 
 /** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`, `/metrics`. */
 export interface GatewayService {
@@ -176,7 +188,9 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: options.introspection,
-    formatError: createErrorFormatter(options.logger),
+    // without introspection the schema is not public: no "Did you mean …?" naming its fields
+    hideSchemaDetailsFromClientErrors: !options.introspection,
+    formatError: options.introspection ? createErrorFormatter(options.logger) : withoutSuggestions(createErrorFormatter(options.logger)),
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens },
     persistedQueries: persisted.apolloOption,
@@ -186,8 +200,9 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      authorizationPlugin(() => authorization, metrics.unauthorizedFields), // before demand control: the cost is of what runs
+      // demand control refuses in didResolveOperation; authorization filters in responseForOperation, only what passed
       demandControlPlugin({ ...limits, onCost: metrics.operationCost }, () => costModel),
+      authorizationPlugin(() => authorization, metrics.unauthorizedFields),
       ...(options.rateLimits ? [rateLimitCostPlugin(options.rateLimits)] : []), // after demand control: it charges the cost
     ],
   });

@@ -21,21 +21,34 @@ import {
 import type { Principal } from '@dictamesh/runtime';
 import { satisfies, type AuthorizationPolicy } from './policy';
 
+/** Most distinct removed paths an operation reports (each fragment tracks as many). */
+export const MAX_TRACKED_PATHS = 1_000;
+
 /** An operation with the fields the caller may not see taken out. */
 export interface FilteredOperation {
   /** The operation to execute (the one given when nothing was removed); null when nothing authorised is left. */
   document: DocumentNode | null;
-  /** Response paths of the removed fields (aliases as sent; `@` stands for every list item, as in Apollo Router). */
+  /**
+   * Distinct response paths of the removed fields, in the order first met (aliases as sent; `@`
+   * stands for every list item, as in Apollo Router), at most {@link MAX_TRACKED_PATHS}.
+   */
   removed: Array<Array<string>>;
+  /** True when more distinct paths were removed than `removed` holds. */
+  truncated: boolean;
 }
 
 /**
  * Removes from an operation every field the principal is not authorised for (see
  * {@link satisfies}): a field whose own requirement, or its return type's, is not met; on an
  * interface, also the requirements of that field on every implementation. A selection set left
- * empty removes its parent field as well; fragments are inlined and variables no longer used are
- * dropped, so the result is again a valid operation. Meta fields (`__typename`, introspection)
- * are always kept.
+ * empty removes its parent field as well; fragments left empty are dropped with their spreads, and
+ * variables no longer used are dropped, so the result is again a valid operation. Meta fields
+ * (`__typename`, introspection) are always kept.
+ *
+ * Each named fragment is filtered once, whatever the number of its spreads: what it keeps
+ * depends only on its own type condition, so the result keeps the fragment (filtered) and its
+ * spreads instead of inlining it at every use — `F24` spreading `F23` twice and so on down to
+ * `F0` (2^24 uses in 1 KB) costs 25 fragment walks, and the result is no larger than the input.
  *
  * @param document a validated document (cycles and unknown fields were rejected before)
  * @param operationName the operation to run when the document has several
@@ -47,16 +60,16 @@ export function filterUnauthorized(
   policy: AuthorizationPolicy,
   principal: Principal,
 ): FilteredOperation {
-  if (policy.fields.size === 0 && policy.types.size === 0) return { document, removed: [] };
+  const unchanged: FilteredOperation = { document, removed: [], truncated: false };
+  if (policy.fields.size === 0 && policy.types.size === 0) return unchanged;
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
   const root = operation ? schema.getRootType(operation.operation) : undefined;
-  if (!operation || !root) return { document, removed: [] };
+  if (!operation || !root) return unchanged;
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  const removed: string[][] = [];
   const allowed = (parent: GraphQLCompositeType, fieldName: string, returnType: string): boolean => {
     const owners = isAbstractType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
     for (const owner of owners) {
@@ -67,11 +80,26 @@ export function filterUnauthorized(
     return !typeRequirement || satisfies(principal, typeRequirement);
   };
 
-  const filterSet = (set: SelectionSetNode, parent: GraphQLCompositeType, path: string[]): SelectionSetNode | null => {
+  // fragment name → its filtered selection set (null: nothing left) and removed paths relative to it
+  const filtered = new Map<string, { selectionSet: SelectionSetNode | null; removed: PathList } | 'pending'>();
+  const filterFragment = (name: string) => {
+    const known = filtered.get(name);
+    if (known) return known === 'pending' ? undefined : known; // a cycle (rejected by validation) ends here
+    const definition = fragments.get(name);
+    const condition = definition ? schema.getType(definition.typeCondition.name.value) : undefined;
+    if (!definition || !isCompositeType(condition)) return undefined;
+    filtered.set(name, 'pending');
+    const removed = new PathList();
+    const result = { selectionSet: filterSet(definition.selectionSet, condition, [], removed), removed };
+    filtered.set(name, result);
+    return result;
+  };
+
+  const filterSet = (set: SelectionSetNode, parent: GraphQLCompositeType, path: string[], removed: PathList): SelectionSetNode | null => {
     const selections: SelectionNode[] = [];
     let changed = false;
     for (const selection of set.selections) {
-      const next = filterSelection(selection, parent, path);
+      const next = filterSelection(selection, parent, path, removed);
       if (next !== selection) changed = true;
       if (next) selections.push(next);
     }
@@ -79,25 +107,27 @@ export function filterUnauthorized(
     return changed ? { ...set, selections } : set;
   };
 
-  const filterSelection = (selection: SelectionNode, parent: GraphQLCompositeType, path: string[]): SelectionNode | null => {
-    if (selection.kind === Kind.FIELD) return filterField(selection, parent, path);
-    const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
-    if (!fragment) return selection;
-    const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+  const filterSelection = (
+    selection: SelectionNode,
+    parent: GraphQLCompositeType,
+    path: string[],
+    removed: PathList,
+  ): SelectionNode | null => {
+    if (selection.kind === Kind.FIELD) return filterField(selection, parent, path, removed);
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = filterFragment(selection.name.value);
+      if (!fragment) return selection;
+      removed.addAll(path, fragment.removed);
+      return fragment.selectionSet ? selection : null;
+    }
+    const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
     if (!isCompositeType(condition)) return selection;
-    const selectionSet = filterSet(fragment.selectionSet, condition, path);
+    const selectionSet = filterSet(selection.selectionSet, condition, path, removed);
     if (!selectionSet) return null;
-    if (selection.kind === Kind.INLINE_FRAGMENT && selectionSet === selection.selectionSet) return selection;
-    // Inlined: a fragment's fields may be authorised at one use and not at another.
-    return {
-      kind: Kind.INLINE_FRAGMENT,
-      ...(fragment.typeCondition ? { typeCondition: fragment.typeCondition } : {}),
-      ...(selection.directives ? { directives: selection.directives } : {}),
-      selectionSet,
-    };
+    return selectionSet === selection.selectionSet ? selection : { ...selection, selectionSet };
   };
 
-  const filterField = (field: FieldNode, parent: GraphQLCompositeType, path: string[]): FieldNode | null => {
+  const filterField = (field: FieldNode, parent: GraphQLCompositeType, path: string[], removed: PathList): FieldNode | null => {
     const name = field.name.value;
     if (name.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) return field;
     const definition = parent.getFields()[name];
@@ -105,20 +135,75 @@ export function filterUnauthorized(
     const key = field.alias?.value ?? name;
     const namedType = getNamedType(definition.type);
     if (!allowed(parent, name, namedType.name)) {
-      removed.push([...path, key]);
+      removed.add([...path, key]);
       return null;
     }
     if (!field.selectionSet || !isCompositeType(namedType)) return field;
     const childPath = [...path, key, ...listMarkers(definition.type)];
-    const selectionSet = filterSet(field.selectionSet, namedType, childPath);
+    const selectionSet = filterSet(field.selectionSet, namedType, childPath, removed);
     if (!selectionSet) return null;
     return selectionSet === field.selectionSet ? field : { ...field, selectionSet };
   };
 
-  const selectionSet = filterSet(operation.selectionSet, root, []);
-  if (removed.length === 0) return { document, removed };
-  if (!selectionSet) return { document: null, removed };
-  return { document: withoutUnusedVariables({ ...operation, selectionSet }), removed };
+  const removed = new PathList();
+  const selectionSet = filterSet(operation.selectionSet, root, [], removed);
+  const result = { removed: removed.paths, truncated: removed.truncated };
+  if (removed.paths.length === 0) return { ...result, document };
+  if (!selectionSet) return { ...result, document: null };
+  const kept = usedFragments(selectionSet, (name) => {
+    const fragment = filtered.get(name);
+    const definition = fragments.get(name);
+    if (!definition || fragment === 'pending') return definition;
+    return fragment?.selectionSet && fragment.selectionSet !== definition.selectionSet
+      ? { ...definition, selectionSet: fragment.selectionSet }
+      : definition;
+  });
+  return { ...result, document: withoutUnusedVariables({ ...operation, selectionSet }, kept) };
+}
+
+/** Distinct response paths, in the order added, at most {@link MAX_TRACKED_PATHS}. */
+class PathList {
+  readonly paths: string[][] = [];
+  truncated = false;
+  private readonly keys = new Set<string>();
+
+  add(path: string[]): void {
+    const key = path.join('\u0000');
+    if (this.keys.has(key)) return;
+    if (this.paths.length >= MAX_TRACKED_PATHS) {
+      this.truncated = true;
+      return;
+    }
+    this.keys.add(key);
+    this.paths.push(path);
+  }
+
+  /** Adds every path of `other` below `prefix` (a fragment's removed fields at one of its spreads). */
+  addAll(prefix: string[], other: PathList): void {
+    for (const path of other.paths) this.add([...prefix, ...path]);
+    if (other.truncated) this.truncated = true;
+  }
+}
+
+/** The fragments (as `definitionOf` gives them) spread from `selectionSet`, directly or through each other. */
+function usedFragments(
+  selectionSet: SelectionSetNode,
+  definitionOf: (name: string) => FragmentDefinitionNode | undefined,
+): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const pending: SelectionSetNode[] = [selectionSet];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    visit(next, {
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        const definition = used.has(name) ? undefined : definitionOf(name);
+        if (!definition) return;
+        used.set(name, definition);
+        pending.push(definition.selectionSet);
+      },
+    });
+  }
+  return [...used.values()];
 }
 
 function listMarkers(type: GraphQLOutputType): string[] {
@@ -131,10 +216,11 @@ function listMarkers(type: GraphQLOutputType): string[] {
   return markers;
 }
 
-function withoutUnusedVariables(operation: OperationDefinitionNode): DocumentNode {
+function withoutUnusedVariables(operation: OperationDefinitionNode, fragments: FragmentDefinitionNode[]): DocumentNode {
   const used = new Set<string>();
-  visit(operation.selectionSet, { Variable: (node) => void used.add(node.name.value) });
-  for (const directive of operation.directives ?? []) visit(directive, { Variable: (node) => void used.add(node.name.value) });
+  for (const node of [operation.selectionSet, ...(operation.directives ?? []), ...fragments]) {
+    visit(node, { Variable: (variable) => void used.add(variable.name.value) });
+  }
   const variableDefinitions = operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value));
-  return { kind: Kind.DOCUMENT, definitions: [{ ...operation, ...(variableDefinitions ? { variableDefinitions } : {}) }] };
+  return { kind: Kind.DOCUMENT, definitions: [{ ...operation, ...(variableDefinitions ? { variableDefinitions } : {}) }, ...fragments] };
 }

@@ -49,12 +49,13 @@ describe('static cost (cost spec @cost / @listSize)', () => {
 });
 
 describe('operation shape', () => {
-  it('counts depth, aliases and root fields through fragments', () => {
+  it('counts depth, aliases, root fields and selections through fragments', () => {
     const doc = parse(`
       query Q { a: entities { ...N } b: entities { totalCount } search(text: "x") { score } }
       fragment N on EntityConnection { nodes { x: urn related { ... on Entity { y: urn } } } }
     `);
-    expect(measureOperation(doc, 'Q')).toEqual({ depth: 4, aliases: 4, rootFields: 3 });
+    // selections: a (1) ...N (1) nodes (1) x (1) related (1) ... on Entity (1) y (1), b (1) totalCount (1), search (1) score (1)
+    expect(measureOperation(doc, 'Q')).toEqual({ depth: 4, aliases: 4, rootFields: 3, selections: 11 });
     expect(measureOperation(doc, 'Missing')).toBeNull();
   });
 
@@ -66,6 +67,7 @@ describe('operation shape', () => {
     const doc = parse(`{ entities { nodes { ...F0 } } } ${fragments.join(' ')}`);
     const shape = measureOperation(doc)!;
     expect(shape.aliases).toBeGreaterThan(2 ** 39);
+    expect(shape.selections).toBeGreaterThan(2 ** 40);
     expect(shape.depth).toBe(depth + 2);
   });
 });

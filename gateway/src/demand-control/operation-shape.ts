@@ -8,6 +8,12 @@ export interface OperationShape {
   aliases: number;
   /** Fields selected at the root (through fragments too). */
   rootFields: number;
+  /**
+   * Selections (fields, inline fragments, fragment spreads) with every fragment expanded at each
+   * of its spreads: the work of any step that walks the operation (as Apollo Server's
+   * `maxRecursiveSelections` and graphql-query-complexity's node count measure it).
+   */
+  selections: number;
 }
 
 /**
@@ -32,18 +38,24 @@ export function measureOperation(document: DocumentNode, operationName?: string 
     if (measured.has(name)) return measured.get(name);
     const definition = fragments.get(name);
     if (!definition) return undefined;
-    measured.set(name, { depth: 0, fields: 0, aliases: 0 }); // a cycle (rejected by validation) ends here
+    measured.set(name, { depth: 0, fields: 0, aliases: 0, selections: 0 }); // a cycle (rejected by validation) ends here
     const measure = walk(definition.selectionSet);
     measured.set(name, measure);
     return measure;
   };
   const walk = (selectionSet: SelectionSetNode): Measure => {
-    const total: Measure = { depth: 0, fields: 0, aliases: 0 };
+    const total: Measure = { depth: 0, fields: 0, aliases: 0, selections: 0 };
     for (const selection of selectionSet.selections) {
+      total.selections += 1;
       let inner: Measure | undefined;
       if (selection.kind === Kind.FIELD) {
-        const child = selection.selectionSet ? walk(selection.selectionSet) : { depth: 0, fields: 0, aliases: 0 };
-        inner = { depth: child.depth + 1, fields: 1, aliases: child.aliases + (selection.alias ? 1 : 0) };
+        const child = selection.selectionSet ? walk(selection.selectionSet) : undefined;
+        inner = {
+          depth: (child?.depth ?? 0) + 1,
+          fields: 1,
+          aliases: (child?.aliases ?? 0) + (selection.alias ? 1 : 0),
+          selections: child?.selections ?? 0,
+        };
       } else {
         inner = selection.kind === Kind.FRAGMENT_SPREAD ? fragment(selection.name.value) : walk(selection.selectionSet);
       }
@@ -51,11 +63,12 @@ export function measureOperation(document: DocumentNode, operationName?: string 
       total.depth = Math.max(total.depth, inner.depth);
       total.fields += inner.fields;
       total.aliases += inner.aliases;
+      total.selections += inner.selections;
     }
     return total;
   };
   const root = walk(operation.selectionSet);
-  return { depth: root.depth, aliases: root.aliases, rootFields: root.fields };
+  return { depth: root.depth, aliases: root.aliases, rootFields: root.fields, selections: root.selections };
 }
 
 interface Measure {
@@ -64,4 +77,6 @@ interface Measure {
   fields: number;
   /** Aliased fields anywhere below, each fragment use counted. */
   aliases: number;
+  /** Selections anywhere below, each fragment use counted. */
+  selections: number;
 }

@@ -52,6 +52,26 @@ describe('demand control at the gateway', () => {
     expect(subgraphCalls()).toBe(0);
   });
 
+  it('refuses variables nested 100 000 deep with a 400 BAD_USER_INPUT, not a stack overflow', async () => {
+    const query = 'query ($urn: ID!, $filter: EntityFilter) { entity(urn: $urn) { urn } entities(filter: $filter) { totalCount } }';
+    const bodies = [
+      `{"query":${JSON.stringify(query)},"variables":{"urn":${'['.repeat(100_000)}"x"${']'.repeat(100_000)}}}`,
+      `{"query":${JSON.stringify(query)},"variables":{"urn":"u","filter":${'{"source":'.repeat(50_000)}"x"${'}'.repeat(50_000)}}}`,
+    ];
+    const calls = subgraphCalls();
+    for (const payload of bodies) {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT', limit: 64 } }] });
+    }
+    expect(subgraphCalls()).toBe(calls);
+  });
+
   it('lets ordinary operations through and exports their cost per operation', async () => {
     const { status, body: result } = await post('query OneEntity($urn: ID!) { entity(urn: $urn) { urn related(first: 5) { urn } } }', {
       urn: 'dictamesh:x:y:1',

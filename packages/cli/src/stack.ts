@@ -229,6 +229,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
         maxDepth: env.gateway.GATEWAY_MAX_DEPTH,
         maxAliases: env.gateway.GATEWAY_MAX_ALIASES,
         maxRootFields: env.gateway.GATEWAY_MAX_ROOT_FIELDS,
+        maxSelections: env.gateway.GATEWAY_MAX_SELECTIONS,
         maxTokens: env.gateway.GATEWAY_MAX_TOKENS,
         defaultListSize: env.gateway.GATEWAY_DEFAULT_LIST_SIZE,
         mode: env.gateway.GATEWAY_DEMAND_CONTROL,

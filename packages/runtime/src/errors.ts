@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   MAX_DEPTH_LIMIT: { status: 400, message: 'The operation nests fields deeper than the gateway allows.' },
   MAX_ALIASES_LIMIT: { status: 400, message: 'The operation uses more aliases than the gateway allows.' },
   MAX_ROOT_FIELDS_LIMIT: { status: 400, message: 'The operation selects more root fields than the gateway allows.' },
+  MAX_SELECTIONS_LIMIT: {
+    status: 400,
+    message: 'The operation, with its fragments expanded at every spread, has more selections than the gateway allows.',
+  },
   PERSISTED_QUERY_NOT_IN_LIST: { status: 400, message: 'Only operations of the persisted query list (safelist) run on this gateway.' },
   PERSISTED_QUERY_ID_REQUIRED: {
     status: 400,
