@@ -4,8 +4,8 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import { createChatwootWebhookAdapter, type ChatwootRegistrations, type ChatwootWebhookRegistration } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
-import { openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
-import { drain, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
+import { createBusOutbox, openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
+import { drain, ENTITY_TOPICS, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import {
   ApiKeyVerifier,
   composeSupergraph,
@@ -19,6 +19,7 @@ import {
 import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger, type ServerLimits, startTracing } from '@dictamesh/runtime';
 import {
   CATALOG_CONSUMER_GROUP,
+  DEAD_LETTER_CONSUMER_GROUP,
   createCatalogService,
   HashingEmbedder,
   SecretBox,
@@ -59,12 +60,29 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 
 /**
  * The event bus: Kafka when `KAFKA_BROKERS` is set (topics created at start-up; fails fast
- * when the brokers do not answer), else the in-process bus.
+ * when the brokers do not answer), else the in-process bus, made durable by an outbox in the
+ * catalog database when there is one in this process (records a killed process left are
+ * published again first). Without a database it warns that records may be lost.
+ *
+ * @throws the database's error when the outbox cannot be read (start-up fails rather than lose records)
  */
-async function openBus(env: StackEnv, log: Logger): Promise<EventBus> {
+async function openBus(env: StackEnv, log: Logger, db: Database | undefined): Promise<EventBus> {
   const { kafka } = env;
   const retry = { maxAttempts: env.consumers.CONSUMER_MAX_ATTEMPTS, retryInitialDelayMs: env.consumers.CONSUMER_RETRY_INITIAL_DELAY_MS };
-  if (!kafka.KAFKA_BROKERS) return new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry });
+  if (!kafka.KAFKA_BROKERS) {
+    // the consumer groups that must see every record: the catalog's ingest and its dead-letter recorder
+    const durableGroups = { [CATALOG_CONSUMER_GROUP]: ENTITY_TOPICS, [DEAD_LETTER_CONSUMER_GROUP]: [TOPICS.dlq] };
+    const outbox = db ? { outbox: { store: createBusOutbox(db.runner), durableGroups } } : {};
+    const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry, ...outbox });
+    if (!db) {
+      log.warn(
+        'the in-process event bus is NOT durable here (no catalog database in this process): accepted records not yet consumed are lost if the process dies; set KAFKA_BROKERS',
+      );
+    }
+    const recovered = await bus.recover();
+    if (recovered > 0) log.info({ records: recovered }, 'in-process bus: records the previous process left unconsumed are published again');
+    return bus;
+  }
   const bus = new KafkaEventBus({
     ...retry,
     brokers: kafka.KAFKA_BROKERS,
@@ -117,7 +135,14 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     connectionTimeoutMs: env.http.HTTP_CONNECTION_TIMEOUT_MS,
     maxConnectionsPerIp: env.http.MAX_CONNECTIONS_PER_IP,
   };
-  const bus = await openBus(env, logger.child({ component: 'bus' }));
+  // the catalog database first: on the in-process bus it also holds the bus's outbox
+  const db = services.has('catalog')
+    ? await openDatabase(
+        env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
+        { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
+      )
+    : undefined;
+  const bus = await openBus(env, logger.child({ component: 'bus' }), db);
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
   const tokens = new GatewayTokens(
     env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key')),
@@ -125,14 +150,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   // stopped in this order: webhooks (no new input), gateway, catalog (after ingest drained)
   const stops: { webhooks?: () => Promise<void>; gateway?: () => Promise<void>; catalog?: () => Promise<void> } = {};
   const urls: Stack['urls'] = {};
-  let db: Database | undefined;
   let adapterHost: CatalogService['adapters'] | undefined;
 
-  if (services.has('catalog')) {
-    db = await openDatabase(
-      env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
-      { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
-    );
+  if (db) {
     const catalog = await createCatalogService({
       db,
       gatewayTokens: tokens,

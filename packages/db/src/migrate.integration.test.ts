@@ -25,6 +25,7 @@ describe('offline migrations', () => {
       '20261122010000_adapter_leases',
       '20261122020000_api_keys',
       '20261122030000_organisations',
+      '20261123000000_bus_outbox',
     ]);
   });
 
@@ -48,6 +49,7 @@ describe('offline migrations', () => {
       'dictamesh_adapter_checkpoints',
       'dictamesh_adapters',
       'dictamesh_api_keys',
+      'dictamesh_bus_outbox',
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
       'dictamesh_dead_letters',

@@ -4,6 +4,7 @@ import type { RetryPolicy } from 'cockatiel';
 import type { Logger } from '@dictamesh/runtime';
 import type { BusRecord, Consumer, EventBus, OutgoingRecord, RecordMetadata, SubscribeOptions } from './bus';
 import { assertOneHandler, assertPublishable, consumerRetryPolicy, deadLetterHeaders, deliver, type RetrySettings } from './delivery';
+import { Outbox, type InProcessOutboxOptions } from './outbox';
 import { TOPICS } from './topics';
 import { publishTraced } from './tracing';
 
@@ -15,6 +16,13 @@ export interface InProcessBusOptions extends RetrySettings {
   dlqTopic?: string;
   /** Records kept per partition (up to 10 % more between trims), oldest dropped first (like Kafka size retention). Default 100 000. */
   retentionRecords?: number;
+  /**
+   * Makes the bus durable: records of the durable groups' topics are written to this store
+   * before `publish()` resolves, deleted once those groups committed past them, and published
+   * again by {@link InProcessEventBus.recover} after a restart. Without it, records not yet
+   * consumed are lost when the process dies.
+   */
+  outbox?: InProcessOutboxOptions;
   log?: Logger;
 }
 
@@ -45,8 +53,10 @@ interface Group {
 /**
  * The embedded event bus: an in-memory, partitioned, offset-addressed log with consumer
  * groups, holding the same contract as Kafka (order per key, at-least-once, commit after the
- * handler, bounded retries then DLQ). Not durable: records not yet consumed are lost when the
- * process dies; use Kafka (`KAFKA_BROKERS`) where that matters.
+ * handler, bounded retries then DLQ). With an `outbox` it is durable for the durable groups'
+ * topics: a record is in the store before `publish()` resolves and stays there until every
+ * durable group committed past it, and {@link recover} publishes what a killed process left
+ * before anything new. Without one, records not yet consumed are lost when the process dies.
  */
 export class InProcessEventBus implements EventBus {
   private readonly topics = new Map<string, Partition[]>();
@@ -54,21 +64,58 @@ export class InProcessEventBus implements EventBus {
   private readonly partitionCount: number;
   private readonly retention: number;
   private readonly retryPolicy: RetryPolicy;
+  private readonly outbox: Outbox | undefined;
+  /** Per stored topic: the last publish's append, so records enter memory in publish order once stored. */
+  private readonly appending = new Map<string, Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.partitionCount = options.partitions ?? 4;
     this.retention = options.retentionRecords ?? 100_000;
     this.retryPolicy = consumerRetryPolicy(options);
+    this.outbox = options.outbox && new Outbox(options.outbox, options.log);
+  }
+
+  /**
+   * Publishes again the records a previous process stored and did not see committed by every
+   * durable group (oldest first, before any new record). Call once, before the first publish
+   * or subscribe; without an outbox it does nothing.
+   *
+   * @returns how many records were published again
+   * @throws what the outbox store throws when it cannot be read
+   */
+  async recover(): Promise<number> {
+    if (!this.outbox) return 0;
+    let count = 0;
+    for await (const page of this.outbox.recover()) {
+      for (const { id, topic, record } of page) this.append(topic, [record], [id]);
+      count += page.length;
+    }
+    return count;
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     if (this.closed) throw new Error('event bus is closed');
     assertPublishable(topic, records, this.dlqTopic);
-    return publishTraced(topic, records, async (traced) => this.append(topic, traced));
+    return publishTraced(topic, records, async (traced) =>
+      this.outbox?.groupsOf(topic).length ? this.storeAndAppend(topic, traced) : this.append(topic, traced),
+    );
   }
 
-  private append(topic: string, records: readonly OutgoingRecord[]): RecordMetadata[] {
+  /** Stores the records (one write per call), then appends them in the order publish() was called on the topic. */
+  private storeAndAppend(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
+    const stored = this.outbox!.store(topic, records);
+    stored.catch(() => undefined); // rejections are seen below, in publish order
+    const appended = (this.appending.get(topic) ?? Promise.resolve()).then(async () => this.append(topic, records, await stored));
+    this.appending.set(
+      topic,
+      appended.catch(() => undefined),
+    );
+    return appended;
+  }
+
+  /** Appends records to their partitions; `ids` are their outbox entries when stored. */
+  private append(topic: string, records: readonly OutgoingRecord[], ids?: readonly string[]): RecordMetadata[] {
     const partitions = this.partitionsOf(topic);
     const result: RecordMetadata[] = [];
     const touched = new Set<Partition>();
@@ -91,6 +138,8 @@ export class InProcessEventBus implements EventBus {
         partition.records.splice(0, drop);
         partition.base += drop;
       }
+      const id = ids?.[result.length];
+      if (id !== undefined) this.outbox!.hold(topic, index, offset, id);
       touched.add(partition);
       result.push({ topic, partition: index, offset });
     }
@@ -127,6 +176,7 @@ export class InProcessEventBus implements EventBus {
   async seek(groupId: string, topic: string, partition: number, offset: number): Promise<void> {
     const group = this.groupOf(groupId);
     group.committed.set(`${topic}/${partition}`, offset);
+    this.releaseHeld(group, topic, partition);
     this.wakeGroup(group);
   }
 
@@ -159,6 +209,8 @@ export class InProcessEventBus implements EventBus {
     }
     for (const partitions of this.topics.values()) for (const p of partitions) for (const w of [...p.waiters]) w();
     await Promise.all([...this.groups.values()].flatMap((g) => [...g.loops.values()]));
+    await Promise.all(this.appending.values());
+    await this.outbox?.flush();
   }
 
   /** One delivery loop per (group, topic partition): records go in order, one or one batch at a time. */
@@ -198,8 +250,28 @@ export class InProcessEventBus implements EventBus {
       const delivery = this.deliver(group, member, records);
       group.inFlight.set(member, delivery);
       await delivery;
-      if (group.committed.get(key) === next) group.committed.set(key, next + records.length);
+      if (group.committed.get(key) === next) {
+        group.committed.set(key, next + records.length);
+        this.releaseHeld(group, topic, index);
+      }
     }
+  }
+
+  /**
+   * After a durable group's commit: the stored records of the partition that every durable
+   * group of the topic has committed past are deleted from the outbox. A durable group that has
+   * not joined yet holds them all.
+   */
+  private releaseHeld(group: Group, topic: string, index: number): void {
+    const holders = this.outbox?.groupsOf(topic);
+    if (!holders?.includes(group.id)) return;
+    let watermark = Number.POSITIVE_INFINITY;
+    for (const holder of holders) {
+      const next = this.groups.get(holder)?.committed.get(`${topic}/${index}`);
+      if (next === undefined) return;
+      watermark = Math.min(watermark, next);
+    }
+    this.outbox!.release(topic, index, watermark);
   }
 
   private deliver(group: Group, member: Member, records: BusRecord[]): Promise<void> {

@@ -14,6 +14,8 @@ export {
 } from './validate';
 export type { EventBus, BusRecord, OutgoingRecord, RecordMetadata, SubscribeOptions, Consumer } from './bus';
 export { InProcessEventBus, type InProcessBusOptions } from './in-process-bus';
+export type { InProcessOutboxOptions } from './outbox';
+export type { OutboxStore, OutboxEntry, StoredOutboxEntry } from './outbox-store';
 export { drain } from './drain';
 export { KafkaEventBus, type KafkaBusOptions } from './kafka/kafka-bus';
 export type { TopicSettings } from './kafka/topics';

@@ -1,6 +1,7 @@
 export { createCatalogService, type CatalogService, type CatalogServiceOptions } from './service';
 export { buildCatalogSchema } from './schema';
 export { CATALOG_CONSUMER_GROUP } from './ingest/consumer';
+export { DEAD_LETTER_CONSUMER_GROUP } from './ingest/dead-letters';
 export { applyChange, applyChanges, type ApplyResult, type ChangeEnvelope, type ChangeItem } from './ingest/apply-change';
 export { HashingEmbedder } from './embeddings/hashing-embedder';
 export type { Embedder } from './embeddings/embedder';
