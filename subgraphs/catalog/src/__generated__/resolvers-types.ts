@@ -34,6 +34,7 @@ export type Adapter = {
   createdAt: Scalars['DateTime']['output'];
   /** Failed health checks, initializations and syncs since registration or the last update. */
   errorCount: Scalars['Int']['output'];
+  /** Its `message` is without the source's addresses for callers who may not read `config`, as `lastError`. */
   health: AdapterHealth;
   id: Scalars['ID']['output'];
   kind: Scalars['String']['output'];
@@ -42,6 +43,10 @@ export type Adapter = {
    * null before the first timed record.
    */
   lagSeconds?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The newest failure. Callers who may not read `config` get it without URLs, IP addresses and
+   * the hosts the configuration names (`<url>`, `<host>`).
+   */
   lastError?: Maybe<Scalars['String']['output']>;
   lastSync?: Maybe<AdapterSync>;
   lastSyncAt?: Maybe<Scalars['DateTime']['output']>;
@@ -131,6 +136,7 @@ export type CreateApiKeyInput = {
   /** What the key is for, e.g. `ci-deploy`. */
   name: Scalars['String']['input'];
   org: Scalars['String']['input'];
+  /** At most 32, each 1–64 characters `[a-z][a-z0-9:_.-]*`, all held by the caller; duplicates are dropped. */
   scopes?: Array<Scalars['String']['input']>;
 };
 
@@ -297,7 +303,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Creates an API key of an organisation (scope `dictamesh:admin` in that organisation, or
-   * `dictamesh:platform`). The key is in the answer this once only.
+   * `dictamesh:platform`). The key is in the answer this once only. It gets only scopes the caller
+   * holds (`dictamesh:platform` holds every scope, `dictamesh:admin` every scope but
+   * `dictamesh:platform`; `FORBIDDEN` naming the others), at most 32 of 1–64 characters
+   * `[a-z][a-z0-9:_.-]*` (`BAD_USER_INPUT`).
    */
   createApiKey: CreatedApiKey;
   /** Marks a dead letter DISCARDED (it will not be replayed). */
@@ -454,7 +463,7 @@ export type QuerySearchArgs = {
 
 export type RegisterAdapterInput = {
   config: Scalars['JSON']['input'];
-  /** `[a-z0-9][a-z0-9-]{0,62}`, unique. */
+  /** `[a-z0-9][a-z0-9-]{0,62}`, unique across organisations (a taken id is refused without saying whose it is). */
   id: Scalars['ID']['input'];
   kind: Scalars['String']['input'];
 };
