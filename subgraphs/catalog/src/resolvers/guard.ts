@@ -33,6 +33,9 @@ export function guardResolvers<T extends object>(resolvers: T): T {
 
 function guard(resolve: Resolve): Resolve {
   return (source, args, context, info) => {
+    // a field called without arguments takes nothing from the caller to refuse or repeat (most
+    // calls: every column of every entity), so it runs as it is
+    if (!hasKeys(args)) return resolve(source, args, context, info);
     const path = nulPath(args);
     if (path !== null) {
       const field = echoed(path);
@@ -50,4 +53,9 @@ function guard(resolve: Resolve): Resolve {
         })
       : result;
   };
+}
+
+function hasKeys(args: Record<string, unknown>): boolean {
+  for (const key in args) if (Object.hasOwn(args, key)) return true;
+  return false;
 }
