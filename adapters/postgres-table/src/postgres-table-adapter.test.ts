@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import { pino } from 'pino';
-import { AdapterConfigError, MemoryCheckpointStore, parseAdapterConfig, runSync, type ChangeBatch } from '@dictamesh/adapter-sdk';
+import {
+  AdapterConfigError,
+  MemoryCheckpointStore,
+  parseAdapterConfig,
+  runSync,
+  type AdapterContext,
+  type ChangeBatch,
+} from '@dictamesh/adapter-sdk';
 import { assertEntityChange, type EntityChange } from '@dictamesh/events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/postgres-database';
@@ -34,8 +41,10 @@ const config = (extra: Record<string, unknown> = {}) => ({
   ],
   ...extra,
 });
-const adapterFor = (id: string, extra: Record<string, unknown> = {}) =>
-  new PostgresTableAdapter(id, parseAdapterConfig(definition, config(extra)), { log });
+// the test server listens on loopback, which the production policy refuses (see the SSRF test below)
+const outbound = { allowedHosts: ['127.0.0.1'] };
+const adapterFor = (id: string, extra: Record<string, unknown> = {}, context: Partial<AdapterContext> = { outbound }) =>
+  new PostgresTableAdapter(id, parseAdapterConfig(definition, config(extra)), { log, ...context });
 
 /** Runs one sync and returns what it published, batch by batch. */
 const sync = async (adapter: PostgresTableAdapter, store: MemoryCheckpointStore, mode: 'backfill' | 'incremental') => {
@@ -193,5 +202,25 @@ describe('postgres-table adapter against a real PostgreSQL (logical replication)
     expect(await slots()).not.toContain('dictamesh_pg_dispose');
     expect(await adapter.health()).toMatchObject({ healthy: false, message: expect.stringMatching(/is gone/) });
     await adapter.shutdown();
+  });
+});
+
+describe('postgres-table adapter: source addresses (SSRF guard, production default)', () => {
+  it('refuses a server on loopback, a name resolving to it and a Unix socket, before connecting; the operator allow-list permits it', async () => {
+    const before = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity')).rows[0]!.n);
+    for (const host of ['127.0.0.1', 'localhost', '/var/run/postgresql']) {
+      const adapter = adapterFor(`pg-ssrf-${host.length}`, { host }, {});
+      await expect(adapter.initialize(), host).rejects.toMatchObject({
+        code: 'SOURCE_ADDRESS_FORBIDDEN',
+        details: { host: expect.stringMatching(new RegExp(`^${host}`)) }, // a Unix socket: its path, /.s.PGSQL.<port>
+      });
+      await adapter.shutdown();
+    }
+    // no connection was opened to the server (pg_stat_activity counts every backend)
+    expect(Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity')).rows[0]!.n)).toBeLessThanOrEqual(before);
+    const allowed = adapterFor('pg-ssrf-allowed', {}, { outbound: { allowedHosts: ['127.0.0.0/8'] } });
+    await allowed.initialize();
+    await allowed.dispose();
+    await allowed.shutdown();
   });
 });

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
+  guardedSocketFactory,
   pagedChanges,
   probeHealth,
+  PUBLIC_ONLY,
   type AdapterCapability,
   type AdapterContext,
   type AdapterHealth,
@@ -61,6 +63,8 @@ export class PostgresTableAdapter implements StreamingAdapter, ResourceAdapter<R
       max: 3,
       application_name: `dictamesh:${id}`.slice(0, 63),
       connectionTimeoutMillis: 10_000,
+      // the server is tenant-configured: connect only where the outbound policy allows (SSRF guard)
+      stream: guardedSocketFactory(context.outbound ?? PUBLIC_ONLY),
     });
     this.pool.on('error', (error) => context.log.warn({ err: error }, 'idle source connection failed'));
     this.slot = new ReplicationSlot(this.pool, config.slotName ?? `dictamesh_${id.replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63), context.log);

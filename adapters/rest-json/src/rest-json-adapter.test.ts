@@ -9,6 +9,8 @@ import { RestJsonAdapter } from './rest-json-adapter';
 const sizes = { customers: 25, companies: 9, tickets: 7 };
 let crm: FakeCrm;
 const log = pino({ level: 'silent' });
+// the fake CRM listens on loopback, which the production policy refuses (rest-json-ssrf.test.ts)
+const outbound = { allowedHosts: ['127.0.0.1'] };
 
 /** The fake CRM described declaratively, as a platform team would register it. */
 const crmConfig = (baseUrl: string) => ({
@@ -52,7 +54,7 @@ const crmConfig = (baseUrl: string) => ({
 });
 
 const adapterFor = (config: Record<string, unknown> = crmConfig(crm.url)) =>
-  new RestJsonAdapter('crm-test', parseAdapterConfig(definition, config), { log });
+  new RestJsonAdapter('crm-test', parseAdapterConfig(definition, config), { log, outbound });
 
 const sync = (
   adapter: RestJsonAdapter,

@@ -46,13 +46,14 @@ export class RestJsonAdapter implements StreamingAdapter, ResourceAdapter<Json> 
     private readonly context: AdapterContext,
   ) {
     this.resources = config.resources.map((r) => r.name);
-    const auth = authProvider(config.auth);
+    const auth = authProvider(config.auth, context);
     this.http = new HttpClient({
       baseUrl: config.baseUrl,
       headers: config.headers,
       timeoutMs: config.timeoutMs,
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
       ...(auth ? { auth } : {}),
+      ...(context.outbound ? { outbound: context.outbound } : {}),
       log: context.log,
     });
   }
@@ -142,7 +143,7 @@ export class RestJsonAdapter implements StreamingAdapter, ResourceAdapter<Json> 
   }
 }
 
-function authProvider(auth: RestJsonConfig['auth']): AuthProvider | undefined {
+function authProvider(auth: RestJsonConfig['auth'], context: AdapterContext): AuthProvider | undefined {
   switch (auth.type) {
     case 'none':
       return undefined;
@@ -156,6 +157,7 @@ function authProvider(auth: RestJsonConfig['auth']): AuthProvider | undefined {
         clientId: auth.clientId,
         clientSecret: auth.clientSecret,
         ...(auth.scope ? { scope: auth.scope } : {}),
+        ...(context.outbound ? { outbound: context.outbound } : {}),
       });
   }
 }

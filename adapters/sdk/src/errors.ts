@@ -76,3 +76,22 @@ export class AdapterConfigError extends DictaMeshError {
     });
   }
 }
+
+/**
+ * A connection to a source was refused by the outbound address guard: the host is, or resolves
+ * only to, an address that is not public (loopback, private, link-local, …) and the operator has
+ * not allowed it (`SOURCE_ADDRESS_FORBIDDEN`, 403, never retryable). The message names the host
+ * the tenant configured, never the address it resolved to or why that address is internal.
+ */
+export class SourceAddressForbiddenError extends DictaMeshError {
+  constructor(
+    /** Host name or address literal as configured (`crm.example.com`, `127.0.0.1`, a socket path). */
+    readonly host: string,
+  ) {
+    super(
+      'SOURCE_ADDRESS_FORBIDDEN',
+      `Connections to "${host.slice(0, 253)}" are refused: it is not a public address. An operator can allow it with ADAPTER_ALLOWED_HOSTS.`,
+      { host: host.slice(0, 253) },
+    );
+  }
+}

@@ -21,6 +21,7 @@ export {
   SourceHttpError,
   SourceTimeoutError,
   SourceUnavailableError,
+  SourceAddressForbiddenError,
   AdapterConfigError,
   type ConfigProblem,
 } from './errors';
@@ -31,3 +32,15 @@ export { parseAdapterConfig, configJsonSchema, splitSecrets, mergeSecrets } from
 export { pagedChanges, type PagedResource, type ChangePage, type PagedCheckpoint } from './sync/paged-changes';
 export { withStateEventId } from './sync/event-id';
 export { runSync, MemoryCheckpointStore, type CheckpointStore, type SyncProgress, type RunSyncOptions } from './sync/run-sync';
+export {
+  AddressGuard,
+  assertPublicAddress,
+  isPublicAddress,
+  PUBLIC_ONLY,
+  type OutboundPolicy,
+  type ResolvedAddress,
+  type Resolver,
+} from './net/address-policy';
+export { createGuardedAgent, guardedConnector, guardedFetch } from './net/guarded-agent';
+export { guardedLookup } from './net/guarded-lookup';
+export { guardedSocketFactory } from './net/guarded-socket';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AddressGuard } from '@dictamesh/adapter-sdk';
 import { logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 
 const optionalUrl = z
@@ -193,6 +194,21 @@ export const envSchemas = {
     ADAPTER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** Incremental re-sync period of each adapter; 0 = only on `triggerSync`. */
     ADAPTER_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+    /**
+     * Non-public hosts adapters may still reach (comma-separated host names and addresses / CIDRs):
+     * outside development, sources on loopback, private, link-local… addresses are refused (SSRF).
+     */
+    ADAPTER_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform(splitList)
+      .superRefine((hosts, ctx) => {
+        try {
+          new AddressGuard({ allowedHosts: hosts });
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
   }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */

@@ -169,6 +169,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
           : SecretBox.fromKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'secret.key')),
         healthIntervalMs: env.adapters.ADAPTER_HEALTH_INTERVAL_MS,
         syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
+        // SSRF guard: outside development, sources on non-public addresses only when the operator lists them
+        outbound: { allowPrivateNetworks: env.server.NODE_ENV === 'development', allowedHosts: env.adapters.ADAPTER_ALLOWED_HOSTS },
       },
     });
     adapterHost = catalog.adapters;

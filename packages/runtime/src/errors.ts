@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   SOURCE_REQUEST_FAILED: { status: 502, message: 'The source system answered with an error.' },
   SOURCE_TIMEOUT: { status: 504, message: 'The source system did not answer in time.' },
   SOURCE_UNAVAILABLE: { status: 503, message: 'The source system is unavailable (circuit open); retry later.' },
+  SOURCE_ADDRESS_FORBIDDEN: {
+    status: 403,
+    message: 'The source host is not a public address (loopback, private, link-local…) and the operator has not allowed it.',
+  },
   ADAPTER_CONFIG_INVALID: { status: 400, message: 'The adapter configuration is invalid.' },
   ADAPTER_KIND_UNKNOWN: { status: 400, message: 'No adapter of this kind is installed.' },
   MAX_DEPTH_LIMIT: { status: 400, message: 'The operation nests fields deeper than the gateway allows.' },

@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { OutboundPolicy } from '@dictamesh/adapter-sdk';
 import { checkTables, failingTables, type Database } from '@dictamesh/db';
 import type { Consumer, EventBus } from '@dictamesh/events';
 import {
@@ -48,8 +49,17 @@ export interface CatalogServiceOptions {
   gatewayTokens?: GatewayTokens;
   /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap (defaults: `DEFAULT_SERVER_LIMITS`). */
   serverLimits?: ServerLimits;
-  /** The adapter host: where adapter packages are found, the secret key, and its periods (ms). */
-  adapters: { directories: readonly string[]; secrets: SecretBox; healthIntervalMs?: number; syncIntervalMs?: number };
+  /**
+   * The adapter host: where adapter packages are found, the secret key, its periods (ms), and
+   * which source addresses adapters may reach (default: public addresses only).
+   */
+  adapters: {
+    directories: readonly string[];
+    secrets: SecretBox;
+    healthIntervalMs?: number;
+    syncIntervalMs?: number;
+    outbound?: OutboundPolicy;
+  };
 }
 
 /** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`, `/metrics`) and ingest. */
@@ -90,6 +100,7 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     log: logger.child({ component: 'adapters' }),
     ...(options.adapters.healthIntervalMs === undefined ? {} : { healthIntervalMs: options.adapters.healthIntervalMs }),
     ...(options.adapters.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.adapters.syncIntervalMs }),
+    ...(options.adapters.outbound ? { outbound: options.adapters.outbound } : {}),
   });
   const app = createHttpApp({ logger, ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}) });
   const principals = new WeakMap<FastifyRequest, Principal>();

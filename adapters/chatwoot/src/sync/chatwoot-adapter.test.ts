@@ -16,7 +16,7 @@ const adapterFor = (extra: Record<string, unknown> = {}) =>
   new ChatwootAdapter(
     'cw-test',
     chatwootConfigSchema.parse({ baseUrl: fake.url, accountId: 12, apiAccessToken: 'cw-token', timeoutMs: 2_000, ...extra }),
-    { log },
+    { log, outbound: { allowedHosts: ['127.0.0.1'] } }, // the fake Chatwoot listens on loopback
   );
 
 const memoryStore = () => new MemoryCheckpointStore();

@@ -55,6 +55,7 @@ export class ChatwootAdapter implements StreamingAdapter, ResourceAdapter<Chatwo
       auth: apiKeyHeader('api_access_token', config.apiAccessToken),
       timeoutMs: config.timeoutMs,
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+      ...(context.outbound ? { outbound: context.outbound } : {}), // the SSRF guard's policy
       log: context.log,
     });
     this.api = new ChatwootApplicationClient(this.http, config.accountId);

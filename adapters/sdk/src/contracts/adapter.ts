@@ -1,6 +1,7 @@
 import type { EntityChange } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
 import type { z } from 'zod';
+import type { OutboundPolicy } from '../net/address-policy';
 
 /** What an adapter can do (the seed design's capability list). */
 export type AdapterCapability = 'read' | 'write' | 'stream' | 'webhooks' | 'batch' | 'search' | 'pagination';
@@ -90,6 +91,11 @@ export interface ResourceAdapter<T = Record<string, unknown>> extends Adapter {
 /** What the host gives an adapter instance. */
 export interface AdapterContext {
   log: Logger;
+  /**
+   * Which source addresses the adapter may connect to (the SSRF guard: pass it to `HttpClient`
+   * and to any other client that opens connections). Absent: public addresses only.
+   */
+  outbound?: OutboundPolicy;
 }
 
 /**

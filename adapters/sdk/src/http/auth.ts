@@ -1,5 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { SourceHttpError } from '../errors';
+import { PUBLIC_ONLY, type OutboundPolicy } from '../net/address-policy';
+import { guardedFetch } from '../net/guarded-agent';
 
 /**
  * Adds credentials to source requests. `invalidate` is called after a 401 so the next
@@ -33,13 +35,17 @@ export interface ClientCredentialsOptions {
   parameters?: Record<string, string>;
   /** Refresh this long before `expires_in` runs out, ms. Default 30 000. */
   refreshBeforeMs?: number;
+  /** Which addresses the token endpoint may be at (the SSRF guard, as for the source). Default: public only. */
+  outbound?: OutboundPolicy;
 }
 
 /**
  * OAuth 2.0 client credentials grant (RFC 6749 §4.4) through oauth4webapi, client secret sent
  * with HTTP Basic. The access token is cached until shortly before it expires; concurrent
  * requests share one token request. Plain `http:` token URLs are allowed only on loopback.
- * @throws SourceHttpError when the token endpoint refuses (not retryable for 4xx)
+ * The token request goes through the outbound address guard.
+ * @throws SourceHttpError when the token endpoint refuses (not retryable for 4xx);
+ *   SourceAddressForbiddenError when its host is not a public address the policy allows
  */
 export function oauth2ClientCredentials(options: ClientCredentialsOptions): AuthProvider {
   const url = new URL(options.tokenUrl);
@@ -47,10 +53,12 @@ export function oauth2ClientCredentials(options: ClientCredentialsOptions): Auth
   const client: oauth.Client = { client_id: options.clientId };
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   let token: Promise<{ value: string; expiresAt: number }> | undefined;
+  const fetcher = guardedFetch(options.outbound ?? PUBLIC_ONLY);
 
   const fetchToken = async () => {
     const parameters = new URLSearchParams({ ...options.parameters, ...(options.scope ? { scope: options.scope } : {}) });
     const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(options.clientSecret), parameters, {
+      [oauth.customFetch]: fetcher,
       ...(url.protocol === 'http:' && loopback ? { [oauth.allowInsecureRequests]: true } : {}),
     });
     if (!response.ok) throw new SourceHttpError(response.status, 'POST', url.href, await response.text());

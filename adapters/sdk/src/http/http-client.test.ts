@@ -6,8 +6,10 @@ import { HttpClient, type HttpClientOptions } from './http-client';
 
 let server: LocalServer;
 const clients: HttpClient[] = [];
+// the fake source listens on loopback, which the production policy refuses (see net/guarded-agent.test.ts)
+const outbound = { allowedHosts: ['127.0.0.1'] };
 const client = (options: Partial<HttpClientOptions> = {}) => {
-  const c = new HttpClient({ baseUrl: `${server.url}/api/v1`, retry: { initialDelayMs: 5, maxDelayMs: 20 }, ...options });
+  const c = new HttpClient({ baseUrl: `${server.url}/api/v1`, retry: { initialDelayMs: 5, maxDelayMs: 20 }, outbound, ...options });
   clients.push(c);
   return c;
 };
@@ -92,7 +94,7 @@ describe('HttpClient', () => {
   });
 
   it('reports an unreachable source as SOURCE_UNAVAILABLE after its retries', async () => {
-    const dead = new HttpClient({ baseUrl: 'http://127.0.0.1:9', retry: { maxAttempts: 2, initialDelayMs: 1 } });
+    const dead = new HttpClient({ baseUrl: 'http://127.0.0.1:9', retry: { maxAttempts: 2, initialDelayMs: 1 }, outbound });
     clients.push(dead);
     await expect(dead.get('x')).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', circuitOpen: false });
   });
@@ -126,7 +128,7 @@ describe('HttpClient', () => {
       return json(res, 200, { auth: req.headers.authorization });
     });
     const c = client({
-      auth: oauth2ClientCredentials({ tokenUrl: `${server.url}/oauth/token`, clientId: 'cid', clientSecret: 'csecret' }),
+      auth: oauth2ClientCredentials({ tokenUrl: `${server.url}/oauth/token`, clientId: 'cid', clientSecret: 'csecret', outbound }),
     });
     for (let i = 0; i < 3; i++) expect((await c.get('me')).body).toEqual({ auth: 'Bearer tok-1' });
     expect(issued).toBe(1);

@@ -14,7 +14,9 @@ import {
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '@dictamesh/runtime';
-import { SourceHttpError, SourceTimeoutError, SourceUnavailableError } from '../errors';
+import { SourceAddressForbiddenError, SourceHttpError, SourceTimeoutError, SourceUnavailableError } from '../errors';
+import { PUBLIC_ONLY, type OutboundPolicy } from '../net/address-policy';
+import { guardedConnector } from '../net/guarded-agent';
 import type { AuthProvider } from './auth';
 import { parseRetryAfter } from './retry-after';
 
@@ -47,6 +49,11 @@ export interface HttpClientOptions {
   rateLimit?: { requests: number; perMs: number; maxQueue?: number };
   /** Keep-alive connections to the source. Default 8. */
   connections?: number;
+  /**
+   * Which addresses the client may connect to (the SSRF guard; the adapter's
+   * `AdapterContext.outbound`). Default: public addresses only.
+   */
+  outbound?: OutboundPolicy;
   log?: Logger;
 }
 
@@ -75,11 +82,14 @@ export type CircuitState = 'closed' | 'open' | 'half-open' | 'isolated';
  * client-side rate limit token (rate-limiter-flexible queue), auth headers and a timeout;
  * retries with exponential backoff and jitter that wait at least what `Retry-After` asks
  * (cockatiel); a consecutive-failure circuit breaker that fails fast while the source is down
- * and lets one trial through after `halfOpenAfterMs`.
+ * and lets one trial through after `halfOpenAfterMs`. Every connection goes through the
+ * outbound address guard ({@link guardedConnector}); redirects are not followed.
  *
  * Errors: {@link SourceHttpError} (non-2xx; retryable per status), {@link SourceTimeoutError},
- * {@link SourceUnavailableError} (unreachable or circuit open). Only retryable failures are
- * retried and only they count towards the breaker; a 4xx answer proves the source is up.
+ * {@link SourceUnavailableError} (unreachable or circuit open), {@link SourceAddressForbiddenError}
+ * (the host is not a public address and the policy does not allow it; never retried). Only
+ * retryable failures are retried and only they count towards the breaker; a 4xx answer proves
+ * the source is up.
  */
 export class HttpClient {
   private readonly pool: Pool;
@@ -91,7 +101,10 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    this.pool = new Pool(this.base.origin, { connections: options.connections ?? 8 });
+    this.pool = new Pool(this.base.origin, {
+      connections: options.connections ?? 8,
+      connect: guardedConnector(options.outbound ?? PUBLIC_ONLY),
+    });
     this.timeoutMs = options.timeoutMs ?? 10_000;
     const r = options.retry ?? {};
     const initial = r.initialDelayMs ?? 200;
@@ -194,6 +207,7 @@ export class HttpClient {
         signal,
       });
     } catch (error) {
+      if (error instanceof SourceAddressForbiddenError) throw error;
       if (signal.aborted) throw new SourceTimeoutError(method, shown, this.timeoutMs);
       throw new SourceUnavailableError(`${method} ${shown}: ${(error as Error).message}`, false, error);
     }

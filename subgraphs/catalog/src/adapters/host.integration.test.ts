@@ -30,6 +30,7 @@ const host = (instanceId: string) => {
     syncIntervalMs: 0,
     leaseMs: LEASE_MS,
     instanceId,
+    outbound: { allowedHosts: ['127.0.0.1'] }, // the source stands in on loopback
   });
   hosts.push(created);
   return created;

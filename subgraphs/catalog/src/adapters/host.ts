@@ -9,6 +9,7 @@ import {
   type Adapter,
   type AdapterDefinition,
   type CheckpointStore,
+  type OutboundPolicy,
   type SyncMode,
   type SyncProgress,
 } from '@dictamesh/adapter-sdk';
@@ -40,6 +41,8 @@ export interface AdapterHostOptions {
   leaseMs?: number;
   /** Lease owner id of this process. Default `<host>:<pid>:<random>`. */
   instanceId?: string;
+  /** Which source addresses adapters may connect to (the SSRF guard). Default: public addresses only. */
+  outbound?: OutboundPolicy;
 }
 
 /** What `registerAdapter` takes. */
@@ -387,7 +390,8 @@ export class AdapterHost {
       mergeSecrets(registration.config as Record<string, unknown>, this.secretsOf(registration)),
     );
     const log = this.options.log.child({ adapter: registration.id, kind: definition.kind });
-    return { definition, adapter: definition.create(registration.id, config, { log }) };
+    const outbound = this.options.outbound;
+    return { definition, adapter: definition.create(registration.id, config, { log, ...(outbound ? { outbound } : {}) }) };
   }
 
   /** The decrypted secret fields of a registration (`{}` when it has none). */
