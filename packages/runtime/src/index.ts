@@ -4,6 +4,7 @@ export { parseEnv, port, logLevel, splitList } from './env';
 export { createHttpApp, installErrorHandler, rawBodyOf, tracedRoute, type HttpAppOptions } from './http';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 export { createErrorFormatter } from './graphql-errors';
+export { boundedError, echo, echoed, MAX_ECHO } from './echo';
 export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';
 export { generateApiKey, parseApiKey, hashApiKeySecret } from './api-key';

@@ -1,8 +1,7 @@
 import { type Prisma, type DeadLetterStatus, type PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import { CloudEvent } from 'cloudevents';
-import { err } from '@dictamesh/runtime';
-import { echo } from './echo';
+import { echo, err } from '@dictamesh/runtime';
 import { assertBetween, decodeCursor, encodeCursor } from './pagination';
 import type { DeadLetterConnectionRecord, DeadLetterRecord } from './records';
 

@@ -1,7 +1,6 @@
 import type { AdapterCapability as SdkCapability } from '@dictamesh/adapter-sdk';
-import { err } from '@dictamesh/runtime';
+import { echo, err } from '@dictamesh/runtime';
 import type { CatalogContext } from '../context';
-import { echo } from '../datasources/echo';
 import { mayReadConfig } from './scopes';
 import { withoutSourceAddresses } from './source-addresses';
 import type { AdapterCapability, AdapterResolvers, MutationResolvers, QueryResolvers, SyncMode } from '../__generated__/resolvers-types';

@@ -1,6 +1,5 @@
-import { err, generateApiKey, orgOf, type Principal } from '@dictamesh/runtime';
+import { echo, err, generateApiKey, orgOf, type Principal } from '@dictamesh/runtime';
 import type { ApiKeyResolvers, AuthMethod, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
-import { echo } from '../datasources/echo';
 import { ADMIN_SCOPE, grantableScopes, PLATFORM_SCOPE, requireScope } from './scopes';
 
 const METHODS: Record<Principal['method'], AuthMethod> = { jwt: 'JWT', 'api-key': 'API_KEY', anonymous: 'ANONYMOUS' };

@@ -1,16 +1,15 @@
-import { err } from '@dictamesh/runtime';
+import { echoed, err } from '@dictamesh/runtime';
 import type { GraphQLFieldResolver } from 'graphql';
-import { cutError, echoed } from '../datasources/echo';
 import { nulPath } from './nul-arguments';
 
 type Resolve = GraphQLFieldResolver<unknown, unknown>;
 
 /**
  * The resolver map with every field resolver guarded at the caller's boundary (issue 11, point 7):
- * - arguments holding NUL (U+0000) are refused before the resolver runs (and so before any
- *   query) with `BAD_USER_INPUT` naming the argument path (`filter.source`), instead of the
- *   database error — an `INTERNAL_SERVER_ERROR` — Postgres raises for NUL in `text` and `jsonb`;
- * - what its errors repeat of the caller's input is cut ({@link cutError}).
+ * arguments holding NUL (U+0000) are refused before the resolver runs (and so before any query)
+ * with `BAD_USER_INPUT` naming the argument path (`filter.source`), instead of the database
+ * error — an `INTERNAL_SERVER_ERROR` — Postgres raises for NUL in `text` and `jsonb`. What errors
+ * repeat of the input is bounded by the service's error formatter (`boundedError`).
  *
  * Scalars and `__resolveReference` (representations come from the gateway) are kept as they are.
  */
@@ -41,17 +40,7 @@ function guard(resolve: Resolve): Resolve {
       const field = echoed(path);
       throw err('BAD_USER_INPUT', `${field} must not contain NUL (U+0000) characters`, { field });
     }
-    let result: unknown;
-    try {
-      result = resolve(source, args, context, info);
-    } catch (error) {
-      throw cutError(error);
-    }
-    return result instanceof Promise
-      ? result.catch((error: unknown) => {
-          throw cutError(error);
-        })
-      : result;
+    return resolve(source, args, context, info);
   };
 }
 

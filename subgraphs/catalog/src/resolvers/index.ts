@@ -7,7 +7,7 @@ import { DeadLetter, DeadLetterConnection, deadLetterMutations, deadLetterQuerie
 import { guardResolvers } from './guard';
 import { Query } from './query';
 
-/** All resolvers of the catalog subgraph, guarded: arguments holding NUL are refused, what errors repeat of the input is cut. */
+/** All resolvers of the catalog subgraph, guarded: arguments holding NUL are refused (the error formatter bounds what errors repeat of the input). */
 export const resolvers: Resolvers = guardResolvers<Resolvers>({
   DateTime: DateTimeResolver,
   JSON: JSONResolver,

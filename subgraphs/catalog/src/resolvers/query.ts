@@ -1,7 +1,6 @@
 import { parseUrn } from '@dictamesh/events';
-import { err } from '@dictamesh/runtime';
+import { echo, err } from '@dictamesh/runtime';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
-import { echo } from '../datasources/echo';
 import { listEntities, searchEntities } from '../datasources/entities';
 
 /**

@@ -1,5 +1,4 @@
-import { err, type Principal } from '@dictamesh/runtime';
-import { echo, echoed } from '../datasources/echo';
+import { echo, echoed, err, type Principal } from '@dictamesh/runtime';
 
 /** Scope of the principals that administer their organisation; it passes every scope check but {@link PLATFORM_SCOPE}'s. */
 export const ADMIN_SCOPE = 'dictamesh:admin';
