@@ -33,6 +33,8 @@ const updates = Math.min(Number(values.updates), rows);
 const records = Number(values.records);
 const batchSize = Number(values.batch);
 const log = pino({ level: 'silent' });
+// the benchmark's sources run on loopback, which adapters refuse outside development (SSRF guard)
+const LOOPBACK_SOURCES = { allowedHosts: ['127.0.0.0/8', '::1'] };
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
@@ -74,7 +76,7 @@ const adapter = postgresTable.create(
     batchSize,
     follow: false,
   }),
-  { log },
+  { log, outbound: LOOPBACK_SOURCES },
 ) as StreamingAdapter;
 await adapter.initialize();
 const store = new MemoryCheckpointStore();
@@ -124,7 +126,7 @@ const rest = restJson.create(
       },
     ],
   }),
-  { log },
+  { log, outbound: LOOPBACK_SOURCES },
 ) as StreamingAdapter;
 const restRun = await timed(rest, new MemoryCheckpointStore(), 'backfill');
 await rest.shutdown();
