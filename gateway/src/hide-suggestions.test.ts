@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InProcessEventBus } from '@dictamesh/events';
 import { gatewayOver } from '../test/gateway-over';
 import { withoutSuggestions } from './hide-suggestions';
 
@@ -55,5 +56,27 @@ describe('"Did you mean" at the gateway', () => {
   it('keeps the suggestions when introspection is on (development: the schema is public)', async () => {
     const messages = await answers(true);
     expect(messages.filter((m) => m.includes('Did you mean'))).toHaveLength(4);
+  });
+});
+
+describe('"Did you mean" over the subscription transports', () => {
+  it('is not in graphql-sse validation errors when introspection is off', async () => {
+    const bus = new InProcessEventBus();
+    const gateway = await gatewayOver('http://127.0.0.1:9/graphql', { subscriptions: { bus, appliedByGroup: 'catalog' } });
+    try {
+      const address = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+      const response = await fetch(`${address}/graphql/stream`, {
+        method: 'POST',
+        headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'subscription { entityChangd { urn } }' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.text();
+      expect(body).toMatch(/Cannot query field/);
+      expect(body).not.toMatch(/Did you mean|entityChanged/);
+    } finally {
+      await gateway.close();
+      await bus.close();
+    }
   });
 });

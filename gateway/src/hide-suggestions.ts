@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { validate, type GraphQLFormattedError } from 'graphql';
 
 type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -17,7 +17,21 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 export function withoutSuggestions(format: ErrorFormatter): ErrorFormatter {
   return (formatted, error) => {
     const result = format(formatted, error);
-    const message = result.message.replace(SUGGESTION, '');
+    const message = stripSuggestions(result.message);
     return message === result.message ? result : { ...result, message };
   };
+}
+
+/**
+ * graphql-js's `validate` with the suggestions taken out of its errors' messages, for the
+ * subscription transports (graphql-ws, graphql-sse), which validate documents themselves.
+ */
+export const validateWithoutSuggestions: typeof validate = (...args) =>
+  validate(...args).map((error) => {
+    error.message = stripSuggestions(error.message);
+    return error;
+  });
+
+function stripSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
 }

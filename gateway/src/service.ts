@@ -174,7 +174,9 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
         },
       }),
   });
-  const subscriptions = options.subscriptions ? createSubscriptions(gateway, options.subscriptions, options.logger) : undefined;
+  const subscriptions = options.subscriptions
+    ? createSubscriptions(gateway, { ...options.subscriptions, hideSuggestions: !options.introspection }, options.logger)
+    : undefined;
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
   const persisted = persistedOperations(options.persistedQueries ?? {}, maxTokens);
   const usage = options.usage

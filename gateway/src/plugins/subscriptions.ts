@@ -10,6 +10,7 @@ import type { SupergraphExecutor } from '../subscriptions/delegate';
 import { EntityChangeHub } from '../subscriptions/hub';
 import { buildSubscriptionSchema } from '../subscriptions/schema';
 import { installSubscriptionTransports } from '../subscriptions/transport';
+import { validateWithoutSuggestions } from '../hide-suggestions';
 
 /** Subscription settings of the gateway. */
 export interface SubscriptionOptions {
@@ -20,6 +21,8 @@ export interface SubscriptionOptions {
   bufferLimit?: number;
   /** This instance's consumer group (default: per host and process). */
   groupId?: string;
+  /** Validate documents without "Did you mean …?" suggestions in the errors (when introspection is off). */
+  hideSuggestions?: boolean;
 }
 
 /**
@@ -70,6 +73,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
         maxPayloadBytes,
         ...(authenticate ? { authenticate } : {}),
         ...(refusal ? { refusal } : {}),
+        ...(options.hideSuggestions ? { validate: validateWithoutSuggestions } : {}),
       });
       return {
         async close() {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLError, subscribe, type validate, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Response as SseResponse } from 'graphql-sse';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
 import { useServer } from 'graphql-ws/use/ws';
@@ -33,6 +33,8 @@ export interface SubscriptionTransportOptions {
   authenticate?(headers: Record<string, string | string[] | undefined>): Promise<Principal>;
   /** The safelist's verdict on an operation sent over these transports (error code, or null to run it). */
   refusal?(query: string): ErrorCode | null;
+  /** Document validation (graphql-js `validate` when not given). */
+  validate?: typeof validate;
 }
 
 /** WebSocket close code of a refused `connection_init` (graphql-ws: Forbidden). */
@@ -60,6 +62,7 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
       };
     },
     subscribe: (args: ExecutionArgs) => subscribe({ ...args, fieldResolver: supergraphAwareFieldResolver }),
+    ...(options.validate ? { validate: options.validate } : {}),
   };
 
   const wss = new WebSocketServer({ server: options.app.server, path: '/graphql', maxPayload: options.maxPayloadBytes });
