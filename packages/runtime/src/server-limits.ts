@@ -74,17 +74,20 @@ export function fastifyTimeouts(limits: ServerLimits = {}): {
 export function capConnectionsPerClient(server: Server, max: number, log?: Logger): void {
   if (max <= 0) return;
   const open = new Map<string, number>();
+  const warned = new Set<string>(); // one warning per client while it stays at the cap (a flood would flood the log)
   server.on('connection', (socket: Socket) => {
     const client = clientKey(socket.remoteAddress);
     const count = (open.get(client) ?? 0) + 1;
     if (count > max) {
-      log?.warn({ client, max }, 'connection refused: too many open connections from this client');
+      if (!warned.has(client)) log?.warn({ client, max }, 'connections refused: too many open connections from this client');
+      warned.add(client);
       socket.destroy();
       return;
     }
     open.set(client, count);
     socket.once('close', () => {
       const left = (open.get(client) ?? 1) - 1;
+      warned.delete(client);
       if (left <= 0) open.delete(client);
       else open.set(client, left);
     });
