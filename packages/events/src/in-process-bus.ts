@@ -102,7 +102,7 @@ export class InProcessEventBus implements EventBus {
     );
   }
 
-  /** Stores the records (one write per call), then appends them in the order publish() was called on the topic. */
+  /** Stores the records (one write, shared with concurrent publishes), then appends them in the order publish() was called on the topic. */
   private storeAndAppend(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
     const stored = this.outbox!.store(topic, records);
     stored.catch(() => undefined); // rejections are seen below, in publish order

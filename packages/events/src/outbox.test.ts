@@ -63,6 +63,24 @@ describe('InProcessEventBus outbox (durability on the embedded default)', () => 
     await bus.close();
   });
 
+  it('lets the publishes that arrive during a store write share the next write (group commit)', async () => {
+    const store = new MemoryOutboxStore();
+    const bus = durableBus(store);
+    const { seen } = await collect(bus, 'ingest');
+    let release!: () => void;
+    store.gate = new Promise((resolve) => (release = resolve));
+    const first = bus.publish('t', [record(0)]);
+    store.gate = undefined;
+    const waiting = [1, 2, 3, 4, 5].map((n) => bus.publish('t', [record(n)]));
+    await Promise.resolve();
+    release();
+    await Promise.all([first, ...waiting]);
+    expect(store.appendCalls).toBe(2); // the first write, then one for the five that waited
+    expect(await drain(bus, 'ingest', 10_000, 1)).toBe(true);
+    expect(ns(seen).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    await bus.close();
+  });
+
   it('rejects a publish whose store write fails and delivers nothing of it; later publishes go through', async () => {
     const store = new MemoryOutboxStore();
     const bus = durableBus(store);

@@ -1,7 +1,8 @@
 import { CloudEvent } from 'cloudevents';
 import type { Logger } from '@dictamesh/runtime';
 import type { OutgoingRecord } from './bus';
-import type { OutboxStore } from './outbox-store';
+import { coalescedAppends } from './outbox-appends';
+import type { OutboxEntry, OutboxStore } from './outbox-store';
 
 /** Durability of the in-process bus (option `outbox` of {@link InProcessEventBus}). */
 export interface InProcessOutboxOptions {
@@ -45,11 +46,13 @@ export class Outbox {
   private readonly held = new Map<string, HeldPartition>();
   private pending: string[] = [];
   private flushing: Promise<void> | undefined;
+  private readonly append: (entries: OutboxEntry[]) => Promise<string[]>;
 
   constructor(
     private readonly options: InProcessOutboxOptions,
     private readonly log?: Logger,
   ) {
+    this.append = coalescedAppends(options.store);
     for (const [group, topics] of Object.entries(options.durableGroups)) {
       for (const topic of topics) this.holders.set(topic, [...(this.holders.get(topic) ?? []), group]);
     }
@@ -60,11 +63,12 @@ export class Outbox {
     return this.holders.get(topic) ?? [];
   }
 
-  /** Stores the records of one publish call in one write; resolves to their ids once committed. */
+  /**
+   * Stores the records of one publish call, in one write shared with the publishes waiting
+   * beside it ({@link coalescedAppends}); resolves to their ids once committed.
+   */
   store(topic: string, records: readonly OutgoingRecord[]): Promise<string[]> {
-    return this.options.store.append(
-      records.map((r) => ({ topic, key: r.key, event: JSON.stringify(r.event), headers: { ...r.headers } })),
-    );
+    return this.append(records.map((r) => ({ topic, key: r.key, event: JSON.stringify(r.event), headers: { ...r.headers } })));
   }
 
   /** Records an earlier process stored and no durable group released, oldest first, page by page. */
