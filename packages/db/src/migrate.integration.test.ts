@@ -26,6 +26,7 @@ describe('offline migrations', () => {
       '20261122020000_api_keys',
       '20261122030000_organisations',
       '20261123000000_bus_outbox',
+      '20261124000000_org_scoped_urns',
     ]);
   });
 
@@ -80,6 +81,84 @@ describe('offline migrations', () => {
     expect(half).toHaveLength(0);
     const names = await runner.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations"');
     expect(names.map((n) => n.migration_name).sort()).toEqual(ALL);
+    await pglite.close();
+  });
+
+  it('migrates a catalog with data to (organisation, URN) keys: every row keeps its organisation', async () => {
+    const dir = join(tmp, 'before-org-scoped-urns');
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !src.includes('20261124000000_org_scoped_urns') });
+    const pglite = await openPGlite('memory://');
+    const runner = pgliteRunner(pglite);
+    expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261123000000_bus_outbox');
+    const A = 'dictamesh:chatwoot:account/1:contact:1';
+    const D = 'dictamesh:crm:account:9';
+    await runner.exec(`
+      INSERT INTO dictamesh_entity_catalog (urn, org_id, source_system, entity_type, domain, source_id, embedding)
+        VALUES ('${A}', 'acme', 'chatwoot', 'contact', 'support', '1', array_fill(0.5, ARRAY[384])::vector),
+               ('${D}', 'default', 'crm', 'account', 'sales', '9', NULL);
+      INSERT INTO dictamesh_entity_relationships (id, from_urn, to_urn, relationship_type)
+        VALUES (gen_random_uuid(), '${A}', '${D}', 'WORKS_AT'), (gen_random_uuid(), '${D}', '${A}', 'EMPLOYS');
+      INSERT INTO dictamesh_event_log (event_id, event_type, source, subject, operation, occurred_at)
+        VALUES ('e-a', 't', '/s', '${A}', 'created', now()), ('e-d', 't', '/s', '${D}', 'created', now()),
+               ('e-gone', 't', '/s', 'dictamesh:x:y:never-stored', 'created', now());
+      INSERT INTO dictamesh_data_lineage (id, upstream_urn, downstream_urn, transformation)
+        VALUES (gen_random_uuid(), '/s', '${A}', 'entity-change-ingest'), (gen_random_uuid(), '/s', '${D}', 'entity-change-ingest');
+      INSERT INTO dictamesh_cache_status (urn, cache_key) VALUES ('${A}', 'k-a'), ('dictamesh:x:y:never-stored', 'k-x');`);
+
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261124000000_org_scoped_urns']);
+    const orgs = (sql: string) => runner.query<Record<string, string>>(sql);
+    expect(await orgs(`SELECT org_id, urn FROM dictamesh_entity_catalog ORDER BY urn`)).toEqual([
+      { org_id: 'acme', urn: A },
+      { org_id: 'default', urn: D },
+    ]);
+    expect(await orgs(`SELECT org_id, from_urn, to_urn FROM dictamesh_entity_relationships ORDER BY from_urn`)).toEqual([
+      { org_id: 'acme', from_urn: A, to_urn: D },
+      { org_id: 'default', from_urn: D, to_urn: A },
+    ]);
+    expect(await orgs(`SELECT org_id, event_id FROM dictamesh_event_log ORDER BY seq`)).toEqual([
+      { org_id: 'acme', event_id: 'e-a' },
+      { org_id: 'default', event_id: 'e-d' },
+      { org_id: 'default', event_id: 'e-gone' },
+    ]);
+    expect(await orgs(`SELECT org_id, downstream_urn FROM dictamesh_data_lineage ORDER BY downstream_urn`)).toEqual([
+      { org_id: 'acme', downstream_urn: A },
+      { org_id: 'default', downstream_urn: D },
+    ]);
+    expect(await orgs(`SELECT org_id, urn FROM dictamesh_cache_status ORDER BY urn`)).toEqual([
+      { org_id: 'acme', urn: A },
+      { org_id: 'default', urn: 'dictamesh:x:y:never-stored' },
+    ]);
+
+    // the new keys: the same URN and event id in another organisation, never twice in one
+    await runner.exec(`
+      INSERT INTO dictamesh_entity_catalog (urn, org_id, source_system, entity_type, domain, source_id)
+        VALUES ('${A}', 'globex', 'chatwoot', 'contact', 'support', '1');
+      INSERT INTO dictamesh_entity_relationships (id, org_id, from_urn, to_urn, relationship_type)
+        VALUES (gen_random_uuid(), 'globex', '${A}', '${D}', 'WORKS_AT');
+      INSERT INTO dictamesh_event_log (org_id, event_id, event_type, source, subject, operation, occurred_at)
+        VALUES ('globex', 'e-a', 't', '/s', '${A}', 'created', now());`);
+    await expect(
+      runner.exec(`INSERT INTO dictamesh_entity_catalog (urn, org_id, source_system, entity_type, domain, source_id)
+                   VALUES ('${A}', 'acme', 'chatwoot', 'contact', 'support', '1')`),
+    ).rejects.toThrow(/dictamesh_entity_catalog_pkey/);
+    await expect(
+      runner.exec(`INSERT INTO dictamesh_event_log (org_id, event_id, event_type, source, subject, operation, occurred_at)
+                   VALUES ('acme', 'e-a', 't', '/s', '${A}', 'created', now())`),
+    ).rejects.toThrow(/duplicate key/);
+    // an edge needs its `from` entity in its own organisation
+    await expect(
+      runner.exec(`INSERT INTO dictamesh_entity_relationships (id, org_id, from_urn, to_urn, relationship_type)
+                   VALUES (gen_random_uuid(), 'initech', '${A}', '${D}', 'WORKS_AT')`),
+    ).rejects.toThrow(/foreign key/);
+    // still append-only, and the embedding index still serves the catalog
+    await expect(runner.exec(`UPDATE dictamesh_event_log SET event_type = 'x'`)).rejects.toThrow(/append-only/);
+    const [hnsw] = await runner.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE indexname = 'dictamesh_entity_catalog_embedding_hnsw_idx'`,
+    );
+    expect(hnsw?.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    const deleted = await runner.query(`DELETE FROM dictamesh_entity_catalog WHERE org_id = 'acme' AND urn = '${A}' RETURNING urn`);
+    expect(deleted).toHaveLength(1);
+    expect(await orgs(`SELECT org_id FROM dictamesh_entity_relationships WHERE from_urn = '${A}'`)).toEqual([{ org_id: 'globex' }]);
     await pglite.close();
   });
 

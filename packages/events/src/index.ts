@@ -20,4 +20,3 @@ export { drain } from './drain';
 export { KafkaEventBus, type KafkaBusOptions } from './kafka/kafka-bus';
 export type { TopicSettings } from './kafka/topics';
 export type { RetrySettings } from './delivery';
-export { deadLetterHeaders } from './delivery';

@@ -14,12 +14,14 @@ export interface CatalogLoaders {
 
 /**
  * Fresh loaders for one request of organisation `org` (never share them across requests or
- * organisations: they cache); entities and edges of other organisations are not found.
+ * organisations: they cache). Every loader is bound to `org`, so its keys are (org, URN): an
+ * organisation is the namespace of URNs, and another organisation's entity, edges or events of
+ * the same URN are never found.
  */
 export function createLoaders(prisma: PrismaClient, org: string): CatalogLoaders {
   return {
     entity: new DataLoader((urns) => entitiesByUrn(prisma, org, urns), { maxBatchSize: 1000 }),
     edges: new DataLoader((keys) => edgesOf(prisma, org, keys), { cacheKeyFn: (k) => `${k.direction}|${k.urn}`, maxBatchSize: 1000 }),
-    events: new DataLoader((keys) => eventsOf(prisma, keys), { cacheKeyFn: (k) => `${k.last}|${k.urn}`, maxBatchSize: 1000 }),
+    events: new DataLoader((keys) => eventsOf(prisma, org, keys), { cacheKeyFn: (k) => `${k.last}|${k.urn}`, maxBatchSize: 1000 }),
   };
 }

@@ -8,15 +8,11 @@ export interface CatalogMetrics {
   /** Counts one applied change by its outcome. */
   applied(result: ApplyResult): void;
   deadLettersRecorded(count: number): void;
-  /** Counts one change refused as `foreign`, by sending organisation and source system. */
-  foreignChange(org: string, source: string): void;
 }
 
 /**
  * Creates the catalog's metrics (prom-client): `dictamesh_catalog_events_total{result}`
- * (applied | stale | duplicate | foreign), `dictamesh_catalog_foreign_changes_total{org, source}`
- * (changes to a URN another organisation holds, by sending organisation and source system),
- * `dictamesh_dead_letters_recorded_total`,
+ * (applied | stale | duplicate), `dictamesh_dead_letters_recorded_total`,
  * `dictamesh_consumer_lag{group}` (records not yet committed, read from the bus on each
  * scrape) and the Node.js process metrics.
  */
@@ -34,12 +30,6 @@ export function createCatalogMetrics(bus: EventBus, groups: readonly string[]): 
     help: 'Records of the DLQ topic recorded in the catalog',
     registers: [registry],
   });
-  const foreign = new Counter({
-    name: 'dictamesh_catalog_foreign_changes_total',
-    help: 'Entity changes refused because another organisation holds the URN (dead-lettered), by sending organisation and source system',
-    labelNames: ['org', 'source'] as const,
-    registers: [registry],
-  });
   new Gauge({
     name: 'dictamesh_consumer_lag',
     help: 'Records published but not yet committed by the consumer group',
@@ -53,6 +43,5 @@ export function createCatalogMetrics(bus: EventBus, groups: readonly string[]): 
     registry,
     applied: (result) => events.inc({ result }),
     deadLettersRecorded: (count) => deadLetters.inc(count),
-    foreignChange: (org, source) => foreign.inc({ org, source }),
   };
 }

@@ -141,7 +141,6 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
       metrics.applied(result);
       options.onApplied?.(result, record);
     },
-    onForeign: metrics.foreignChange,
   });
 
   const deadLetters = await startDeadLetterRecorder({

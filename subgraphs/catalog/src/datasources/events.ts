@@ -8,25 +8,27 @@ export interface EventsKey {
 }
 
 /**
- * The newest events of many entities: one windowed query per distinct `last` value.
+ * The newest events of many entities of organisation `org` (another organisation's events of
+ * the same URNs are its own): one windowed query per distinct `last` value.
  * Results follow `keys`, newest first.
  */
-export async function eventsOf(prisma: PrismaClient, keys: readonly EventsKey[]): Promise<EventRecord[][]> {
+export async function eventsOf(prisma: PrismaClient, org: string, keys: readonly EventsKey[]): Promise<EventRecord[][]> {
   const out = new Map<string, EventRecord[]>();
   for (const last of new Set(keys.map((k) => k.last))) {
     const urns = [...new Set(keys.filter((k) => k.last === last).map((k) => k.urn))];
     const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT seq, event_id, event_type, source, subject, operation, occurred_at, before, after,
+      SELECT seq, org_id, event_id, event_type, source, subject, operation, occurred_at, before, after,
              trace_id, topic, partition, "offset", recorded_at
       FROM (
         SELECT *, row_number() OVER (PARTITION BY subject ORDER BY seq DESC) AS rn
-        FROM dictamesh_event_log WHERE subject IN (${Prisma.join(urns)})
+        FROM dictamesh_event_log WHERE org_id = ${org} AND subject IN (${Prisma.join(urns)})
       ) ranked
       WHERE rn <= ${last}
       ORDER BY subject, seq DESC`;
     for (const row of rows) {
       const record: EventRecord = {
         seq: BigInt(row.seq as string | number | bigint),
+        orgId: row.org_id as string,
         eventId: row.event_id as string,
         eventType: row.event_type as string,
         source: row.source as string,

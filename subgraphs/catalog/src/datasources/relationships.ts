@@ -10,8 +10,8 @@ export interface EdgeKey {
 /**
  * Edges of many entities, one query per direction present in `keys` (at most two queries
  * whatever the number of entities). Results follow `keys`; edges are ordered by type, then
- * creation. Only edges from entities of organisation `org` are returned: another
- * organisation's entity may name one of `org`'s URNs as its target.
+ * creation. Only edges of organisation `org` are returned (those of its entities): another
+ * organisation's entity of the same URN, or naming one of `org`'s URNs, has edges of its own.
  */
 export async function edgesOf(prisma: PrismaClient, org: string, keys: readonly EdgeKey[]): Promise<RelationshipRecord[][]> {
   const out = new Map<string, RelationshipRecord[]>();
@@ -20,7 +20,7 @@ export async function edgesOf(prisma: PrismaClient, org: string, keys: readonly 
     const urns = [...new Set(keys.filter((k) => k.direction === direction).map((k) => k.urn))];
     if (urns.length === 0) continue;
     const rows = await prisma.entityRelationship.findMany({
-      where: direction === 'OUTGOING' ? { fromUrn: { in: urns }, from: { orgId: org } } : { toUrn: { in: urns }, from: { orgId: org } },
+      where: direction === 'OUTGOING' ? { orgId: org, fromUrn: { in: urns } } : { orgId: org, toUrn: { in: urns } },
       orderBy: [{ relationshipType: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     });
     for (const row of rows) {

@@ -15,8 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const entity = (urn: string) => db.prisma.entityCatalog.findUnique({ where: { urn } });
-const edges = (urn: string) => db.prisma.entityRelationship.findMany({ where: { fromUrn: urn }, orderBy: { relationshipType: 'asc' } });
+const entity = (urn: string, orgId = 'default') => db.prisma.entityCatalog.findUnique({ where: { orgId_urn: { orgId, urn } } });
+const edges = (urn: string, orgId = 'default') =>
+  db.prisma.entityRelationship.findMany({ where: { orgId, fromUrn: urn }, orderBy: { relationshipType: 'asc' } });
 
 describe('applyChange', () => {
   it('is idempotent per CloudEvent id: replaying an event changes nothing and logs it once', async () => {
@@ -136,18 +137,43 @@ describe('applyChanges (batches)', () => {
     expect(await applyChanges(db.prisma, embedder, items)).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
   });
 
-  it('refuses a change to a URN another organisation holds as foreign, even with an event id that organisation logged', async () => {
+  it('keeps one entity per (organisation, URN): two organisations hold the same URN side by side, idempotent each', async () => {
     const urn = 'dictamesh:chatwoot:account/1:contact:77';
-    const owned = change({ urn, attributes: { name: 'Acme customer' }, occurredAt: at(1) });
-    expect(await applyChange(db.prisma, embedder, owned, { ...envelope('state-77'), org: 'acme' })).toBe('applied');
-    // another organisation syncing the same account derives the same state event id
-    const [sameId, newId] = await applyChanges(db.prisma, embedder, [
-      { change: owned, envelope: { ...envelope('state-77'), org: 'globex' } },
-      { change: change({ urn, attributes: { name: 'globex' }, occurredAt: at(2) }), envelope: { ...envelope('g-77'), org: 'globex' } },
+    const contact = (name: string, s: number, agent: number) =>
+      change({
+        urn,
+        attributes: { name },
+        displayName: name,
+        occurredAt: at(s),
+        relationships: [{ type: 'ASSIGNED_TO', toUrn: `dictamesh:chatwoot:account/1:agent:${agent}`, cardinality: 'MANY_TO_ONE' }],
+      });
+    const as = (org: string, id: string) => ({ ...envelope(id), org, source: `/test/${org}` });
+    expect(await applyChange(db.prisma, embedder, contact('Acme customer', 1, 1), as('acme', 'state-77'))).toBe('applied');
+    // another organisation syncing the same account derives the same state event id: its own, not a duplicate
+    const results = await applyChanges(db.prisma, embedder, [
+      { change: contact('Acme customer', 1, 1), envelope: as('globex', 'state-77') },
+      { change: contact('Globex customer', 2, 2), envelope: as('globex', 'g-77') },
+      { change: contact('Acme customer', 1, 1), envelope: as('acme', 'state-77') },
     ]);
-    expect([sameId, newId]).toEqual(['foreign', 'foreign']);
-    expect(await entity(urn)).toMatchObject({ orgId: 'acme', attributes: { name: 'Acme customer' } });
-    expect(await applyChange(db.prisma, embedder, owned, { ...envelope('state-77'), org: 'acme' })).toBe('duplicate');
+    expect(results).toEqual(['applied', 'applied', 'duplicate']);
+    expect(await entity(urn, 'acme')).toMatchObject({ orgId: 'acme', displayName: 'Acme customer', attributes: { name: 'Acme customer' } });
+    expect(await entity(urn, 'globex')).toMatchObject({ orgId: 'globex', displayName: 'Globex customer' });
+    expect((await edges(urn, 'acme')).map((e) => e.toUrn)).toEqual(['dictamesh:chatwoot:account/1:agent:1']);
+    expect((await edges(urn, 'globex')).map((e) => e.toUrn)).toEqual(['dictamesh:chatwoot:account/1:agent:2']);
+    const log = await db.prisma.eventLog.findMany({ where: { subject: urn }, orderBy: { seq: 'asc' } });
+    expect(log.map((e) => [e.orgId, e.eventId])).toEqual([
+      ['acme', 'state-77'],
+      ['globex', 'state-77'],
+      ['globex', 'g-77'],
+    ]);
+    const lineage = await db.prisma.dataLineage.findMany({ where: { downstreamUrn: urn }, orderBy: { orgId: 'asc' } });
+    expect(lineage.map((l) => [l.orgId, l.upstreamUrn, l.lastEventId])).toEqual([
+      ['acme', '/test/acme', 'state-77'],
+      ['globex', '/test/globex', 'g-77'],
+    ]);
+    // a redelivery is a duplicate within its organisation only
+    expect(await applyChange(db.prisma, embedder, contact('Globex customer', 2, 2), as('globex', 'g-77'))).toBe('duplicate');
+    expect(await applyChange(db.prisma, embedder, contact('Globex customer', 2, 2), as('initech', 'g-77'))).toBe('applied');
   });
 
   it('uses the same number of SQL statements for 10 changes as for 300', async () => {

@@ -3,7 +3,6 @@ import { assertEntityChange, ENTITY_TOPICS, type BusRecord, type Consumer, type 
 import { err, type Logger } from '@dictamesh/runtime';
 import type { Embedder } from '../embeddings/embedder';
 import { applyChanges, type ApplyResult, type ChangeItem } from './apply-change';
-import { reportForeignChanges, type ForeignChangeReport } from './foreign';
 
 /** The catalog's consumer group on the entity topics. */
 export const CATALOG_CONSUMER_GROUP = 'dictamesh-catalog';
@@ -21,8 +20,6 @@ export interface CatalogIngestOptions {
   batchLingerMs?: number;
   /** Called after each record is handled (metrics, tests). */
   onApplied?: (result: ApplyResult, record: BusRecord) => void;
-  /** Called for each change refused as `foreign` (metric), besides its log line and dead letter. */
-  onForeign?: ForeignChangeReport['onForeign'];
 }
 
 /**
@@ -31,19 +28,11 @@ export interface CatalogIngestOptions {
  * offsets are committed after the database write. A record that is not a valid CloudEvent
  * with EntityChange data fails its batch as not retryable: the bus then applies the batch's
  * records one by one and dead-letters only the bad one. Database failures are retried first.
- * A change refused as `foreign` is logged, counted and dead-lettered ({@link reportForeignChanges}).
+ * Each change applies within its event's organisation (CloudEvent `orgid`): see {@link applyChanges}.
  */
 export async function startCatalogIngest(options: CatalogIngestOptions): Promise<Consumer> {
-  const groupId = options.groupId ?? CATALOG_CONSUMER_GROUP;
-  const foreign: ForeignChangeReport = {
-    bus: options.bus,
-    prisma: options.prisma,
-    log: options.log,
-    groupId,
-    ...(options.onForeign ? { onForeign: options.onForeign } : {}),
-  };
   return options.bus.subscribe({
-    groupId,
+    groupId: options.groupId ?? CATALOG_CONSUMER_GROUP,
     topics: ENTITY_TOPICS,
     fromBeginning: true,
     maxBatchSize: options.maxBatchSize ?? 500,
@@ -52,8 +41,6 @@ export async function startCatalogIngest(options: CatalogIngestOptions): Promise
       const items = records.map(toChangeItem);
       const results = await applyChanges(options.prisma, options.embedder, items);
       options.log.debug({ records: records.length, applied: results.filter((r) => r === 'applied').length }, 'entity changes ingested');
-      const refused = records.flatMap((record, i) => (results[i] === 'foreign' ? [{ record, item: items[i]! }] : []));
-      await reportForeignChanges(foreign, refused);
       if (options.onApplied) results.forEach((result, i) => options.onApplied!(result, records[i]!));
     },
   });

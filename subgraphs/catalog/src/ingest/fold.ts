@@ -6,7 +6,7 @@ import type { ApplyResult, ChangeItem } from './apply-change';
 /** The stored state of an entity, as read before a batch. */
 export interface StoredEntity {
   urn: string;
-  /** Organisation owning the entity. */
+  /** Organisation holding the entity (with the URN, its key). */
   org_id: string;
   attributes: Record<string, unknown>;
   display_name: string | null;
@@ -18,7 +18,7 @@ export interface StoredEntity {
 /** An entity's state after the batch. */
 export interface FoldedEntity {
   urn: string;
-  /** Organisation owning the entity: that of the first change applied to it. */
+  /** Organisation holding the entity: that of the changes folded into it (with the URN, its key). */
   org: string;
   source: string;
   entityType: string;
@@ -38,6 +38,8 @@ export interface FoldedEntity {
 
 /** An event log row to insert. */
 export interface LoggedEvent {
+  /** Organisation of the event; with `id`, its key in the event log. */
+  org: string;
   id: string;
   type: string;
   source: string;
@@ -56,11 +58,13 @@ export interface LoggedEvent {
 export interface Fold {
   results: ApplyResult[];
   events: LoggedEvent[];
+  /** By {@link entityKey} (organisation, URN). */
   entities: Map<string, FoldedEntity>;
-  /** Final target per (from, type) of `*_TO_ONE` relationships; `toUrn` null = none. */
-  toOne: Array<{ fromUrn: string; type: string; toUrn: string | null }>;
-  /** Edges to upsert. */
+  /** Final target per (org, from, type) of `*_TO_ONE` relationships; `toUrn` null = none. */
+  toOne: Array<{ org: string; fromUrn: string; type: string; toUrn: string | null }>;
+  /** Edges to upsert, each within the organisation of its `from` entity. */
   edges: Array<{
+    org: string;
     fromUrn: string;
     type: string;
     toUrn: string;
@@ -68,7 +72,15 @@ export interface Fold {
     confidence: number;
     metadata: Record<string, unknown>;
   }>;
-  lineage: Array<{ upstreamUrn: string; downstreamUrn: string; eventId: string; eventType: string }>;
+  lineage: Array<{ org: string; upstreamUrn: string; downstreamUrn: string; eventId: string; eventType: string }>;
+}
+
+/**
+ * Key of an entity (or an event, with its CloudEvent id) in the catalog: organisation and URN.
+ * An organisation is the namespace of URNs, so the same URN in two organisations is two entities.
+ */
+export function entityKey(org: string, urn: string): string {
+  return `${org}\u0000${urn}`;
 }
 
 /** The text embedded for an entity: its type, display name and the adapter's search text. */
@@ -87,39 +99,36 @@ function traceIdOf(traceparent: string | undefined): string | null {
  * `applyChanges`. Last writer wins by source time (`occurredAt`; equal times apply); full
  * changes replace attributes, partial ones merge; an entity is written only when its state
  * changed, and re-embedded only when it is new, fully replaced, or has no embedding yet.
- * An entity belongs to the organisation of its first change (the CloudEvent's `orgid`, else
- * the default organisation); a change from another organisation is neither logged nor applied
- * (`foreign`, whatever its event id), so no organisation can overwrite or read another's entity
- * through a shared URN; the ingest dead-letters it to the sender's organisation.
+ * Everything is keyed by organisation (the CloudEvent's `orgid`, else the default
+ * organisation) and URN: a change applies to its own organisation's entity of that URN, and
+ * its event id is a duplicate only of the same organisation's events — two organisations that
+ * sync the same source account derive the same state event ids and each keeps its own copy.
  *
- * @param alreadyLogged - CloudEvent ids already in the event log (their items are duplicates)
+ * @param alreadyLogged - {@link entityKey}(organisation, CloudEvent id) of events already in the event log (their items are duplicates)
+ * @param stored - the stored entities of the batch's (organisation, URN) pairs
  */
 export function foldChanges(items: readonly ChangeItem[], alreadyLogged: ReadonlySet<string>, stored: readonly StoredEntity[]): Fold {
   const fold: Fold = { results: [], events: [], entities: new Map(), toOne: [], edges: [], lineage: [] };
   const seen = new Set(alreadyLogged);
-  const storedByUrn = new Map(stored.map((s) => [s.urn, s]));
+  const storedByKey = new Map(stored.map((s) => [entityKey(s.org_id, s.urn), s]));
   type Edge = Fold['edges'][number];
-  /** `*_TO_ONE` relationships by (from, type): the last target wins; null = cleared. */
-  const toOne = new Map<string, { fromUrn: string; type: string; toUrn: string | null; edge: Edge | null }>();
-  /** `*_TO_MANY` relationships by (from, type, to). */
+  /** `*_TO_ONE` relationships by (org, from, type): the last target wins; null = cleared. */
+  const toOne = new Map<string, { org: string; fromUrn: string; type: string; toUrn: string | null; edge: Edge | null }>();
+  /** `*_TO_MANY` relationships by (org, from, type, to). */
   const toMany = new Map<string, Edge>();
   const lineage = new Map<string, Fold['lineage'][number]>();
 
   for (const { change, envelope } of items) {
-    let state = fold.entities.get(change.urn);
-    const previous = storedByUrn.get(change.urn);
     const org = envelope.org ?? DEFAULT_ORG;
-    // before the duplicate check: another organisation's sync of the same source yields the
-    // same state-derived event id, which must be reported as foreign, never dropped as a duplicate
-    if ((state?.org ?? previous?.org_id ?? org) !== org) {
-      fold.results.push('foreign');
-      continue;
-    }
-    if (seen.has(envelope.id)) {
+    const key = entityKey(org, change.urn);
+    let state = fold.entities.get(key);
+    const previous = storedByKey.get(key);
+    const eventKey = entityKey(org, envelope.id);
+    if (seen.has(eventKey)) {
       fold.results.push('duplicate');
       continue;
     }
-    seen.add(envelope.id);
+    seen.add(eventKey);
     if (!state && previous) {
       state = {
         urn: change.urn,
@@ -143,6 +152,7 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
     const stale = state?.sourceUpdatedAt != null && state.sourceUpdatedAt > occurredAt;
     const after = stale ? state!.attributes : change.partial && state ? { ...state.attributes, ...change.attributes } : change.attributes;
     fold.events.push({
+      org,
       id: envelope.id,
       type: envelope.type,
       source: envelope.source,
@@ -185,14 +195,15 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
       // a partial view of an entity that has an embedding keeps it (the full view knows more)
       embedText: !change.partial || !hasEmbedding ? embeddingText(change) : (state?.embedText ?? null),
     };
-    fold.entities.set(change.urn, next);
+    fold.entities.set(key, next);
 
     for (const rel of change.relationships) {
-      const key = `${change.urn}\u0000${rel.type}`;
+      const relKey = `${key}\u0000${rel.type}`;
       const edge: Edge | null =
         rel.toUrn === null
           ? null
           : {
+              org,
               fromUrn: change.urn,
               type: rel.type,
               toUrn: rel.toUrn,
@@ -201,19 +212,20 @@ export function foldChanges(items: readonly ChangeItem[], alreadyLogged: Readonl
               metadata: rel.metadata ?? {},
             };
       if (rel.cardinality === 'MANY_TO_ONE' || rel.cardinality === 'ONE_TO_ONE' || edge === null) {
-        toOne.set(key, { fromUrn: change.urn, type: rel.type, toUrn: rel.toUrn, edge });
+        toOne.set(relKey, { org, fromUrn: change.urn, type: rel.type, toUrn: rel.toUrn, edge });
       } else {
-        toMany.set(`${key}\u0000${rel.toUrn}`, edge);
+        toMany.set(`${relKey}\u0000${rel.toUrn}`, edge);
       }
     }
-    lineage.set(`${envelope.source}\u0000${change.urn}`, {
+    lineage.set(`${key}\u0000${envelope.source}`, {
+      org,
       upstreamUrn: envelope.source,
       downstreamUrn: change.urn,
       eventId: envelope.id,
       eventType: envelope.type,
     });
   }
-  fold.toOne = [...toOne.values()].map(({ fromUrn, type, toUrn }) => ({ fromUrn, type, toUrn }));
+  fold.toOne = [...toOne.values()].map(({ org, fromUrn, type, toUrn }) => ({ org, fromUrn, type, toUrn }));
   fold.edges = [...[...toOne.values()].flatMap((t) => (t.edge ? [t.edge] : [])), ...toMany.values()];
   fold.lineage = [...lineage.values()];
   return fold;
