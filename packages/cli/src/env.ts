@@ -60,7 +60,7 @@ export const envSchemas = {
     HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     /** Socket inactivity that closes a connection while a request is in progress (SSE streams and WebSockets excepted). */
     HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-    /** Open connections per client address (IPv6: per /64); 0 = no cap. */
+    /** Open connections per client address (IPv6: per /64) on the gateway and webhook servers; 0 = no cap. */
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
   }),
   database: z.object({

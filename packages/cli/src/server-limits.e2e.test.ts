@@ -46,6 +46,7 @@ function open(url: string): Promise<Socket> {
 /** Resolves with the ms until the socket closed, or null when it is still open after the bound. */
 function closedWithin(socket: Socket, boundMs: number): Promise<number | null> {
   const started = performance.now();
+  if (socket.closed) return Promise.resolve(0);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), boundMs);
     socket.once('close', () => {
@@ -103,5 +104,35 @@ describe('server limits on the running stack', () => {
     expect(received.sse).toBeGreaterThan(0);
     stopWs();
     stopSse();
+    await ws.dispose();
+    sse.dispose();
+  });
+
+  it('closes gateway connections past MAX_CONNECTIONS_PER_IP at once; the catalog (whose clients are gateways) has no cap', async () => {
+    const opened: Socket[] = [];
+    try {
+      for (let i = 0; i < 24; i++) opened.push(await open(stack.urls.gateway));
+      const closed = await Promise.all(opened.map((s) => closedWithin(s, 500)));
+      // at most 16 kept (fewer if a connection of the test before is still open on the server's side)
+      const kept = closed.filter((c) => c === null).length;
+      expect(kept).toBeLessThanOrEqual(16);
+      expect(kept).toBeGreaterThanOrEqual(8);
+      const toCatalog: Socket[] = [];
+      for (let i = 0; i < 24; i++) toCatalog.push(await open(stack.urls.catalog));
+      opened.push(...toCatalog);
+      const answers = await Promise.all(
+        toCatalog.map(
+          (s) =>
+            new Promise<string>((resolve) => {
+              s.once('data', (d) => resolve(d.toString('latin1').split('\r\n')[0]!));
+              s.once('close', () => resolve('closed'));
+              s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+            }),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set(['HTTP/1.1 200 OK']));
+    } finally {
+      for (const s of opened) s.destroy();
+    }
   });
 });

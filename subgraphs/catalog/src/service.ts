@@ -47,7 +47,7 @@ export interface CatalogServiceOptions {
    * caller is trusted and anonymous (tests, single-process development).
    */
   gatewayTokens?: GatewayTokens;
-  /** Request, headers, keep-alive and inactivity timeouts and the per-client connection cap (defaults: `DEFAULT_SERVER_LIMITS`). */
+  /** Request, headers, keep-alive and inactivity timeouts (defaults: `DEFAULT_SERVER_LIMITS`); no per-client connection cap. */
   serverLimits?: ServerLimits;
   /**
    * The adapter host: where adapter packages are found, the secret key, its periods (ms), and
@@ -102,7 +102,9 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
     ...(options.adapters.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.adapters.syncIntervalMs }),
     ...(options.adapters.outbound ? { outbound: options.adapters.outbound } : {}),
   });
-  const app = createHttpApp({ logger, ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}) });
+  // no per-address connection cap: the catalog's clients are gateways (requests need their signed
+  // principal), each pooling up to 128 connections to it; a busy gateway must not be refused
+  const app = createHttpApp({ logger, serverLimits: { ...options.serverLimits, maxConnectionsPerIp: 0 } });
   const principals = new WeakMap<FastifyRequest, Principal>();
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => createContext(db.prisma, embedder, options.bus, adapters, principals.get(request) ?? ANONYMOUS),
