@@ -77,7 +77,6 @@ export const envSchemas = {
     GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
     GATEWAY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(10_000).default(20),
     GATEWAY_MAX_SELECTIONS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
-    GATEWAY_MAX_SELECTIONS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
     GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
     GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
     GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
