@@ -12,7 +12,11 @@ import { SecretBox } from './secret-box';
 // Two catalog instances (two hosts) on one database: each adapter runs in exactly one of them.
 const ADAPTERS = fileURLToPath(new URL('../../../../adapters', import.meta.url));
 const log = pino({ level: 'silent' });
+// leases expire on this test's clock, which moves only when the test moves it: no step depends
+// on how fast a busy machine runs it
 const LEASE_MS = 600;
+let time = Date.now();
+const clock = () => time;
 let db: Database;
 let source: LocalServer;
 const bus = new InProcessEventBus();
@@ -30,6 +34,7 @@ const host = (instanceId: string) => {
     syncIntervalMs: 0,
     leaseMs: LEASE_MS,
     instanceId,
+    clock,
     outbound: { allowedHosts: ['127.0.0.1'] }, // the source stands in on loopback
   });
   hosts.push(created);
@@ -98,12 +103,12 @@ describe('adapter leases across catalog instances', () => {
     await a.close();
     await db.prisma.adapterRegistration.update({
       where: { id: 'inv' },
-      data: { leaseOwner: 'crashed-instance', leaseExpiresAt: new Date(Date.now() + LEASE_MS) },
+      data: { leaseOwner: 'crashed-instance', leaseExpiresAt: new Date(time + LEASE_MS) },
     });
     const c = host('instance-c');
     await c.reconcile();
     expect(c.runsHere('inv')).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 100));
+    time += LEASE_MS + 1;
     await c.reconcile();
     expect(c.runsHere('inv')).toBe(true);
     expect(await owner('inv')).toBe('instance-c');

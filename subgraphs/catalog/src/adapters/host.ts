@@ -41,6 +41,8 @@ export interface AdapterHostOptions {
   leaseMs?: number;
   /** Lease owner id of this process. Default `<host>:<pid>:<random>`. */
   instanceId?: string;
+  /** Clock of lease expiry, ms since epoch (tests inject one). Default `Date.now`. */
+  clock?: () => number;
   /** Which source addresses adapters may connect to (the SSRF guard). Default: public addresses only. */
   outbound?: OutboundPolicy;
 }
@@ -89,7 +91,7 @@ export class AdapterHost {
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
-    this.leases = new AdapterLeases(prisma, options.leaseMs ?? 30_000, options.instanceId);
+    this.leases = new AdapterLeases(prisma, options.leaseMs ?? 30_000, options.instanceId, options.clock);
     this.checkpoints = {
       load: async (id) => ((await prisma.adapterCheckpoint.findUnique({ where: { adapterId: id } }))?.checkpoint ?? null) as never,
       save: async (id, checkpoint) => {
@@ -143,7 +145,7 @@ export class AdapterHost {
         this.startSync(id, running, row.syncRequested as SyncMode);
       }
     }
-    const now = new Date();
+    const now = new Date(this.leases.now());
     for (const row of rows.values()) {
       if (row.paused || this.running.has(row.id)) continue;
       if (row.leaseOwner && row.leaseOwner !== this.leases.owner && row.leaseExpiresAt && row.leaseExpiresAt > now) continue;

@@ -19,13 +19,15 @@ export class AdapterLeases {
     /** How long a lease lasts without renewal, ms. */
     readonly durationMs: number,
     owner?: string,
+    /** Clock of expiry, ms since epoch. */
+    readonly now: () => number = Date.now,
   ) {
     this.owner = owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
   /** Takes (or extends) the lease of a registration that is not paused. @returns whether we hold it now */
   async acquire(id: string): Promise<boolean> {
-    const now = new Date();
+    const now = new Date(this.now());
     const { count } = await this.prisma.adapterRegistration.updateMany({
       where: {
         id,
@@ -42,7 +44,7 @@ export class AdapterLeases {
     if (ids.length === 0) return new Set();
     await this.prisma.adapterRegistration.updateMany({
       where: { id: { in: [...ids] }, leaseOwner: this.owner },
-      data: { leaseExpiresAt: new Date(Date.now() + this.durationMs) },
+      data: { leaseExpiresAt: new Date(this.now() + this.durationMs) },
     });
     const held = await this.prisma.adapterRegistration.findMany({
       where: { id: { in: [...ids] }, leaseOwner: this.owner },
