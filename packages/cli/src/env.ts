@@ -222,11 +222,14 @@ export const envSchemas = {
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
-    /** Refuse webhook deliveries that cannot be verified (no secret / token registered for the account). */
+    /**
+     * Refuse webhook deliveries that cannot be verified (no secret / token registered for the
+     * registration or account). Unset: on with `NODE_ENV=production`, off otherwise.
+     */
     WEBHOOK_REQUIRE_VERIFICATION: z
       .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
     // one partition suits one PGlite (it runs one statement at a time); per-key order holds either way
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
   }),

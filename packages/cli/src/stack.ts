@@ -183,7 +183,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       bus,
       adapters: [
         createChatwootWebhookAdapter({
-          requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION,
+          // production: nobody can write into an organisation's catalog through a registration route without its secret or token
+          requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION ?? env.server.NODE_ENV === 'production',
           // development: unverifiable deliveries of account routes go to the account's registration, or `default`
           development: env.server.NODE_ENV !== 'production',
           // the registered chatwoot adapters, their organisations and webhook credentials (only with the catalog in this process)

@@ -57,12 +57,18 @@ async function deliver(path: string, body: string, secret?: string, contentType 
 const contact = (id: number, name: string, account = 12) =>
   JSON.stringify({ event: 'contact_updated', id, name, account: { id: account, name: 'Shop' } });
 
-async function register(org: string, id: string, webhookSecret: string, accountId = 12) {
+async function register(org: string, id: string, webhookSecret: string | undefined, accountId = 12) {
   const answer = await as(org, 'mutation ($input: RegisterAdapterInput!) { registerAdapter(input: $input) { id } }', {
     input: {
       id,
       kind: 'chatwoot',
-      config: { baseUrl: 'http://127.0.0.1:9', accountId, apiAccessToken: 't', timeoutMs: 200, webhookSecret },
+      config: {
+        baseUrl: 'http://127.0.0.1:9',
+        accountId,
+        apiAccessToken: 't',
+        timeoutMs: 200,
+        ...(webhookSecret ? { webhookSecret } : {}),
+      },
     },
   });
   expect(answer.errors).toBeUndefined();
@@ -257,6 +263,16 @@ describe('Chatwoot webhooks of one account registered by two organisations (prod
       status: 401,
       body: { code: 'WEBHOOK_SIGNATURE_INVALID' },
     });
+  });
+
+  it('refuses unsigned deliveries to the route of a registration without secret or token (ids are names, not secrets)', async () => {
+    await register('acme', 'cw-acme-open', undefined, 14);
+    expect(await deliver('/chatwoot/adapters/cw-acme-open', contact(7004, 'Injected', 14))).toMatchObject({
+      status: 401,
+      body: { code: 'WEBHOOK_UNVERIFIED' },
+    });
+    expect(await stack.drained(15_000)).toBe(true);
+    expect(await displayName('acme', 'dictamesh:chatwoot:account/14:contact:7004')).toBeNull();
   });
 
   it('answers 415 UNSUPPORTED_MEDIA_TYPE to a text/plain body, as documented', async () => {
