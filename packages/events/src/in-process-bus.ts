@@ -88,7 +88,7 @@ export class InProcessEventBus implements EventBus {
     if (!this.outbox) return 0;
     let count = 0;
     for await (const page of this.outbox.recover()) {
-      for (const { id, topic, record } of page) this.append(topic, [record], [id]);
+      for (const { id, topic, record } of page) this.append(topic, [record], this.outbox.groupsOf(topic).length ? [id] : undefined);
       count += page.length;
     }
     return count;

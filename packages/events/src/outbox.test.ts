@@ -136,6 +136,19 @@ describe('InProcessEventBus outbox (durability on the embedded default)', () => 
     expect(store.appendCalls).toBe(1);
   });
 
+  it('recovers once and deletes a stored record of a topic no durable group reads any more', async () => {
+    const store = new MemoryOutboxStore();
+    await store.append([{ topic: 'retired', key: 'k0', event: JSON.stringify(event(7)), headers: {} }]);
+    const bus = durableBus(store);
+    expect(await bus.recover()).toBe(1);
+    const seen: BusRecord[] = [];
+    await bus.subscribe({ groupId: 'any', topics: ['retired'], fromBeginning: true, eachMessage: async (r) => void seen.push(r) });
+    expect(await drain(bus, 'any', 10_000, 1)).toBe(true);
+    expect(ns(seen)).toEqual([7]);
+    await bus.close();
+    expect(store.entries.size).toBe(0);
+  });
+
   it('after a restart, publishes what the durable groups had not committed before any new record, then deletes it', async () => {
     const store = new MemoryOutboxStore();
     const crashed = durableBus(store, 1);

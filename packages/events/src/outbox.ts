@@ -71,7 +71,11 @@ export class Outbox {
     return this.append(records.map((r) => ({ topic, key: r.key, event: JSON.stringify(r.event), headers: { ...r.headers } })));
   }
 
-  /** Records an earlier process stored and no durable group released, oldest first, page by page. */
+  /**
+   * Records an earlier process stored and no durable group released, oldest first, page by
+   * page. Those of a topic no durable group reads any more (the configuration changed) are
+   * given once more and deleted at once: nothing would ever release them.
+   */
   async *recover(): AsyncGenerator<RecoveredRecord[]> {
     const size = this.options.recoverPageSize ?? 1_000;
     let after: string | undefined;
@@ -79,6 +83,11 @@ export class Outbox {
       const page = await this.options.store.read(after, size);
       if (page.length === 0) return;
       after = page[page.length - 1]!.id;
+      const orphans = page.filter((entry) => !this.holders.has(entry.topic)).map((entry) => entry.id);
+      if (orphans.length > 0) {
+        this.pending.push(...orphans);
+        void this.flush();
+      }
       yield page.map((entry) => ({
         id: entry.id,
         topic: entry.topic,
