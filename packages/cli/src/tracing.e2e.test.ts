@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -106,16 +107,16 @@ describe('OpenTelemetry traces with W3C trace context', () => {
         relationships: [],
       };
       let publishSpan = '';
+      // this run's record (a broker kept across runs holds earlier ones of the same URN)
+      const id = `traced-${randomUUID()}`;
       await inSpan('test root', {}, async () => {
-        await bus.publish(topic, [
-          { key: change.urn, event: toEntityChangeEvent(change, { id: `traced-${Date.now()}`, source: '/test' }) },
-        ]);
+        await bus.publish(topic, [{ key: change.urn, event: toEntityChangeEvent(change, { id, source: '/test' }) }]);
         publishSpan = byName(exporter.getFinishedSpans(), new RegExp(`^${topic} publish$`))
           .at(-1)!
           .spanContext().spanId;
       });
-      await expect.poll(() => received.find((r) => r.key === change.urn), { timeout: 20_000 }).toBeDefined();
-      const record = received.find((r) => r.key === change.urn)!;
+      await expect.poll(() => received.find((r) => r.event.id === id), { timeout: 20_000 }).toBeDefined();
+      const record = received.find((r) => r.event.id === id)!;
       expect(record.headers.traceparent).toMatch(new RegExp(`^00-[0-9a-f]{32}-${publishSpan}-01$`));
     } finally {
       await bus.close();
