@@ -406,7 +406,12 @@ export class AdapterHost {
     const { definition, adapter } = await this.instantiate(registration);
     const running: Running = { definition, generation: registration.generation, timers: [] };
     this.running.set(registration.id, running);
-    running.timers.push(setInterval(() => void this.checkHealth(registration.id, running), this.options.healthIntervalMs ?? 30_000));
+    const checkHealth = () =>
+      // a check still in flight when the host closes (a slow source) meets a closed database: logged, never unhandled
+      this.checkHealth(registration.id, running).catch((error: unknown) =>
+        this.options.log.warn({ err: error, adapter: registration.id }, 'adapter health check failed'),
+      );
+    running.timers.push(setInterval(() => void checkHealth(), this.options.healthIntervalMs ?? 30_000));
     const initialized = await adapter.initialize().then(
       () => true,
       async (error: unknown) => {
