@@ -7,6 +7,7 @@ import { costEstimator } from '../demand-control/cost-estimator';
 import type { CostModel } from '../demand-control/cost-model';
 import { measureOperation, type OperationShape } from '../demand-control/operation-shape';
 import { checkVariableLimits, VARIABLE_LIMITS, type VariableLimits } from '../demand-control/variable-limits';
+import { assertNoNulCharacters } from '../input/nul-characters';
 import type { GatewayContext } from '../context';
 import { httpError } from '../http-error';
 
@@ -42,7 +43,8 @@ const MEASURES_PER_DOCUMENT = 64;
  * per-field work (authorization filtering, query planning), an operation is checked in order of
  * cost to check, each step bounded by the one before:
  * 1. its variables: depth and number of values, without recursion (`BAD_USER_INPUT`, see
- *    {@link checkVariableLimits});
+ *    {@link checkVariableLimits}); then no NUL in any string input, variable or literal
+ *    (`BAD_USER_INPUT`, see {@link assertNoNulCharacters});
  * 2. its shape — depth, aliases, root fields and selections with fragments expanded, each
  *    fragment measured once (see {@link measureOperation}): `MAX_DEPTH_LIMIT`,
  *    `MAX_ALIASES_LIMIT`, `MAX_ROOT_FIELDS_LIMIT`, `MAX_SELECTIONS_LIMIT`;
@@ -109,6 +111,7 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
       return {
         async didResolveOperation({ document, operationName, operation, request, schema, contextValue }) {
           checkVariableLimits(request.variables, options.variables ?? VARIABLE_LIMITS);
+          assertNoNulCharacters(document, request.variables);
           const shape = shapeOf(document, operationName);
           // the expanded size bounds every later walk of the operation, in measure mode too
           if (shape) limit('MAX_SELECTIONS_LIMIT', shape.selections, options.maxSelections);
