@@ -8,6 +8,8 @@ import { KafkaEventBus } from './kafka-bus';
 const brokers = inject('kafkaBrokers').split(',');
 
 const contactUrn = 'dictamesh:chatwoot:account/12:contact:1';
+// a topic of this run only: a broker kept across runs (developers' own) holds earlier runs' records
+const WIRE_TOPIC = `wire-t-${Date.now()}`;
 const contactChange = {
   urn: contactUrn,
   source: 'chatwoot',
@@ -43,7 +45,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
     dlqTopic: 'wire-dlq',
     maxAttempts: 2,
     retryInitialDelayMs: 1,
-    topics: { names: ['wire-t', 'wire-s', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
+    topics: { names: [WIRE_TOPIC, 'wire-s', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
   });
   afterAll(() => bus.close());
 
@@ -59,10 +61,10 @@ describe('KafkaEventBus wire format and failure paths', () => {
       data: contactChange,
     });
     await bus.connect();
-    await bus.publish('wire-t', [{ key: 'dictamesh:chatwoot:account/12:contact:1', event }]);
+    await bus.publish(WIRE_TOPIC, [{ key: 'dictamesh:chatwoot:account/12:contact:1', event }]);
     const consumer = raw.consumer({ groupId: `wire-reader-${Date.now()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: 'wire-t', fromBeginning: true });
+    await consumer.subscribe({ topic: WIRE_TOPIC, fromBeginning: true });
     const message = await new Promise<{ key: string; value: string; headers: Record<string, string> }>((resolve) => {
       void consumer.run({
         eachMessage: async ({ message: m }) =>
@@ -91,7 +93,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
   it('sends a record that is not a CloudEvent to the DLQ untouched and moves on', async () => {
     const producer = raw.producer();
     await producer.connect();
-    await producer.send({ topic: 'wire-t', messages: [{ key: 'junk', value: 'not json at all' }] });
+    await producer.send({ topic: WIRE_TOPIC, messages: [{ key: 'junk', value: 'not json at all' }] });
     await producer.disconnect();
     const seen: string[] = [];
     const dlq: Array<{ key: string; headers: Record<string, string> }> = [];
@@ -100,7 +102,7 @@ describe('KafkaEventBus wire format and failure paths', () => {
       .catch(() => undefined);
     const consumer = await bus.subscribe({
       groupId: 'wire-g',
-      topics: ['wire-t'],
+      topics: [WIRE_TOPIC],
       fromBeginning: true,
       eachMessage: async (r) => void seen.push(r.key),
     });
