@@ -9,18 +9,19 @@ interface Waiting {
 /**
  * Group commit for an {@link OutboxStore}: one append runs at a time, and the publishes that
  * arrive meanwhile share the next one (up to `maxEntries` entries, at least one publish's
- * worth), so concurrent webhooks cost one INSERT between them instead of one each. Nothing
- * waits when the store is idle. A failed append rejects every publish it carried (one
- * statement: none of them is stored).
+ * worth), so concurrent webhooks cost one INSERT between them instead of one each. When the
+ * store is idle the write starts on the next turn of the event loop (`setImmediate`), so the
+ * publishes of one webhook (one per topic, issued together) and those of requests read in the
+ * same turn share it too. A failed append rejects every publish it carried (one statement:
+ * none of them is stored).
  *
  * @returns an append function: resolves to the entries' ids, in order, once they are committed
  */
 export function coalescedAppends(store: OutboxStore, maxEntries = 1_000): (entries: OutboxEntry[]) => Promise<string[]> {
   const queue: Waiting[] = [];
-  let writing = false;
+  let busy = false; // a write is scheduled or running
 
   async function writeQueued(): Promise<void> {
-    writing = true;
     while (queue.length > 0) {
       let count = 0;
       let take = 0;
@@ -35,12 +36,15 @@ export function coalescedAppends(store: OutboxStore, maxEntries = 1_000): (entri
         for (const waiting of batch) waiting.reject(error);
       }
     }
-    writing = false;
+    busy = false;
   }
 
   return (entries) =>
     new Promise<string[]>((resolve, reject) => {
       queue.push({ entries, resolve, reject });
-      if (!writing) void writeQueued();
+      if (!busy) {
+        busy = true;
+        setImmediate(() => void writeQueued());
+      }
     });
 }

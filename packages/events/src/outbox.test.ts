@@ -26,7 +26,7 @@ const ns = (records: readonly BusRecord[]) => records.map((r) => (r.event.data a
 
 /** A bus whose group `ingest` must see every record of topic `t` (as the catalog's ingest the entity topics). */
 const durableBus = (store: MemoryOutboxStore, partitions = 2) =>
-  new InProcessEventBus({ partitions, retryInitialDelayMs: 1, outbox: { store, durableGroups: { ingest: ['t'] } } });
+  new InProcessEventBus({ partitions, retryInitialDelayMs: 1, outbox: { store, durableGroups: { ingest: ['t'], other: ['u'] } } });
 
 /** Subscribes `groupId` to `t` from the beginning and collects what it is given (one by one, or in batches). */
 async function collect(bus: InProcessEventBus, groupId: string, batches = false) {
@@ -63,19 +63,19 @@ describe('InProcessEventBus outbox (durability on the embedded default)', () => 
     await bus.close();
   });
 
-  it('lets the publishes that arrive during a store write share the next write (group commit)', async () => {
+  it('lets publishes of one turn, and those that arrive during a store write, share one write (group commit)', async () => {
     const store = new MemoryOutboxStore();
     const bus = durableBus(store);
     const { seen } = await collect(bus, 'ingest');
     let release!: () => void;
     store.gate = new Promise((resolve) => (release = resolve));
-    const first = bus.publish('t', [record(0)]);
+    const first = [bus.publish('t', [record(0)]), bus.publish('u', [record(6)])]; // as one webhook's topics
+    await expect.poll(() => store.appendCalls).toBe(1);
     store.gate = undefined;
     const waiting = [1, 2, 3, 4, 5].map((n) => bus.publish('t', [record(n)]));
-    await Promise.resolve();
     release();
-    await Promise.all([first, ...waiting]);
-    expect(store.appendCalls).toBe(2); // the first write, then one for the five that waited
+    await Promise.all([...first, ...waiting]);
+    expect(store.appendSizes).toEqual([2, 5]); // one write for the first turn's two publishes, one for the five that waited
     expect(await drain(bus, 'ingest', 10_000, 1)).toBe(true);
     expect(ns(seen).sort()).toEqual([0, 1, 2, 3, 4, 5]);
     await bus.close();

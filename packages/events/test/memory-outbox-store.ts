@@ -7,6 +7,8 @@ import type { OutboxEntry, OutboxStore, StoredOutboxEntry } from '../src/outbox-
 export class MemoryOutboxStore implements OutboxStore {
   readonly entries = new Map<string, StoredOutboxEntry>();
   appendCalls = 0;
+  /** Entries per append call, in call order. */
+  readonly appendSizes: number[] = [];
   removeCalls = 0;
   /** When set, append waits for this before storing (tests hold a write in flight). */
   gate: Promise<void> | undefined;
@@ -16,6 +18,7 @@ export class MemoryOutboxStore implements OutboxStore {
 
   async append(entries: readonly OutboxEntry[]): Promise<string[]> {
     this.appendCalls += 1;
+    this.appendSizes.push(entries.length);
     const { failure, gate } = this;
     await gate;
     if (failure) throw failure;
