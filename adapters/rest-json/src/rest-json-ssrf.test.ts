@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { parseAdapterConfig, type AdapterContext } from '@dictamesh/adapter-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startInternalService, type InternalService } from '../../../test/internal-service';
 import definition from './definition';
 import { RestJsonAdapter } from './rest-json-adapter';
 
@@ -11,34 +10,6 @@ import { RestJsonAdapter } from './rest-json-adapter';
  * an internal service. With the production policy (no `outbound` in the context: public
  * addresses only) nothing may reach it — not even a TCP connection.
  */
-interface Internal {
-  url: string;
-  port: number;
-  connections: number;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-async function internalService(
-  host = '127.0.0.1',
-  answer?: (url: string) => { status: number; headers?: Record<string, string> },
-): Promise<Internal> {
-  const state = { connections: 0, requests: [] as string[] };
-  const server: Server = createServer((req, res) => {
-    state.requests.push(req.url ?? '/');
-    const a = answer?.(req.url ?? '/') ?? { status: 200 };
-    res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(JSON.stringify([{ id: 1, secret: 'internal' }]));
-  });
-  server.on('connection', () => void state.connections++);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
-    port,
-    url: `http://${host}:${port}`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  });
-}
-
 const log = pino({ level: 'silent' });
 const config = (baseUrl: string, auth: Record<string, unknown> = { type: 'none' }) =>
   parseAdapterConfig(definition, { baseUrl, source: 'internal', auth, resources: [{ name: 'items', entityType: 'item', path: '/items' }] });
@@ -49,11 +20,11 @@ const adapterFor = (baseUrl: string, context: Partial<AdapterContext> = {}, auth
   return adapter;
 };
 
-let internal: Internal;
-let other: Internal;
+let internal: InternalService;
+let other: InternalService;
 beforeAll(async () => {
-  internal = await internalService();
-  other = await internalService();
+  internal = await startInternalService();
+  other = await startInternalService();
 });
 afterAll(async () => {
   await Promise.all(adapters.map((a) => a.shutdown()));
@@ -106,7 +77,7 @@ describe('rest-json adapter: source addresses (SSRF guard, production default)',
   });
 
   it('does not follow a redirect from an allowed host to loopback', async () => {
-    const redirecting = await internalService('127.0.0.2', () => ({ status: 302, headers: { location: `${other.url}/items` } }));
+    const redirecting = await startInternalService('127.0.0.2', () => ({ status: 302, headers: { location: `${other.url}/items` } }));
     try {
       const adapter = adapterFor(redirecting.url, { outbound: { allowedHosts: ['127.0.0.2'] } });
       const error = await adapter.initialize().catch((e: unknown) => e);

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInternalService, type InternalService } from '../../../test/internal-service';
 import { gql, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 /**
@@ -14,34 +13,8 @@ const ADAPTERS_DIR = fileURLToPath(new URL('../../../adapters', import.meta.url)
 const dataDir = tempDataDir();
 let stack: FullStack;
 
-interface Internal {
-  url: string;
-  port: number;
-  connections: number;
-  requests: string[];
-  close(): Promise<void>;
-}
-/** An "internal service" answering JSON a rest-json adapter would read as entities. */
-async function internalService(host: string): Promise<Internal> {
-  const server: Server = createServer((req, res) => {
-    state.requests.push(req.url ?? '/');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ id: 1, name: 'db-admin password' }]));
-  });
-  server.on('connection', () => void state.connections++);
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  const state: Internal = {
-    url: `http://${host}:${port}`,
-    port,
-    connections: 0,
-    requests: [],
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-  return state;
-}
-
-let internal: Internal; // 127.0.0.1: not allowed
-let allowed: Internal; // 127.0.0.2: on ADAPTER_ALLOWED_HOSTS
+let internal: InternalService; // 127.0.0.1: not allowed
+let allowed: InternalService; // 127.0.0.2: on ADAPTER_ALLOWED_HOSTS
 
 const register = (id: string, baseUrl: string) =>
   gql<{ registerAdapter: { id: string; status: string } }>(
@@ -67,8 +40,8 @@ const adapter = async (id: string) =>
   ).data?.adapter;
 
 beforeAll(async () => {
-  internal = await internalService('127.0.0.1');
-  allowed = await internalService('127.0.0.2');
+  internal = await startInternalService('127.0.0.1');
+  allowed = await startInternalService('127.0.0.2');
   stack = await startTestStack(
     dataDir,
     {},

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { closedWithin, openSocket } from '../../../test/raw-sockets';
 import { FIXTURES, postWebhook, startTestStack, tempDataDir, type FullStack } from '../test/harness';
 
 // the shortest timeouts the configuration allows, so that the test sees them pass
@@ -36,24 +37,7 @@ afterAll(async () => {
 /** A raw socket to a service URL's host and port. */
 function open(url: string): Promise<Socket> {
   const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => resolve(socket));
-    socket.on('error', () => undefined);
-    socket.once('error', reject);
-  });
-}
-
-/** Resolves with the ms until the socket closed, or null when it is still open after the bound. */
-function closedWithin(socket: Socket, boundMs: number): Promise<number | null> {
-  const started = performance.now();
-  if (socket.closed) return Promise.resolve(0);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(null), boundMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(Math.round(performance.now() - started));
-    });
-  });
+  return openSocket(hostname, Number(port));
 }
 
 describe('server limits on the running stack', () => {

@@ -1,6 +1,7 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedWithin, openSocket } from '../../../test/raw-sockets';
 import { createHttpApp } from './http';
 import { createLogger } from './logger';
 import type { ServerLimits } from './server-limits';
@@ -23,26 +24,10 @@ async function serve(serverLimits: ServerLimits, setup: (app: FastifyInstance) =
   return (app.server.address() as { port: number }).port;
 }
 
-function open(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
-    socket.on('error', () => undefined); // resets are expected; 'close' is what the tests wait for
-    socket.once('error', reject);
-    sockets.push(socket);
-  });
-}
-
-/** Resolves with the ms until `socket` closed, or with `null` if it is still open after `boundMs`. */
-function closedWithin(socket: Socket, boundMs: number): Promise<number | null> {
-  const started = performance.now();
-  if (socket.closed) return Promise.resolve(0);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(null), boundMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(Math.round(performance.now() - started));
-    });
-  });
+async function open(port: number): Promise<Socket> {
+  const socket = await openSocket('127.0.0.1', port);
+  sockets.push(socket);
+  return socket;
 }
 
 /** Writes `chunk` every `everyMs` while the socket is open (at most `max` times). */
