@@ -21,7 +21,11 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
-  const bus = env.kafka.KAFKA_BROKERS ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}` : 'in-process';
+  const bus = env.kafka.KAFKA_BROKERS
+    ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}`
+    : stack.db
+      ? 'in-process (durable: accepted records kept in the catalog database until ingested)'
+      : 'in-process, NOT durable (no catalog database in this process: set KAFKA_BROKERS)';
   const { gateway, catalog, webhooks } = stack.urls;
   process.stdout.write(
     [
