@@ -1,31 +1,25 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { readFileSync } from 'node:fs';
-import { graphql, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '@dictamesh/runtime';
-import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
+import type { LocalServer } from '../../../test/local-server';
+import { startCatalogStandIn } from '../../test/catalog-stand-in';
 import type { GatewayService } from '../service';
 import { gatewayOver } from '../../test/gateway-over';
 
 // The real supergraph (catalog SDL with @authenticated / @requiresScopes). The catalog is a
 // loopback server executing what reaches it against the catalog's own subgraph schema with
 // fixed data, and keeping every query it received.
-const sdl = readFileSync(new URL('../../../schemas/subgraphs/catalog.graphql', import.meta.url), 'utf8');
 const adapter = { id: 'crm', kind: 'rest-json', config: { baseUrl: 'http://crm.local' } };
 const event = { id: 'e1', type: 'dictamesh.entity.updated', before: { name: 'A' }, after: { name: 'B' } };
-const catalogSchema = buildSubgraphSchema({
-  typeDefs: parse(sdl),
-  resolvers: {
-    Query: {
-      adapters: () => [adapter],
-      adapter: () => adapter,
-      entity: (_: unknown, { urn }: { urn: string }) => ({ urn, events: [event] }),
-      viewer: () => ({ subject: 'from-catalog' }),
-    },
-    Mutation: { pauseAdapter: () => adapter },
-    Entity: { events: (entity: { events: unknown[] }) => entity.events },
-  } as never,
-});
+const catalogResolvers = {
+  Query: {
+    adapters: () => [adapter],
+    adapter: () => adapter,
+    entity: (_: unknown, { urn }: { urn: string }) => ({ urn, events: [event] }),
+    viewer: () => ({ subject: 'from-catalog' }),
+  },
+  Mutation: { pauseAdapter: () => adapter },
+  Entity: { events: (entity: { events: unknown[] }) => entity.events },
+};
 const received: string[] = [];
 let catalog: LocalServer;
 let gateway: GatewayService;
@@ -53,14 +47,7 @@ const post = async (as: keyof typeof principals, query: string, variables: Recor
 };
 
 beforeAll(async () => {
-  catalog = await startLocalServer();
-  catalog.handle(async (req, res) => {
-    let text = '';
-    for await (const chunk of req) text += String(chunk);
-    const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
-    received.push(query);
-    json(res, 200, await graphql({ schema: catalogSchema, source: query, variableValues: variables ?? {} }));
-  });
+  catalog = await startCatalogStandIn(catalogResolvers, (query) => received.push(query));
   gateway = await gatewayOver(`${catalog.url}/graphql`, {
     // authentication is tested on its own; here the principal is named by a header
     auth: { authenticate: async (headers) => principals[String(headers['x-test-as'])]! },

@@ -1,8 +1,6 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { readFileSync } from 'node:fs';
-import { graphql, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
+import type { LocalServer } from '../../../test/local-server';
+import { startCatalogStandIn } from '../../test/catalog-stand-in';
 import type { GatewayService } from '../service';
 import { gatewayOver } from '../../test/gateway-over';
 import { createAuthenticator } from './authentication';
@@ -12,25 +10,15 @@ import { createAuthenticator } from './authentication';
 // callers `dictamesh:admin` (the development default), one grants them nothing (they may not
 // read `Adapter.config`). The catalog is a loopback server executing what reaches it against the
 // catalog's own subgraph schema.
-const sdl = readFileSync(new URL('../../../schemas/subgraphs/catalog.graphql', import.meta.url), 'utf8');
 const adapters = [{ id: 'crm', kind: 'rest-json', config: { baseUrl: 'http://crm.local' } }];
-const catalogSchema = buildSubgraphSchema({
-  typeDefs: parse(sdl),
-  resolvers: { Query: { adapters: () => adapters, entity: (_: unknown, { urn }: { urn: string }) => ({ urn }) } } as never,
-});
+const catalogResolvers = { Query: { adapters: () => adapters, entity: (_: unknown, { urn }: { urn: string }) => ({ urn }) } };
 let catalog: LocalServer;
 let devAdmin: GatewayService;
 let devNobody: GatewayService;
 let manyAliases: GatewayService;
 
 beforeAll(async () => {
-  catalog = await startLocalServer();
-  catalog.handle(async (req, res) => {
-    let text = '';
-    for await (const chunk of req) text += String(chunk);
-    const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
-    json(res, 200, await graphql({ schema: catalogSchema, source: query, variableValues: variables ?? {} }));
-  });
+  catalog = await startCatalogStandIn(catalogResolvers);
   const development = (anonymousScopes: string[]) => ({
     introspection: true,
     auth: { authenticate: createAuthenticator({ mode: 'optional', anonymousScopes }) },
