@@ -6,6 +6,7 @@ WORKDIR /app
 ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true CHECKPOINT_DISABLE=1 HOST=0.0.0.0 NODE_OPTIONS=--max-semi-space-size=64
 COPY package.json package-lock.json ./
 COPY packages/ packages/
+COPY cli/ cli/
 COPY adapters/ adapters/
 COPY subgraphs/ subgraphs/
 COPY gateway/ gateway/
@@ -16,4 +17,4 @@ COPY prisma.config.ts tsconfig.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 EXPOSE 4000 4001 4002
 USER node
-CMD ["npx", "tsx", "packages/cli/src/index.ts", "start"]
+CMD ["npx", "tsx", "cli/src/index.ts", "start"]

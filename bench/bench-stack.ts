@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '@dictamesh/db';
-import { parseStackEnv } from '../packages/cli/src/env';
-import { startStack, type Stack } from '../packages/cli/src/stack';
+import { parseStackEnv } from '@dictamesh/cli/env';
+import { startStack, type Stack } from '@dictamesh/cli';
 
 /** A whole DictaMesh on loopback with a fresh embedded data directory, for benchmarks. */
 export interface BenchStack {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const FIXTURE = fileURLToPath(new URL('../../shared/fixtures/chatwoot/webhooks/message_created.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/chatwoot/webhooks/message_created.json', import.meta.url));
 const WORDS =
   'order tent fly torn seam refund swap delivery warehouse invoice stove jacket size exchange boots trail hiking late damaged tracking'.split(
     ' ',

@@ -17,7 +17,7 @@ export type Fault = (req: IncomingMessage) => { status: number; headers?: Record
 
 /**
  * A Chatwoot 4.10 Application API on loopback for account 12, answering with the shapes of
- * ../shared/fixtures/chatwoot/api: the fixture records, plus contacts and conversations cloned
+ * fixtures/chatwoot/api: the fixture records, plus contacts and conversations cloned
  * from them (new ids) so every list spans several pages (15 contacts, 25 conversations, 20
  * messages per page, Chatwoot's own sizes). Requires the `api_access_token` header.
  */

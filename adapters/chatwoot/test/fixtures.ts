@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** `../shared/fixtures/chatwoot/webhooks` of the checkout (Chatwoot 4.10.1 bodies). */
-export const WEBHOOK_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/chatwoot/webhooks', import.meta.url));
+/** `fixtures/chatwoot/webhooks` of the repository (Chatwoot 4.10.1 bodies). */
+export const WEBHOOK_FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/chatwoot/webhooks', import.meta.url));
 
 /** The raw bytes of one webhook fixture, e.g. `message_created`. */
 export function webhookFixture(name: string): Buffer {
@@ -17,8 +17,8 @@ export function webhookFixtureNames(): string[] {
     .sort();
 }
 
-/** `../shared/fixtures/chatwoot/api` of the checkout (Chatwoot 4.10.1 REST bodies). */
-export const API_FIXTURES_DIR = fileURLToPath(new URL('../../../../shared/fixtures/chatwoot/api', import.meta.url));
+/** `fixtures/chatwoot/api` of the repository (Chatwoot 4.10.1 REST bodies). */
+export const API_FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/chatwoot/api', import.meta.url));
 
 /** One parsed REST fixture, e.g. `contacts`. */
 export function apiFixture<T = unknown>(name: string): T {

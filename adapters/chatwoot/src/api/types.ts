@@ -1,6 +1,6 @@
 import type { ContactPayload, ConversationPayload } from '../model/payloads';
 
-/** Chatwoot REST records (4.10; fixtures in ../shared/fixtures/chatwoot/api). Unknown keys are kept. */
+/** Chatwoot REST records (4.10; fixtures in fixtures/chatwoot/api). Unknown keys are kept. */
 export type ChatwootRecord = Record<string, unknown> & { id: number };
 
 /** `GET /accounts/{a}/contacts` body: 15 per page, `count` = total matches. */

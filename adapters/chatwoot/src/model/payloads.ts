@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * zod shapes of Chatwoot 4.10 webhook bodies (../shared/fixtures/chatwoot/webhooks). They
+ * zod shapes of Chatwoot 4.10 webhook bodies (fixtures/chatwoot/webhooks). They
  * check only what DictaMesh reads; unknown keys are kept (enterprise builds add keys), and
  * optional keys may be missing.
  */
