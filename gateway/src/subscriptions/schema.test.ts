@@ -1,12 +1,17 @@
 import { CloudEvent } from 'cloudevents';
+import { readFileSync } from 'node:fs';
 import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENTITY_TOPICS, InProcessEventBus, type EntityChange } from '@dictamesh/events';
 import { ANONYMOUS, createLogger, DEFAULT_ORG } from '@dictamesh/runtime';
-import { buildCatalogSchema } from '@dictamesh/subgraph-catalog';
 import { supergraphAwareFieldResolver } from './delegate';
 import { EntityChangeHub, matches } from './hub';
 import { buildSubscriptionSchema, type SubscriptionContext } from './schema';
+import { apiSchemaOf } from '../supergraph';
+
+// the composed supergraph the gateway serves (schemas/), not the catalog service's own module:
+// services never import each other
+const supergraphSdl = readFileSync(new URL('../../../schemas/supergraph.graphql', import.meta.url), 'utf8');
 
 const change = (i: number, type = 'contact'): EntityChange => ({
   urn: `dictamesh:test:${type}:${i}`,
@@ -49,7 +54,7 @@ async function start(maxApplyWaitMs = 10_000) {
 }
 
 describe('entityChanged subscription', () => {
-  const schema = buildSubscriptionSchema(buildCatalogSchema());
+  const schema = buildSubscriptionSchema(apiSchemaOf(supergraphSdl));
 
   it('holds a change until the catalog group has committed past it', async () => {
     await start();
