@@ -12,6 +12,7 @@ COPY subgraphs/ subgraphs/
 COPY gateway/ gateway/
 COPY prisma/ prisma/
 COPY schemas/ schemas/
+COPY supergraph.yaml ./
 COPY scripts/ scripts/
 COPY prisma.config.ts tsconfig.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force

@@ -36,3 +36,29 @@ describe('JWT verification in production', () => {
     expect(problemsOf({ NODE_ENV: 'test', JWT_JWKS_URL: 'https://idp.example.com/jwks' })).toEqual([]);
   });
 });
+
+describe('supergraph config and routing URL overrides', () => {
+  it('reads supergraph.yaml of the working directory unless SUPERGRAPH_CONFIG names another file', () => {
+    expect(parseStackEnv({}).gateway.SUPERGRAPH_CONFIG).toBe('supergraph.yaml');
+    expect(parseStackEnv({ SUPERGRAPH_CONFIG: '/etc/dictamesh/supergraph.yaml' }).gateway.SUPERGRAPH_CONFIG).toBe(
+      '/etc/dictamesh/supergraph.yaml',
+    );
+  });
+
+  it('collects every <NAME>_SUBGRAPH_URL (empty = unset) and names an invalid one', () => {
+    const env = parseStackEnv({
+      CATALOG_SUBGRAPH_URL: 'http://catalog:4001/graphql',
+      INVENTORY_SUBGRAPH_URL: 'https://inventory.internal/graphql',
+      BILLING_SUBGRAPH_URL: '',
+      SUBGRAPH_TOKEN_KEY: Buffer.alloc(32).toString('base64'),
+    });
+    expect(env.subgraphUrls).toEqual({
+      CATALOG_SUBGRAPH_URL: 'http://catalog:4001/graphql',
+      INVENTORY_SUBGRAPH_URL: 'https://inventory.internal/graphql',
+    });
+    expect(problemsOf({ CATALOG_SUBGRAPH_URL: 'catalog:4001', INVENTORY_SUBGRAPH_URL: 'ftp://x/graphql' }).sort()).toEqual([
+      'CATALOG_SUBGRAPH_URL: expected an http(s) URL',
+      'INVENTORY_SUBGRAPH_URL: expected an http(s) URL',
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AddressGuard } from '@dictamesh/adapter-sdk';
+import { DEFAULT_SUPERGRAPH_CONFIG } from '@dictamesh/gateway';
 import { logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 
 const optionalUrl = z
@@ -7,6 +8,9 @@ const optionalUrl = z
   .url()
   .optional()
   .or(z.literal('').transform(() => undefined));
+
+/** `<NAME>_SUBGRAPH_URL`, the routing URL override of a subgraph (`routingUrlVariable`). */
+const SUBGRAPH_URL = /^[A-Z][A-Z0-9_]*_SUBGRAPH_URL$/;
 
 type JwtVariable = 'NODE_ENV' | 'JWT_SECRET' | 'JWT_JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE';
 
@@ -68,7 +72,8 @@ export const envSchemas = {
     DICTAMESH_DATA_DIR: z.string().min(1).default('.dictamesh'),
   }),
   gateway: z.object({
-    CATALOG_SUBGRAPH_URL: optionalUrl,
+    /** The supergraph config (rover's `supergraph.yaml` format): the subgraphs the gateway composes, relative to the working directory. */
+    SUPERGRAPH_CONFIG: z.string().min(1).default(DEFAULT_SUPERGRAPH_CONFIG),
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
     SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     /** Demand control (see README): limits per operation, checked before any subgraph is called. */
@@ -134,6 +139,14 @@ export const envSchemas = {
       .regex(/^rediss?:\/\//, 'expected redis://host:port')
       .optional(),
   }),
+  /**
+   * Routing URL overrides of the config's subgraphs: `<NAME>_SUBGRAPH_URL` (`CATALOG_SUBGRAPH_URL`),
+   * by variable name; an empty value is unset.
+   */
+  subgraphUrls: z
+    .record(z.string(), z.string().optional())
+    .transform((source) => Object.fromEntries(Object.entries(source).filter(([name, value]) => SUBGRAPH_URL.test(name) && value)))
+    .pipe(z.record(z.string(), z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }))),
   auth: z
     .object({
       /** Read only to require JWT_ISSUER and JWT_AUDIENCE in production; not part of the result. */

@@ -14,7 +14,11 @@ import {
   dictameshSubgraphs,
   GatewayRateLimits,
   jwtVerifier,
+  loadSupergraphConfig,
   readManifest,
+  routingUrlVariable,
+  type SubgraphUrls,
+  type SupergraphConfig,
 } from '@dictamesh/gateway';
 import { createLogger, err, GatewayTokens, readOrCreateKeyFile, type Logger, type ServerLimits, startTracing } from '@dictamesh/runtime';
 import {
@@ -27,6 +31,7 @@ import {
   type CatalogServiceOptions,
 } from '@dictamesh/subgraph-catalog';
 import type { StackEnv } from './env';
+import { SUBGRAPH_SERVICES } from './subgraph-services';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
 export interface Stack {
@@ -119,10 +124,14 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   });
   const logger = hooks.logger ?? createLogger('dictamesh', env.server.LOG_LEVEL);
   const { HOST: host, DICTAMESH_SERVICES: services } = env.server;
-  if (services.has('gateway') && !services.has('catalog') && !env.gateway.CATALOG_SUBGRAPH_URL) {
-    throw err('CONFIGURATION_INVALID', 'CATALOG_SUBGRAPH_URL is required when the gateway runs without the catalog', {
-      field: 'CATALOG_SUBGRAPH_URL',
-    });
+  // read before anything starts: a bad config or a missing routing URL stops the start at once
+  const supergraph = services.has('gateway') ? loadSupergraphConfig(env.gateway.SUPERGRAPH_CONFIG) : undefined;
+  for (const { name } of supergraph?.subgraphs ?? []) {
+    const service = SUBGRAPH_SERVICES[name];
+    const variable = routingUrlVariable(name);
+    if (service && !services.has(service) && !env.subgraphUrls[variable]) {
+      throw err('CONFIGURATION_INVALID', `${variable} is required when the gateway runs without the ${service}`, { field: variable });
+    }
   }
   const introspection = env.gateway.GRAPHQL_INTROSPECTION
     ? env.gateway.GRAPHQL_INTROSPECTION === 'true'
@@ -220,7 +229,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
           })
         : undefined;
     const manifest = g.GATEWAY_PERSISTED_QUERIES ? readManifest(g.GATEWAY_PERSISTED_QUERIES) : undefined;
-    const subgraphs = dictameshSubgraphs({ catalog: env.gateway.CATALOG_SUBGRAPH_URL ?? urls.catalog! });
+    const subgraphs = dictameshSubgraphs(routingUrls(env, supergraph!, urls), supergraph);
     const gateway = await createGatewayService({
       supergraphSdl: composeSupergraph(subgraphs),
       subgraphs,
@@ -280,6 +289,21 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await tracing.shutdown();
     },
   };
+}
+
+/**
+ * Where the gateway reaches each subgraph of the config: its `<NAME>_SUBGRAPH_URL`, else the URL
+ * the service serving it listens on when it runs in this process (`SUBGRAPH_SERVICES`); the
+ * others keep the config's `routing_url`.
+ */
+function routingUrls(env: StackEnv, supergraph: SupergraphConfig, started: Stack['urls']): SubgraphUrls {
+  return Object.fromEntries(
+    supergraph.subgraphs.flatMap(({ name }) => {
+      const service = SUBGRAPH_SERVICES[name];
+      const url = env.subgraphUrls[routingUrlVariable(name)] ?? (service && started[service as keyof Stack['urls']]);
+      return url ? [[name, url]] : [];
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,17 @@
 export { createGatewayService, type GatewayService, type GatewayServiceOptions } from './service';
-export { apiSchemaOf, composeSupergraph, composeSdl, type SubgraphSource } from './supergraph';
-export { dictameshSubgraphs, type SubgraphUrls } from './subgraphs';
+export {
+  apiSchemaOf,
+  composeSupergraph,
+  composeSdl,
+  COMPOSITION_VERSION,
+  dictameshSubgraphs,
+  loadSupergraphConfig,
+  routingUrlVariable,
+  DEFAULT_SUPERGRAPH_CONFIG,
+  type SubgraphSource,
+  type SubgraphUrls,
+  type SupergraphConfig,
+} from './supergraph';
 export { createAuthenticator, type AuthenticationOptions } from './plugins/authentication';
 export { jwtVerifier, type JwtOptions } from './auth/jwt';
 export { ApiKeyVerifier, type ApiKeyRecord, type ApiKeyStore } from './auth/api-keys';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@dictamesh/runtime';
 import { createGatewayService } from './service';
-import { dictameshSubgraphs } from './subgraphs';
-import { composeSupergraph } from './supergraph';
+import { composeSupergraph, dictameshSubgraphs } from './supergraph';
 
 describe('gateway service', () => {
   it('turns Apollo telemetry off unless the operator chose otherwise', async () => {

@@ -1,7 +1,6 @@
 import { createLogger } from '@dictamesh/runtime';
 import { createGatewayService, type GatewayService, type GatewayServiceOptions } from '../src/service';
-import { dictameshSubgraphs } from '../src/subgraphs';
-import { composeSupergraph } from '../src/supergraph';
+import { composeSupergraph, dictameshSubgraphs } from '../src/supergraph';
 
 /**
  * A gateway over DictaMesh's real supergraph whose catalog subgraph is at `catalogUrl` (a

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@dictamesh/runtime';
 import { startLocalServer, json, type LocalServer } from '../../../test/local-server';
 import { createGatewayService, type GatewayService } from '../service';
-import { dictameshSubgraphs } from '../subgraphs';
-import { composeSupergraph, type SubgraphSource } from '../supergraph';
+import { composeSupergraph, dictameshSubgraphs, type SubgraphSource } from '../supergraph';
 
 // The catalog SDL in a temporary folder, a loopback subgraph that answers whatever the
 // gateway asks (and reports an SDL of its own to `_service`), and a gateway that hot-reloads.

@@ -7,8 +7,7 @@ import { gatewayOver } from '../../test/gateway-over';
 import { manifestFromFolder } from '../persisted-operations/publish';
 import { operationId, type PersistedQueryManifest } from '../persisted-operations/manifest';
 import { buildSubscriptionSchema } from '../subscriptions/schema';
-import { apiSchemaOf, composeSupergraph } from '../supergraph';
-import { dictameshSubgraphs } from '../subgraphs';
+import { apiSchemaOf, composeSupergraph, dictameshSubgraphs } from '../supergraph';
 import type { GatewayService } from '../service';
 
 // Operations published from a folder, then three gateways over the real supergraph: safelist,

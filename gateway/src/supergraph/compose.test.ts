@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dictameshSubgraphs } from './subgraphs';
-import { composeSupergraph } from './supergraph';
+import { composeSupergraph } from './compose';
 
 const dir = mkdtempSync(join(tmpdir(), 'dictamesh-compose-'));
 const sdl = (name: string, text: string) => {
