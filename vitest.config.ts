@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+// Not test files wherever they lie: dependencies, and adapters scaffolded into the data directory.
+const exclude = ['**/node_modules/**', '.dictamesh/**'];
+
+// Three projects (`vitest run --project <name>`; `npm test` runs all three):
+// - unit: `*.test.ts` next to the code; no server (no Kafka, PostgreSQL server, Redis, browser),
+//   PGlite in-process and loopback stand-ins only, so it has no global setup.
+// - integration: `*.integration.test.ts` against the real parts (Kafka broker, PostgreSQL, Redis,
+//   Chromium) that test/global-setup.ts starts for it.
+// - e2e: the system tests of the root `e2e/` folder, the running stack driven through the gateway.
 export default defineConfig({
   resolve: {
     // graphql 16 ships ESM (`module`) and CJS (`main`) builds; Node and the Apollo packages
@@ -11,13 +20,41 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    exclude: ['**/node_modules/**', '.dictamesh/**'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          // one module graph per worker, not per file: importing Apollo, Fastify and Prisma again
+          // for every file was most of the time of the loop (these tests keep no module state)
+          isolate: false,
+          exclude: [...exclude, '**/*.integration.test.ts', '**/*.e2e.test.ts', 'e2e/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.integration.test.ts'],
+          exclude: [...exclude, 'e2e/**'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          exclude,
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

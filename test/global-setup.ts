@@ -1,10 +1,14 @@
-// vitest globalSetup: the real servers the integration tests need.
+// vitest globalSetup of the `integration` and `e2e` projects (vitest.config.ts): the real servers
+// their tests need, and only those (the `unit` project has no global setup and needs no server).
 // - Kafka: with KAFKA_BROKERS set (CI, or your own broker) it is used as is; otherwise a private
 //   single-node broker is started on 127.0.0.1:19092 with scripts/kafka.sh and stopped after.
-// - PostgreSQL (postgres-table adapter): with POSTGRES_TEST_URL set (a superuser on a server with
-//   wal_level=logical) it is used as is; otherwise Debian's PostgreSQL is started on
+// - PostgreSQL (postgres-table adapter, outbox): with POSTGRES_TEST_URL set (a superuser on a
+//   server with wal_level=logical) it is used as is; otherwise Debian's PostgreSQL is started on
 //   127.0.0.1:55432 with scripts/postgres.sh and stopped after.
 // - Redis (gateway rate limits shared by instances): REDIS_TEST_URL, or scripts/redis.sh on 127.0.0.1:56379.
+// Both projects need Kafka and PostgreSQL; vitest runs the global setup of each project in the
+// same process (one module instance per project), so the servers are kept in a process-wide
+// registry: started once by the first project that asks, stopped after the last one is done.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -17,34 +21,72 @@ declare module 'vitest' {
   }
 }
 
-const script = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
+/** A server a test project may need, by the name its address is provided under. */
+type Server = 'kafkaBrokers' | 'postgresUrl' | 'redisUrl';
+
+/** Servers each project's tests reach (`inject(...)`); a project not listed needs none. */
+const needs: Record<string, readonly Server[]> = {
+  integration: ['kafkaBrokers', 'postgresUrl', 'redisUrl'],
+  e2e: ['kafkaBrokers', 'postgresUrl'],
+};
+
+const kafkaScript = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
 const postgresScript = fileURLToPath(new URL('../scripts/postgres.sh', import.meta.url));
 const redisScript = fileURLToPath(new URL('../scripts/redis.sh', import.meta.url));
-const env = {
+const kafkaEnv = {
   ...process.env,
   KAFKA_PORT: '19092',
   KAFKA_CONTROLLER_PORT: '19093',
   KAFKA_HOME: fileURLToPath(new URL('../.dictamesh/kafka-test', import.meta.url)),
 };
 
+/** Uses the server named by the environment, or starts one and says how to stop it. */
+function start(server: Server): { address: string; stop?: () => void } {
+  switch (server) {
+    case 'kafkaBrokers':
+      if (process.env.KAFKA_BROKERS) return { address: process.env.KAFKA_BROKERS };
+      execFileSync('bash', [kafkaScript, 'up'], { env: kafkaEnv, stdio: 'inherit' });
+      return {
+        address: '127.0.0.1:19092',
+        stop: () => execFileSync('bash', [kafkaScript, 'down'], { env: kafkaEnv, stdio: 'inherit' }),
+      };
+    case 'postgresUrl':
+      if (process.env.POSTGRES_TEST_URL) return { address: process.env.POSTGRES_TEST_URL };
+      return {
+        address: execFileSync('bash', [postgresScript, 'up'], { encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0],
+        stop: () => execFileSync('bash', [postgresScript, 'down'], { stdio: 'inherit' }),
+      };
+    case 'redisUrl':
+      if (process.env.REDIS_TEST_URL) return { address: process.env.REDIS_TEST_URL };
+      return {
+        address: execFileSync('bash', [redisScript, 'up'], { encoding: 'utf8' }).match(/redis:\/\/\S+/)![0],
+        stop: () => execFileSync('bash', [redisScript, 'down'], { stdio: 'inherit' }),
+      };
+  }
+}
+
+interface Running {
+  address: string;
+  stop?: () => void;
+  users: number;
+}
+const registryKey = Symbol.for('dictamesh.test.servers');
+const registry: Map<Server, Running> = ((globalThis as Record<symbol, unknown>)[registryKey] ??= new Map()) as Map<Server, Running>;
+
 export default function setup(project: TestProject) {
-  const teardown: Array<() => void> = [];
-  if (process.env.POSTGRES_TEST_URL) project.provide('postgresUrl', process.env.POSTGRES_TEST_URL);
-  else {
-    const url = execFileSync('bash', [postgresScript, 'up'], { encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0];
-    project.provide('postgresUrl', url);
-    teardown.push(() => execFileSync('bash', [postgresScript, 'down'], { stdio: 'inherit' }));
+  const used = needs[project.name] ?? [];
+  for (const server of used) {
+    let running = registry.get(server);
+    if (!running) registry.set(server, (running = { ...start(server), users: 0 }));
+    running.users += 1;
+    project.provide(server, running.address);
   }
-  if (process.env.REDIS_TEST_URL) project.provide('redisUrl', process.env.REDIS_TEST_URL);
-  else {
-    project.provide('redisUrl', execFileSync('bash', [redisScript, 'up'], { encoding: 'utf8' }).match(/redis:\/\/\S+/)![0]);
-    teardown.push(() => execFileSync('bash', [redisScript, 'down'], { stdio: 'inherit' }));
-  }
-  if (process.env.KAFKA_BROKERS) project.provide('kafkaBrokers', process.env.KAFKA_BROKERS);
-  else {
-    execFileSync('bash', [script, 'up'], { env, stdio: 'inherit' });
-    project.provide('kafkaBrokers', '127.0.0.1:19092');
-    teardown.push(() => execFileSync('bash', [script, 'down'], { env, stdio: 'inherit' }));
-  }
-  return () => teardown.forEach((stop) => stop());
+  return () => {
+    for (const server of [...used].reverse()) {
+      const running = registry.get(server);
+      if (!running || --running.users > 0) continue;
+      registry.delete(server);
+      running.stop?.();
+    }
+  };
 }
