@@ -1,4 +1,4 @@
-import { assertEntityChange, entityTopic, toEntityChangeEvent, type EventBus, type OutgoingRecord } from '@dictamesh/events';
+import { entityTopic, toEntityChangeEvent, type EventBus, type OutgoingRecord } from '@dictamesh/events';
 import { err } from '@dictamesh/runtime';
 import type { ParsedWebhook } from './webhook-adapter';
 
@@ -12,7 +12,8 @@ export interface PublishedEvent {
 /**
  * Validates each change against the EntityChange JSON Schema, wraps it in a CloudEvent and
  * publishes it on its topic with the URN as record key. Resolves once the bus holds every
- * record.
+ * record. The check of {@link toEntityChangeEvent} is the only one in this process: the bus
+ * does not check the event again on publish or on in-process delivery.
  *
  * @throws DictaMeshError `BAD_USER_INPUT` when a change breaks the schema (nothing is
  *   published then); `EVENT_BUS_UNAVAILABLE` when the bus rejects the records
@@ -21,7 +22,6 @@ export async function publishChanges(bus: EventBus, parsed: ParsedWebhook, trace
   const byTopic = new Map<string, OutgoingRecord[]>();
   const published: PublishedEvent[] = [];
   for (const { id, change } of parsed.changes) {
-    assertEntityChange(change);
     const event = toEntityChangeEvent(change, {
       id,
       source: parsed.source,

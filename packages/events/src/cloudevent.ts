@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CloudEvent } from 'cloudevents';
 import type { EntityChange } from './entity-change';
 import { entityTopic } from './topics';
-import { EVENT_SCHEMAS, type EventDataOf, type EventType } from './validate';
+import { assertEntityChange, EVENT_SCHEMAS, rememberValid, type EventDataOf, type EventType } from './validate';
 
 /** A CloudEvents 1.0 event whose data is an {@link EntityChange}. */
 export type EntityChangeEvent = CloudEvent<EntityChange>;
@@ -20,14 +20,21 @@ export interface EnvelopeOptions {
 }
 
 /**
- * Wraps an entity change in a CloudEvents 1.0 envelope: `type` is the topic
- * (`dictamesh.entity.created|updated|deleted`), `subject` the entity URN, `time` the source
- * time, `datacontenttype` `application/json`. The cloudevents SDK validates the attributes.
+ * Checks an entity change against its JSON Schema and wraps it in a CloudEvents 1.0 envelope:
+ * `type` is the topic (`dictamesh.entity.created|updated|deleted`), `subject` the entity URN,
+ * `time` the source time, `datacontenttype` `application/json`. The cloudevents SDK validates
+ * the attributes. This is the producer's one schema check of the change: the event is known
+ * valid in this process, so publishing it and delivering it in-process check nothing again.
  *
+ * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) when the change breaks
+ *   `schemas/events/entity-change.v1.schema.json`, listing every violation (`details.problems`)
  * @throws the SDK's ValidationError when an attribute breaks the CloudEvents 1.0 spec
  */
 export function toEntityChangeEvent(change: EntityChange, options: EnvelopeOptions): EntityChangeEvent {
-  return toDictaMeshEvent(entityTopic(change.operation), change, { ...options, subject: change.urn, time: change.occurredAt });
+  assertEntityChange(change);
+  const event = toDictaMeshEvent(entityTopic(change.operation), change, { ...options, subject: change.urn, time: change.occurredAt });
+  rememberValid(event);
+  return event;
 }
 
 /**

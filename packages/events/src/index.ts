@@ -8,6 +8,7 @@ export {
   assertEventData,
   assertValidEvent,
   isDictaMeshType,
+  schemaValidation,
   EVENT_SCHEMAS,
   type EventType,
   type EventDataOf,

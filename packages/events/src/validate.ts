@@ -67,29 +67,63 @@ export function assertEventData(type: string, data: unknown): void {
   check(type, data, '');
 }
 
-function check(type: string, data: unknown, prefix: string): void {
-  const validate = validators.get(type);
-  if (!validate)
-    throw err('BAD_USER_INPUT', `${prefix}unknown DictaMesh event type ${type}; known: ${Object.keys(EVENT_SCHEMAS).join(', ')}`);
-  if (validate(data)) return;
-  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
-  throw err('BAD_USER_INPUT', `${prefix}invalid ${type} data: ${problems.join('; ')}`, { problems, type });
+/**
+ * The one place the JSON Schema validators run. An object rather than a bare function so that
+ * a test can count the checks (`vi.spyOn(schemaValidation, 'check')`): each change is checked
+ * once per process it passes through.
+ */
+export const schemaValidation = {
+  /**
+   * Checks `data` against the JSON Schema of the DictaMesh event type `type`.
+   * @param prefix put before the error message (the event id when there is one)
+   * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) for an unknown type or data that
+   *   breaks the schema, listing every violation in `details.problems`
+   */
+  check(type: string, data: unknown, prefix: string): void {
+    const validate = validators.get(type);
+    if (!validate)
+      throw err('BAD_USER_INPUT', `${prefix}unknown DictaMesh event type ${type}; known: ${Object.keys(EVENT_SCHEMAS).join(', ')}`);
+    if (validate(data)) return;
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim());
+    throw err('BAD_USER_INPUT', `${prefix}invalid ${type} data: ${problems.join('; ')}`, { problems, type });
+  },
+};
+
+const check = (type: string, data: unknown, prefix: string) => schemaValidation.check(type, data, prefix);
+
+/**
+ * The events this process has checked and found valid. CloudEvent objects are frozen, so one
+ * that passed stays valid: the bus's publish check and its in-process delivery do not check it
+ * again. A record read from Kafka or recovered from the outbox is a new object, checked once
+ * where it enters this process.
+ */
+const validHere = new WeakSet<CloudEvent<unknown>>();
+
+/**
+ * Records that `event` was built from data this process has just checked (see
+ * {@link assertValidEvent}); for the event builders of this package.
+ */
+export function rememberValid(event: CloudEvent<unknown>): void {
+  validHere.add(event);
 }
 
 /**
  * The produce/consume check every bus transport applies: a `dictamesh.*` event must have a
  * known type, the matching `dataschema` (when it names one) and data valid against the
  * schema. Events of other types (foreign producers, tests) are not DictaMesh's to judge and
- * pass unchecked.
+ * pass unchecked. Each event object is checked once per process: where it enters the process
+ * (built by a producer, or decoded on receipt); an event this process already found valid
+ * passes at once (in-process delivery of a published event checks nothing again).
  * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) naming the event id and the problems
  */
 export function assertValidEvent(event: CloudEvent<unknown>): void {
-  if (!isDictaMeshType(event.type)) return;
+  if (!isDictaMeshType(event.type) || validHere.has(event)) return;
   const expected = EVENT_SCHEMAS[event.type as EventType] as string | undefined;
   if (expected && event.dataschema && event.dataschema !== expected) {
     throw err('BAD_USER_INPUT', `Event ${event.id}: dataschema ${event.dataschema} does not match ${event.type} (expects ${expected})`);
   }
   check(event.type, event.data, `Event ${event.id}: `);
+  validHere.add(event);
 }
 
 /**

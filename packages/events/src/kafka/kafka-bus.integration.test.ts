@@ -1,8 +1,11 @@
 import { CloudEvent } from 'cloudevents';
 import { Kafka, logLevel } from 'kafkajs';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { describeBusContract } from '../../test/bus-contract';
+import { toEntityChangeEvent } from '../cloudevent';
 import { drain } from '../drain';
+import type { EntityChange } from '../entity-change';
+import { schemaValidation } from '../validate';
 import { KafkaEventBus } from './kafka-bus';
 
 const brokers = inject('kafkaBrokers').split(',');
@@ -10,6 +13,7 @@ const brokers = inject('kafkaBrokers').split(',');
 const contactUrn = 'dictamesh:chatwoot:account/12:contact:1';
 // a topic of this run only: a broker kept across runs (developers' own) holds earlier runs' records
 const WIRE_TOPIC = `wire-t-${Date.now()}`;
+const ONCE_TOPIC = `wire-once-${Date.now()}`;
 const contactChange = {
   urn: contactUrn,
   source: 'chatwoot',
@@ -45,9 +49,34 @@ describe('KafkaEventBus wire format and failure paths', () => {
     dlqTopic: 'wire-dlq',
     maxAttempts: 2,
     retryInitialDelayMs: 1,
-    topics: { names: [WIRE_TOPIC, 'wire-s', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
+    topics: { names: [WIRE_TOPIC, ONCE_TOPIC, 'wire-s', 'wire-dlq'], partitions: 2, replicationFactor: 1, retentionMs: 3_600_000 },
   });
   afterAll(() => bus.close());
+
+  it('checks an entity change against its JSON Schema once per process: built by the producer, received by the consumer', async () => {
+    const checks = vi.spyOn(schemaValidation, 'check');
+    try {
+      const event = toEntityChangeEvent(contactChange as EntityChange, { id: `once-${Date.now()}`, source: '/test' });
+      expect(checks).toHaveBeenCalledTimes(1); // the producer's check, when the event is built
+      await bus.connect();
+      await bus.publish(ONCE_TOPIC, [{ key: contactUrn, event }]);
+      expect(checks).toHaveBeenCalledTimes(1); // publishing does not check it again
+      const group = `once-${Date.now()}`;
+      const received: string[] = [];
+      const consumer = await bus.subscribe({
+        groupId: group,
+        topics: [ONCE_TOPIC],
+        fromBeginning: true,
+        eachMessage: async (r) => void received.push(r.event.id),
+      });
+      expect(await drain(bus, group, 30_000, 100)).toBe(true);
+      await consumer.stop();
+      expect(received).toEqual([event.id]);
+      expect(checks).toHaveBeenCalledTimes(2); // decoded from Kafka: checked once where it entered the consumer
+    } finally {
+      checks.mockRestore();
+    }
+  });
 
   it('writes CloudEvents in binary mode: ce_* headers, JSON value, URN key', async () => {
     const event = new CloudEvent({

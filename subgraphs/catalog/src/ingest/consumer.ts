@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@dictamesh/db';
-import { assertEntityChange, ENTITY_TOPICS, type BusRecord, type Consumer, type EventBus } from '@dictamesh/events';
+import { ENTITY_TOPICS, type BusRecord, type Consumer, type EntityChange, type EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
 import type { Embedder } from '../embeddings/embedder';
 import { applyChanges, type ApplyResult, type ChangeItem } from './apply-change';
@@ -49,16 +49,18 @@ export async function startCatalogIngest(options: CatalogIngestOptions): Promise
 /**
  * Reads a bus record as an entity change.
  * @throws DictaMeshError `BAD_USER_INPUT` (not retryable) when the record is not a CloudEvent
- *   1.0 whose subject is its key and whose data is a valid EntityChange
+ *   1.0 of an entity change type whose subject is its key (its data was checked against the
+ *   EntityChange JSON Schema by the bus when the record reached this process)
  */
 function toChangeItem(record: BusRecord): ChangeItem {
   const { event } = record;
-  if (event.specversion !== '1.0' || typeof event.id !== 'string' || event.subject !== record.key) {
+  // an entity change type: then the bus has checked the data against its JSON Schema on receipt
+  const entityType = (ENTITY_TOPICS as readonly string[]).includes(event.type);
+  if (!entityType || event.specversion !== '1.0' || typeof event.id !== 'string' || event.subject !== record.key) {
     throw err('BAD_USER_INPUT', `Record ${record.topic}/${record.partition}@${record.offset} is not an entity change CloudEvent`);
   }
-  assertEntityChange(event.data);
   return {
-    change: event.data,
+    change: event.data as EntityChange,
     envelope: {
       id: event.id,
       type: event.type,
