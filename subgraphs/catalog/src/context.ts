@@ -1,12 +1,12 @@
-import { ANONYMOUS, orgOf, type Principal } from '@dictamesh/runtime';
 import type { PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
+import type { Principal } from '@dictamesh/runtime';
+import { createRequestContext, type SubgraphContext } from '@dictamesh/subgraph-kit';
 import type { AdapterHost } from './adapters/host';
 import type { Embedder } from './embeddings/embedder';
-import { createLoaders, type CatalogLoaders } from './loaders';
 
-/** Per-request context of the catalog subgraph. */
-export interface CatalogContext {
+/** The catalog's own fields of a request's context. */
+export interface CatalogServices {
   /** The process-wide Prisma client (a singleton). */
   prisma: PrismaClient;
   embedder: Embedder;
@@ -14,22 +14,21 @@ export interface CatalogContext {
   bus: EventBus;
   /** Runs the registered source adapters. */
   adapters: AdapterHost;
-  /** Created per request. */
-  loaders: CatalogLoaders;
-  /** The caller, as the gateway verified and signed it (anonymous when the catalog trusts any caller). */
-  principal: Principal;
-  /** The organisation whose data this request sees (`orgOf(principal)`): every read and write is limited to it. */
-  org: string;
 }
 
-/** Builds the context of one request. */
+/**
+ * Per-request context of the catalog subgraph: the kit's (principal, org, per-request
+ * loaders; see `loaders.ts`) and the catalog's services.
+ */
+export type CatalogContext = SubgraphContext & CatalogServices;
+
+/** Builds the context of one request outside HTTP (tests that run resolvers directly). */
 export function createContext(
   prisma: PrismaClient,
   embedder: Embedder,
   bus: EventBus,
   adapters: AdapterHost,
-  principal: Principal = ANONYMOUS,
+  principal?: Principal,
 ): CatalogContext {
-  const org = orgOf(principal);
-  return { prisma, embedder, bus, adapters, loaders: createLoaders(prisma, org), principal, org };
+  return { prisma, embedder, bus, adapters, ...createRequestContext(principal) };
 }

@@ -1,8 +1,8 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { EventBus } from '@dictamesh/events';
+import { Counter, type Registry } from 'prom-client';
+import { createMetricsRegistry } from '@dictamesh/subgraph-kit';
 import type { ApplyResult } from './ingest/apply-change';
 
-/** Prometheus metrics of one catalog service (own registry, so several can share a process). */
+/** The catalog's own Prometheus metrics (the kit serves them with the process metrics and the consumer lag). */
 export interface CatalogMetrics {
   registry: Registry;
   /** Counts one applied change by its outcome. */
@@ -11,14 +11,12 @@ export interface CatalogMetrics {
 }
 
 /**
- * Creates the catalog's metrics (prom-client): `dictamesh_catalog_events_total{result}`
- * (applied | stale | duplicate), `dictamesh_dead_letters_recorded_total`,
- * `dictamesh_consumer_lag{group}` (records not yet committed, read from the bus on each
- * scrape) and the Node.js process metrics.
+ * Creates the catalog's metrics (prom-client) on a registry of its own
+ * ({@link createMetricsRegistry}): `dictamesh_catalog_events_total{result}`
+ * (applied | stale | duplicate) and `dictamesh_dead_letters_recorded_total`.
  */
-export function createCatalogMetrics(bus: EventBus, groups: readonly string[]): CatalogMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+export function createCatalogMetrics(): CatalogMetrics {
+  const registry = createMetricsRegistry();
   const events = new Counter({
     name: 'dictamesh_catalog_events_total',
     help: 'Entity change events handled by the catalog ingest, by result',
@@ -29,15 +27,6 @@ export function createCatalogMetrics(bus: EventBus, groups: readonly string[]): 
     name: 'dictamesh_dead_letters_recorded_total',
     help: 'Records of the DLQ topic recorded in the catalog',
     registers: [registry],
-  });
-  new Gauge({
-    name: 'dictamesh_consumer_lag',
-    help: 'Records published but not yet committed by the consumer group',
-    labelNames: ['group'] as const,
-    registers: [registry],
-    async collect() {
-      for (const group of groups) this.set({ group }, await bus.lag(group));
-    },
   });
   return {
     registry,

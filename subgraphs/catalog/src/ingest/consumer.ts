@@ -1,15 +1,15 @@
 import type { PrismaClient } from '@dictamesh/db';
-import { ENTITY_TOPICS, type BusRecord, type Consumer, type EntityChange, type EventBus } from '@dictamesh/events';
+import { ENTITY_TOPICS, type BusRecord, type EntityChange } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
+import type { ConsumerSpec } from '@dictamesh/subgraph-kit';
 import type { Embedder } from '../embeddings/embedder';
 import { applyChanges, type ApplyResult, type ChangeItem } from './apply-change';
 
 /** The catalog's consumer group on the entity topics. */
 export const CATALOG_CONSUMER_GROUP = 'dictamesh-catalog';
 
-/** Options of {@link startCatalogIngest}. */
+/** Options of {@link catalogIngest}. */
 export interface CatalogIngestOptions {
-  bus: EventBus;
   prisma: PrismaClient;
   embedder: Embedder;
   log: Logger;
@@ -23,27 +23,28 @@ export interface CatalogIngestOptions {
 }
 
 /**
- * Consumes `dictamesh.entity.created|updated|deleted` in the catalog's consumer group and
- * applies the changes batch by batch ({@link applyChanges}, one transaction per batch); the
+ * The catalog's ingest (a consumer group for the subgraph kit): consumes
+ * `dictamesh.entity.created|updated|deleted` in the catalog's consumer group and applies the
+ * changes batch by batch ({@link applyChanges}, one transaction per batch); the
  * offsets are committed after the database write. A record that is not a valid CloudEvent
  * with EntityChange data fails its batch as not retryable: the bus then applies the batch's
  * records one by one and dead-letters only the bad one. Database failures are retried first.
  * Each change applies within its event's organisation (CloudEvent `orgid`): see {@link applyChanges}.
  */
-export async function startCatalogIngest(options: CatalogIngestOptions): Promise<Consumer> {
-  return options.bus.subscribe({
+export function catalogIngest(options: CatalogIngestOptions): ConsumerSpec {
+  return {
     groupId: options.groupId ?? CATALOG_CONSUMER_GROUP,
     topics: ENTITY_TOPICS,
     fromBeginning: true,
     maxBatchSize: options.maxBatchSize ?? 500,
     batchLingerMs: options.batchLingerMs ?? 20,
-    eachBatch: async (records) => {
+    write: async (records) => {
       const items = records.map(toChangeItem);
       const results = await applyChanges(options.prisma, options.embedder, items);
       options.log.debug({ records: records.length, applied: results.filter((r) => r === 'applied').length }, 'entity changes ingested');
       if (options.onApplied) results.forEach((result, i) => options.onApplied!(result, records[i]!));
     },
-  });
+  };
 }
 
 /**

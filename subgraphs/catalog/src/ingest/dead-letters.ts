@@ -1,28 +1,28 @@
 import type { PrismaClient } from '@dictamesh/db';
-import { TOPICS, type Consumer, type EventBus } from '@dictamesh/events';
+import { TOPICS } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
+import type { ConsumerSpec } from '@dictamesh/subgraph-kit';
 
 /** The consumer group that records dead letters in the catalog. */
 export const DEAD_LETTER_CONSUMER_GROUP = 'dictamesh-catalog-dlq';
 
 /**
- * Records every record of the DLQ topic (from any consumer group) in
+ * The consumer group that records every record of the DLQ topic (from any consumer group) in
  * `dictamesh_dead_letters`, once per DLQ position, so operators can list and replay them
  * through GraphQL (`deadLetters`, `replayDeadLetter`).
  */
-export function startDeadLetterRecorder(options: {
-  bus: EventBus;
+export function deadLetterRecorder(options: {
   prisma: PrismaClient;
   log: Logger;
   dlqTopic?: string;
   /** Called with the number of new dead letters of each batch (metrics). */
   onRecorded?: (count: number) => void;
-}): Promise<Consumer> {
-  return options.bus.subscribe({
+}): ConsumerSpec {
+  return {
     groupId: DEAD_LETTER_CONSUMER_GROUP,
     topics: [options.dlqTopic ?? TOPICS.dlq],
     fromBeginning: true,
-    eachBatch: async (records) => {
+    write: async (records) => {
       const { count } = await options.prisma.deadLetter.createMany({
         skipDuplicates: true,
         data: records.map((r) => ({
@@ -45,5 +45,5 @@ export function startDeadLetterRecorder(options: {
       if (count > 0) options.log.warn({ deadLetters: count }, 'dead letters recorded');
       options.onRecorded?.(count);
     },
-  });
+  };
 }

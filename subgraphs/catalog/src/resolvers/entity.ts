@@ -8,6 +8,7 @@ import type {
 } from '../__generated__/resolvers-types';
 import type { CatalogContext } from '../context';
 import type { Direction, EntityRecord, RelationshipRecord } from '../datasources/records';
+import { edgesLoader, entityLoader, eventsLoader } from '../loaders';
 
 const MAX_RELATED = 500;
 const MAX_EVENTS = 100;
@@ -15,7 +16,7 @@ const MAX_EVENTS = 100;
 /** Edges of an entity in one or both directions, optionally of one type (batched by DataLoader). */
 async function edges(ctx: CatalogContext, urn: string, direction: Direction | 'BOTH', type?: string | null): Promise<RelationshipRecord[]> {
   const directions: Direction[] = direction === 'BOTH' ? ['OUTGOING', 'INCOMING'] : [direction];
-  const lists = await ctx.loaders.edges.loadMany(directions.map((d) => ({ urn, direction: d })));
+  const lists = await edgesLoader(ctx).loadMany(directions.map((d) => ({ urn, direction: d })));
   const all = lists.flatMap((list) => {
     if (list instanceof Error) throw list;
     return list;
@@ -25,7 +26,7 @@ async function edges(ctx: CatalogContext, urn: string, direction: Direction | 'B
 
 /** Fields of `Entity` beyond the row's columns. */
 export const Entity: EntityResolvers = {
-  __resolveReference: (ref, { loaders }) => loaders.entity.load(ref.urn),
+  __resolveReference: (ref, ctx) => entityLoader(ctx).load(ref.urn),
   source: (e) => e.sourceSystem,
   type: (e) => e.entityType,
   attributes: (e) => e.attributes ?? {},
@@ -34,22 +35,22 @@ export const Entity: EntityResolvers = {
     assertBetween(first, 1, MAX_RELATED, 'first');
     const list = await edges(ctx, e.urn, direction, type);
     const urns = [...new Set(list.map((edge) => (edge.direction === 'OUTGOING' ? edge.toUrn : edge.fromUrn)))];
-    const entities = await ctx.loaders.entity.loadMany(urns);
+    const entities = await entityLoader(ctx).loadMany(urns);
     return entities
       .filter((x): x is EntityRecord => x !== null && !(x instanceof Error) && !x.deleted)
       .filter((x) => !entityType || x.entityType === entityType)
       .slice(0, first);
   },
-  events: (e, { last }, { loaders }) => {
+  events: (e, { last }, ctx) => {
     assertBetween(last, 1, MAX_EVENTS, 'last');
-    return loaders.events.load({ urn: e.urn, last });
+    return eventsLoader(ctx).load({ urn: e.urn, last });
   },
 };
 
 export const Relationship: RelationshipResolvers = {
   type: (r) => r.relationshipType,
-  from: (r, _args, { loaders }) => loaders.entity.load(r.fromUrn),
-  to: (r, _args, { loaders }) => loaders.entity.load(r.toUrn),
+  from: (r, _args, ctx) => entityLoader(ctx).load(r.fromUrn),
+  to: (r, _args, ctx) => entityLoader(ctx).load(r.toUrn),
   metadata: (r) => r.metadata ?? {},
 };
 
