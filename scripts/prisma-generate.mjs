@@ -1,4 +1,5 @@
-// Generates the Prisma client (packages/db/generated/prisma) offline.
+// Generates the Prisma client (packages/db/generated/prisma) offline from the multi-file schema in
+// prisma/schema/ (one file per owning service; prisma.config.ts names the folder).
 // Every Prisma CLI command first looks for its schema engine binary and tries to download it,
 // which fails without internet; `generate` itself does not use the engine, so pointing
 // PRISMA_SCHEMA_ENGINE_BINARY at any existing file lets it run (see ../shared/ENVIRONMENT.md).
