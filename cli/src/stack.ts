@@ -4,7 +4,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import { createChatwootWebhookAdapter, type ChatwootRegistrations, type ChatwootWebhookRegistration } from '@dictamesh/adapter-chatwoot';
 import { createWebhookServer } from '@dictamesh/adapter-sdk';
-import { createBusOutbox, openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
+import { createApiKeyStore, createBusOutbox, openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, ENTITY_TOPICS, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import {
   ApiKeyVerifier,
@@ -344,17 +344,8 @@ function authenticator(env: StackEnv, db: Database | undefined) {
           orgClaim: auth.JWT_ORG_CLAIM,
         })
       : undefined;
-  const apiKeys = db
-    ? new ApiKeyVerifier(
-        {
-          find: async (id) => {
-            const row = await db.prisma.apiKey.findUnique({ where: { id } });
-            return row && { id: row.id, org: row.orgId, scopes: row.scopes, secretHash: row.secretHash, revokedAt: row.revokedAt };
-          },
-        },
-        auth.API_KEY_CACHE_MS,
-      )
-    : undefined;
+  // the keys' owner is the API key store in @dictamesh/db (the catalog's mutations write through it)
+  const apiKeys = db ? new ApiKeyVerifier(createApiKeyStore(db), auth.API_KEY_CACHE_MS) : undefined;
   const anonymousScopes = auth.AUTH_ANONYMOUS_SCOPES ?? (env.server.NODE_ENV === 'production' ? [] : ['dictamesh:admin']);
   return createAuthenticator({ mode: auth.AUTH_MODE, anonymousScopes, ...(jwt ? { jwt } : {}), ...(apiKeys ? { apiKeys } : {}) });
 }

@@ -14,7 +14,10 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
-/** Where API keys are looked up (the catalog database; format and hashing: runtime `generateApiKey`). */
+/**
+ * Where API keys are looked up: in a stack, the API key store that owns them (`createApiKeyStore`
+ * in @dictamesh/db). Key format and hashing: `generateApiKey` in @dictamesh/runtime.
+ */
 export interface ApiKeyStore {
   find(id: string): Promise<ApiKeyRecord | null>;
 }

@@ -3,7 +3,8 @@ export { applyMigrations, readMigrations, type MigrationFile, type MigrationRepo
 export { openPGlite, pgliteRunner } from './pglite';
 export type { SqlRunner } from './sql-runner';
 export { createBusOutbox, type BusOutbox, type BusOutboxEntry } from './bus-outbox';
+export { createApiKeyStore, type ApiKeyStore, type StoredApiKey } from './api-keys';
 export { Prisma, PrismaClient } from '../generated/prisma/client';
-export type { AdapterRegistration, ApiKey, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
+export type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
 export type { DeadLetterStatus } from '../generated/prisma/enums';
 export { checkTables, failingTables, type TableReadiness } from './table-readiness';

@@ -1,4 +1,4 @@
-import type { AdapterRegistration, ApiKey, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '@dictamesh/db';
+import type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog, StoredApiKey } from '@dictamesh/db';
 
 /** A catalog row, the parent of `Entity` resolvers. */
 export type EntityRecord = EntityCatalog;
@@ -32,8 +32,8 @@ export type DeadLetterRecord = DeadLetter;
 
 /** An adapter registration row (secrets never leave it: the resolver drops them). */
 export type AdapterRecord = AdapterRegistration;
-/** An API key row (the resolver maps `orgId` to `org`). */
-export type ApiKeyRecord = ApiKey;
+/** An API key as its store (`createApiKeyStore` in @dictamesh/db) gives it. */
+export type ApiKeyRecord = StoredApiKey;
 
 /** Parent of `DeadLetterConnection`. */
 export interface DeadLetterConnectionRecord {

@@ -1,12 +1,11 @@
-import { echo, err, generateApiKey, orgOf, type Principal } from '@dictamesh/runtime';
+import { createApiKeyStore } from '@dictamesh/db';
+import { echo, err, orgOf, type Principal } from '@dictamesh/runtime';
 import type { ApiKeyResolvers, AuthMethod, MutationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
 import { ADMIN_SCOPE, grantableScopes, PLATFORM_SCOPE, requireScope } from './scopes';
 
 const METHODS: Record<Principal['method'], AuthMethod> = { jwt: 'JWT', 'api-key': 'API_KEY', anonymous: 'ANONYMOUS' };
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 const ORG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-/** An API key id (`generateApiKey`: 12 base62 characters); anything else names no key. */
-const KEY_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /**
  * @throws DictaMeshError `BAD_USER_INPUT` (field `org`) unless `org` is an organisation id;
@@ -24,7 +23,7 @@ export const apiKeyQueries: Pick<QueryResolvers, 'viewer' | 'apiKeys'> = {
   viewer: (_root, _args, { principal }) => ({ ...principal, method: METHODS[principal.method] }),
   apiKeys: (_root, { org }, { prisma, principal }) => {
     requireAdminOf(principal, org);
-    return prisma.apiKey.findMany({ where: { orgId: org }, orderBy: { createdAt: 'desc' } });
+    return createApiKeyStore({ prisma }).list(org);
   },
 };
 
@@ -33,18 +32,17 @@ export const apiKeyMutations: Pick<MutationResolvers, 'createApiKey' | 'revokeAp
     requireAdminOf(principal, input.org);
     if (!NAME.test(input.name)) throw err('BAD_USER_INPUT', 'name must be 1–100 letters, digits, spaces, . _ -', { field: 'name' });
     const scopes = grantableScopes(principal, input.scopes ?? []);
-    const { id, key, secretHash } = generateApiKey();
-    const apiKey = await prisma.apiKey.create({ data: { id, orgId: input.org, name: input.name, scopes, secretHash } });
-    return { key, apiKey };
+    return createApiKeyStore({ prisma }).create({ org: input.org, name: input.name, scopes });
   },
   revokeApiKey: async (_root, { id }, { prisma, principal }) => {
-    const found = KEY_ID.test(id) ? await prisma.apiKey.findUnique({ where: { id } }) : null;
+    const keys = createApiKeyStore({ prisma });
+    const found = await keys.find(id);
     if (!found) throw err('NOT_FOUND', `No API key ${echo(id)}`, { field: 'id' });
-    requireAdminOf(principal, found.orgId);
-    return found.revokedAt ? found : prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    requireAdminOf(principal, found.org);
+    return found.revokedAt ? found : ((await keys.revoke(id)) ?? found);
   },
 };
 
 export const ApiKey: ApiKeyResolvers = {
-  org: (k) => k.orgId,
+  org: (k) => k.org,
 };
