@@ -43,7 +43,7 @@ export interface SubgraphServiceOptions<Extra extends object, C extends string> 
   /**
    * The subgraph's own fields of a request's context (Prisma client, embedder, …), added to
    * the kit's {@link SubgraphContext} (principal, org, loaders) which it receives. Called once
-   * per request. Default: none.
+   * per request; its fields cannot replace the kit's. Default: none.
    */
   context?: (base: SubgraphContext) => Extra | Promise<Extra>;
   /** Checks behind `/readyz`, by name (e.g. `{ database: tableReadiness(db) }`). Default: none (always ready). */
