@@ -35,11 +35,17 @@ export function isApiKey(value: string): boolean {
 export class ApiKeyVerifier {
   private readonly cache: LRUCache<string, { record: ApiKeyRecord | null }>;
 
+  /**
+   * @param cacheTtlMs how long a looked-up record is trusted, ms
+   * @param now the clock the cache times records with, ms (monotonic; default `performance.now`)
+   */
   constructor(
     private readonly store: ApiKeyStore,
     cacheTtlMs = 10_000,
+    now: () => number = () => performance.now(),
   ) {
-    this.cache = new LRUCache({ max: 10_000, ttl: cacheTtlMs });
+    // ttlResolution 0: every age check reads `now` (lru-cache would otherwise reuse a reading for 1 ms of real time)
+    this.cache = new LRUCache({ max: 10_000, ttl: cacheTtlMs, ttlResolution: 0, perf: { now } });
   }
 
   /** @throws DictaMeshError `UNAUTHENTICATED` for a malformed, unknown, wrong or revoked key */

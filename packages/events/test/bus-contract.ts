@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent } from 'cloudevents';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BusRecord, EventBus } from '../src/bus';
 import { drain } from '../src/drain';
 
@@ -250,17 +250,19 @@ export function describeBusContract(name: string, harness: BusHarness): void {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const handled: number[] = [];
+      let inFlight = false;
       const consumer = await b.subscribe({
         groupId: `g-${ns}`,
         topics: [`t-${ns}`],
         fromBeginning: true,
         eachMessage: async (r) => {
+          inFlight = true;
           await gate;
           handled.push(n(r));
         },
       });
       await b.publish(`t-${ns}`, records(['a'], 1));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await vi.waitFor(() => expect(inFlight).toBe(true), { timeout: 30_000, interval: 10 }); // the handler holds the record
       const stopping = consumer.stop();
       release();
       await stopping;
