@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { drain, entityTopic, toEntityChangeEvent, type EntityChange } from '@dictamesh/events';
 import { DEAD_LETTER_CONSUMER_GROUP } from '@dictamesh/subgraph-catalog';
 import { FakeChatwoot } from '../adapters/chatwoot/test/fake-chatwoot';
-import { FIXTURES, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { FIXTURES, gatewaySubscriptions, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
 
 // Two organisations on one DictaMesh: acme ingests from Chatwoot (an adapter it registered, and
 // webhooks of that account); globex publishes its own entity changes, including one of a URN acme
@@ -225,7 +225,8 @@ describe('organisation isolation across the catalog subgraph and subscriptions',
     const acme = await subscriber('acme');
     const globex = await subscriber('globex');
     const forged = await subscriber(null, 'not-a-jwt');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await expect.poll(() => gatewaySubscriptions(stack), { timeout: 30_000 }).toBe(2); // acme and globex (the forged one is refused)
+    await expect.poll(() => forged.failure(), { timeout: 30_000 }).toBeDefined();
     await publishAs('globex', [change(GLOBEX_ACCOUNT, { name: 'Globex 2' })]);
     expect((await postWebhook(stack, readFileSync(join(FIXTURES, 'contact_updated.json')))).status).toBe(202);
     await expect.poll(() => acme.received.length + globex.received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { gql, postAllFixtures, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { gatewaySubscriptions, gql, postAllFixtures, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
 
 const dataDir = tempDataDir();
 let stack: FullStack;
@@ -122,7 +122,7 @@ describe('subscriptions on Kafka', () => {
       },
       { next: (m) => void received.push(m.data as Record<string, unknown>), error: () => undefined, complete: () => undefined },
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await expect.poll(() => gatewaySubscriptions(stack), { timeout: 30_000 }).toBe(1); // registered
     await postWebhook(stack, JSON.stringify({ event: 'contact_created', id: 7102, name: 'Not Watched', account: { id: 12 } }));
     await postWebhook(stack, JSON.stringify({ event: 'contact_created', id: 7101, name: 'Watched', account: { id: 12 } }));
     await expect.poll(() => received.length, { timeout: 30_000 }).toBe(1);

@@ -4,7 +4,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FIXTURES, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { FIXTURES, gatewaySubscriptions, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
 
 const dataDir = tempDataDir();
 let stack: FullStack;
@@ -71,7 +71,7 @@ describe('GraphQL subscriptions to entity changes (graphql-ws on the gateway)', 
     const contacts = collect(
       `subscription { entityChanged(filter: { urns: ["dictamesh:chatwoot:account/12:contact:1190"] }) { operation urn entity { displayName attributes } } }`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let both subscriptions register
+    await expect.poll(() => gatewaySubscriptions(stack), { timeout: 30_000 }).toBe(2); // both registered
 
     expect((await postWebhook(stack, fixture('message_created'))).status).toBe(202);
     expect((await postWebhook(stack, fixture('contact_created'))).status).toBe(202);

@@ -48,6 +48,15 @@ export async function postAllFixtures(stack: FullStack): Promise<number[]> {
   return statuses;
 }
 
+/**
+ * The subscriptions open on the gateway (`dictamesh_gateway_subscriptions` of its `/metrics`):
+ * what a test waits for before it makes the changes a subscriber must see.
+ */
+export async function gatewaySubscriptions(stack: FullStack): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', stack.urls.gateway))).text();
+  return Number(/^dictamesh_gateway_subscriptions (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
+}
+
 /** Sends a GraphQL operation to the gateway, as a frontend would. */
 export async function gql<T = Record<string, unknown>>(stack: FullStack, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(stack.urls.gateway, {

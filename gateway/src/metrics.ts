@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OperationUsage } from '@dictamesh/events';
 import type { FetchObserver } from './fetch/subgraph-fetcher';
 
@@ -19,6 +19,8 @@ export interface GatewayMetrics {
   operation(usage: OperationUsage): void;
   /** Counts usage records dropped because the usage stream stayed unavailable. */
   usageDropped(count: number): void;
+  /** Reports the open subscriptions (`entityChanged` listeners) of this gateway, read at each scrape. */
+  subscriptions(count: () => number): void;
 }
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -33,8 +35,8 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
  * `dictamesh_gateway_query_plan_cache_total{result}`, `dictamesh_gateway_supergraph_loads_total`,
  * `dictamesh_gateway_unauthorized_fields_total{operation}`,
  * `dictamesh_gateway_operations_total{operation,type,result}`,
- * `dictamesh_gateway_operation_duration_seconds{operation,type,result}`, `dictamesh_gateway_usage_dropped_total`
- * and the Node.js process metrics. Operation
+ * `dictamesh_gateway_operation_duration_seconds{operation,type,result}`, `dictamesh_gateway_usage_dropped_total`,
+ * `dictamesh_gateway_subscriptions` (open subscriptions) and the Node.js process metrics. Operation
  * names come from clients, so at most 500 distinct ones become label values (`anonymous`
  * without a name, `other` beyond the cap or for names that are not GraphQL names).
  */
@@ -120,5 +122,14 @@ export function createGatewayMetrics(): GatewayMetrics {
       operationDuration.observe(labels, usage.durationMs / 1_000);
     },
     usageDropped: (count) => usageDropped.inc(count),
+    subscriptions: (count) =>
+      void new Gauge({
+        name: 'dictamesh_gateway_subscriptions',
+        help: 'Open GraphQL subscriptions (entityChanged listeners) of this gateway',
+        registers: [registry],
+        collect() {
+          this.set(count());
+        },
+      }),
   };
 }

@@ -177,6 +177,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const subscriptions = options.subscriptions
     ? createSubscriptions(gateway, { ...options.subscriptions, hideSuggestions: !options.introspection }, options.logger)
     : undefined;
+  if (subscriptions) metrics.subscriptions(() => subscriptions.hub.size);
   const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
   const persisted = persistedOperations(options.persistedQueries ?? {}, maxTokens);
   const usage = options.usage
