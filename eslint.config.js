@@ -31,12 +31,16 @@ const mayImport = (from, to) => ({
   from: { element: { type: from } },
   allow: { to: { element: { types: { anyOf: to } } }, dependency: byPackageName },
 });
+const libAbove = (name, below) => ({
+  from: { element: { type: 'lib', captured: { name } } },
+  allow: { to: { element: { type: 'lib', captured: { name: below } } }, dependency: byPackageName },
+});
 const policies = [
-  // the base library (errors, logging, principal, telemetry) imports no other library
-  {
-    from: { element: { type: 'lib', captured: { name: '!runtime' } } },
-    allow: { to: { element: { type: 'lib' } }, dependency: byPackageName },
-  },
+  // libraries in ranks, so that no cycle can form: runtime (errors, logging, principal,
+  // telemetry) imports no library; events and db import runtime; any other library (a kit)
+  // imports those three, never another kit
+  libAbove('{events,db}', 'runtime'),
+  libAbove('!{runtime,events,db}', '{runtime,events,db}'),
   mayImport('adapter-sdk', ['lib']),
   mayImport('adapter', ['lib', 'adapter-sdk']),
   mayImport('adapter-runtime', ['lib', 'adapter-sdk']),
