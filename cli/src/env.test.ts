@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RETRY_DEFAULTS } from '@dictamesh/events';
+import { GATEWAY_DEFAULTS } from '@dictamesh/gateway';
+import { DEFAULT_SERVER_LIMITS } from '@dictamesh/runtime';
 import { parseStackEnv } from './env';
 
 const SECRET = 'a-shared-hs256-secret-of-32-chars-or-more';
@@ -60,5 +64,29 @@ describe('supergraph config and routing URL overrides', () => {
       'CATALOG_SUBGRAPH_URL: expected an http(s) URL',
       'INVENTORY_SUBGRAPH_URL: expected an http(s) URL',
     ]);
+  });
+});
+
+describe('defaults', () => {
+  it("are the packages' own (written once) and the ones README's configuration table lists", () => {
+    const env = parseStackEnv({});
+    expect(env.gateway).toMatchObject({
+      GATEWAY_MAX_COST: GATEWAY_DEFAULTS.demandControl.maxCost,
+      GATEWAY_MAX_TOKENS: GATEWAY_DEFAULTS.demandControl.maxTokens,
+      GATEWAY_DEMAND_CONTROL: GATEWAY_DEFAULTS.demandControl.mode,
+      GATEWAY_SUBGRAPH_TIMEOUT_MS: GATEWAY_DEFAULTS.subgraphTimeoutMs,
+      RATE_LIMIT_ORG_COST: GATEWAY_DEFAULTS.rateLimits.orgCost,
+    });
+    expect(env.http.HTTP_HEADERS_TIMEOUT_MS).toBe(DEFAULT_SERVER_LIMITS.headersTimeoutMs);
+    expect(env.consumers.CONSUMER_MAX_ATTEMPTS).toBe(RETRY_DEFAULTS.maxAttempts);
+
+    // every row of README's table whose default is one plain value, e.g. | `GATEWAY_MAX_DEPTH` | `15` | …
+    const parsed: Record<string, unknown> = Object.assign({}, ...Object.values(env));
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\| `([^`]+)`(?: \([^)]*\))? +\|/gm)].filter(([, name]) =>
+      ['number', 'string', 'boolean'].includes(typeof parsed[name!]),
+    );
+    expect(rows.length).toBeGreaterThan(40);
+    for (const [, name, value] of rows) expect([name, String(parsed[name!])]).toEqual([name, value]);
   });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AddressGuard } from '@dictamesh/adapter-sdk';
-import { DEFAULT_SUPERGRAPH_CONFIG } from '@dictamesh/gateway';
-import { logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
+import { KAFKA_BUS_DEFAULTS, RETRY_DEFAULTS } from '@dictamesh/events';
+import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 
 const optionalUrl = z
   .string()
@@ -57,15 +58,15 @@ export const envSchemas = {
   /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, webhooks), ms. */
   http: z.object({
     /** Longest time to receive a whole request (headers and body). */
-    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),
     /** Longest time to receive a request's headers (at most the request timeout). */
-    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(DEFAULT_SERVER_LIMITS.headersTimeoutMs),
     /** How long an idle keep-alive connection waits for its next request. */
-    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs),
     /** Socket inactivity that closes a connection while a request is in progress (SSE streams and WebSockets excepted). */
-    HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(DEFAULT_SERVER_LIMITS.connectionTimeoutMs),
     /** Open connections per client address (IPv6: per /64) on the gateway and webhook servers; 0 = no cap. */
-    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(64),
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_SERVER_LIMITS.maxConnectionsPerIp),
   }),
   database: z.object({
     DATABASE_URL: optionalUrl,
@@ -75,16 +76,16 @@ export const envSchemas = {
     /** The supergraph config (rover's `supergraph.yaml` format): the subgraphs the gateway composes, relative to the working directory. */
     SUPERGRAPH_CONFIG: z.string().min(1).default(DEFAULT_SUPERGRAPH_CONFIG),
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
-    SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+    SUBSCRIPTION_BUFFER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(GATEWAY_DEFAULTS.subscriptionBufferLimit),
     /** Demand control (see README): limits per operation, checked before any subgraph is called. */
-    GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(50_000),
-    GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(15),
-    GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
-    GATEWAY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(10_000).default(20),
-    GATEWAY_MAX_SELECTIONS: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
-    GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
-    GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(10),
-    GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default('enforce'),
+    GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(GATEWAY_DEFAULTS.demandControl.maxCost),
+    GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(GATEWAY_DEFAULTS.demandControl.maxDepth),
+    GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(GATEWAY_DEFAULTS.demandControl.maxAliases),
+    GATEWAY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(10_000).default(GATEWAY_DEFAULTS.demandControl.maxRootFields),
+    GATEWAY_MAX_SELECTIONS: z.coerce.number().int().min(100).max(1_000_000).default(GATEWAY_DEFAULTS.demandControl.maxSelections),
+    GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(GATEWAY_DEFAULTS.demandControl.maxTokens),
+    GATEWAY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(GATEWAY_DEFAULTS.demandControl.defaultListSize),
+    GATEWAY_DEMAND_CONTROL: z.enum(['enforce', 'measure']).default(GATEWAY_DEFAULTS.demandControl.mode),
     /** Reload the supergraph when a file of schemas/subgraphs changes. */
     GATEWAY_WATCH_SCHEMAS: z
       .enum(['true', 'false'])
@@ -93,13 +94,13 @@ export const envSchemas = {
     /** Ask the subgraphs for their SDL this often and reload on a change, ms; 0 = never. */
     GATEWAY_SDL_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
     /** Longest wait for a subgraph's answer, ms (then the field errors with GATEWAY_TIMEOUT). */
-    GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+    GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(GATEWAY_DEFAULTS.subgraphTimeoutMs),
     /** Approximate size bound of the query plan cache, MiB. */
-    GATEWAY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(4_096).default(30),
+    GATEWAY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(4_096).default(GATEWAY_DEFAULTS.planCacheMiB),
     /** Share identical in-flight subgraph query fetches. */
     GATEWAY_DEDUPLICATE_FETCHES: z
       .enum(['true', 'false'])
-      .default('true')
+      .default(`${GATEWAY_DEFAULTS.deduplicateFetches}`)
       .transform((v) => v === 'true'),
     /** Publish every client operation's usage (org, name, cost, duration, result) on `dictamesh.usage.operation`. */
     GATEWAY_METERING: z
@@ -117,11 +118,11 @@ export const envSchemas = {
       .transform((v) => v === 'true'),
     /** Rate limits per window: per client (API key / user / IP) and per organisation; `RATE_LIMIT=off` disables them. */
     RATE_LIMIT: z.enum(['on', 'off']).default('on'),
-    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
-    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(6_000),
-    RATE_LIMIT_COST: z.coerce.number().int().min(1).default(5_000_000),
-    RATE_LIMIT_ORG_REQUESTS: z.coerce.number().int().min(1).default(60_000),
-    RATE_LIMIT_ORG_COST: z.coerce.number().int().min(1).default(50_000_000),
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(GATEWAY_DEFAULTS.rateLimits.windowSeconds),
+    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(GATEWAY_DEFAULTS.rateLimits.requests),
+    RATE_LIMIT_COST: z.coerce.number().int().min(1).default(GATEWAY_DEFAULTS.rateLimits.cost),
+    RATE_LIMIT_ORG_REQUESTS: z.coerce.number().int().min(1).default(GATEWAY_DEFAULTS.rateLimits.orgRequests),
+    RATE_LIMIT_ORG_COST: z.coerce.number().int().min(1).default(GATEWAY_DEFAULTS.rateLimits.orgCost),
     /** Browser origins allowed to call the gateway (comma-separated, exact `scheme://host[:port]`). */
     CORS_ORIGINS: z
       .string()
@@ -166,10 +167,10 @@ export const envSchemas = {
         .string()
         .optional()
         .transform((v) => (v ? splitList(v) : undefined)),
-      JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
-      JWT_ORG_CLAIM: z.string().min(1).default('org'),
+      JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(GATEWAY_DEFAULTS.jwt.clockSkewSeconds),
+      JWT_ORG_CLAIM: z.string().min(1).default(GATEWAY_DEFAULTS.jwt.orgClaim),
       /** How long a gateway trusts a looked-up API key (a revocation takes this long to reach it). */
-      API_KEY_CACHE_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+      API_KEY_CACHE_MS: z.coerce.number().int().min(1).max(600_000).default(GATEWAY_DEFAULTS.apiKeyCacheMs),
       /** Key signing the principal on gateway → subgraph requests, 32 bytes base64; unset = `<DATA_DIR>/subgraph-token.key`. */
       SUBGRAPH_TOKEN_KEY: z
         .string()
@@ -185,7 +186,7 @@ export const envSchemas = {
       .optional()
       .transform((v) => (v ? splitList(v) : undefined))
       .refine((list) => !list || list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port…]'),
-    KAFKA_CLIENT_ID: z.string().min(1).default('dictamesh'),
+    KAFKA_CLIENT_ID: z.string().min(1).default(KAFKA_BUS_DEFAULTS.clientId),
     KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
     KAFKA_RETENTION_MS: z.coerce
@@ -194,9 +195,9 @@ export const envSchemas = {
       .min(60_000)
       .default(7 * 24 * 3600 * 1000),
     /** How long a silent consumer keeps its partitions before the group rebalances. */
-    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(KAFKA_BUS_DEFAULTS.sessionTimeoutMs),
     /** Producer linger (ms): how long a publish waits for others to share its produce request. */
-    KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
+    KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(KAFKA_BUS_DEFAULTS.producerLingerMs),
   }),
   adapters: z.object({
     /** AES-256-GCM key of stored adapter secrets, 32 bytes base64; unset = a key file in the data directory. */
@@ -224,9 +225,9 @@ export const envSchemas = {
   }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */
-    CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(RETRY_DEFAULTS.maxAttempts),
     /** First retry delay, ms; doubled per attempt with jitter, capped at 5 s. */
-    CONSUMER_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(50),
+    CONSUMER_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(RETRY_DEFAULTS.retryInitialDelayMs),
   }),
   ingest: z.object({
     WEBHOOK_BODY_LIMIT_BYTES: z.coerce
@@ -234,7 +235,7 @@ export const envSchemas = {
       .int()
       .min(1024)
       .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
+      .default(DEFAULT_BODY_LIMIT_BYTES),
     /**
      * Refuse webhook deliveries that cannot be verified (no secret / token registered for the
      * registration or account). Unset: on with `NODE_ENV=production`, off otherwise.

@@ -1,4 +1,5 @@
 export { createGatewayService, type GatewayService, type GatewayServiceOptions } from './service';
+export { GATEWAY_DEFAULTS } from './defaults';
 export {
   apiSchemaOf,
   composeSupergraph,

@@ -14,6 +14,7 @@ import {
   ANONYMOUS,
   createErrorFormatter,
   createHttpApp,
+  DEFAULT_BODY_LIMIT_BYTES,
   injectContext,
   tracedRoute,
   PRINCIPAL_HEADER,
@@ -44,6 +45,7 @@ import { createSubscriptions, type SubscriptionOptions } from './plugins/subscri
 import { requestContext } from './request-context';
 import { withoutSuggestions } from './hide-suggestions';
 import type { SubgraphSource } from './supergraph';
+import { GATEWAY_DEFAULTS } from './defaults';
 
 /** Options of {@link createGatewayService}. */
 export interface GatewayServiceOptions {
@@ -77,9 +79,9 @@ export interface GatewayServiceOptions {
    * subgraph reports another SDL (`pollIntervalMs`, 0 = off). Off when not given.
    */
   hotReload?: { watchFiles: boolean; pollIntervalMs: number };
-  /** Longest wait for a subgraph answer, ms (then `GATEWAY_TIMEOUT`): one for all, or per subgraph name. Default 30 000. */
+  /** Longest wait for a subgraph answer, ms (then `GATEWAY_TIMEOUT`): one for all, or per subgraph name. Default `GATEWAY_DEFAULTS.subgraphTimeoutMs` (30 000). */
   subgraphTimeoutMs?: number | Record<string, number>;
-  /** Approximate size bound of the query plan cache, MiB. Default 30. */
+  /** Approximate size bound of the query plan cache, MiB. Default `GATEWAY_DEFAULTS.planCacheMiB` (30). */
   planCacheMiB?: number;
   /** Share identical in-flight subgraph query fetches. Default true. */
   deduplicateFetches?: boolean;
@@ -96,22 +98,9 @@ export interface GatewayServiceOptions {
   dependencies?: Record<string, () => Promise<unknown>>;
   /** Metering: every client operation's usage is published on this bus (`dictamesh.usage.operation`); off when not given. */
   usage?: { bus: EventBus; flushMs?: number };
-  /**
-   * Demand control limits; defaults: cost 50 000, depth 15, aliases 30, root fields 20,
-   * selections (fragments expanded) 5 000, tokens 10 000, list size 10.
-   */
+  /** Demand control limits and mode; defaults: `GATEWAY_DEFAULTS.demandControl` (cost 50 000, depth 15, …). */
   demandControl?: Partial<Omit<DemandControlOptions, 'onCost'>> & { maxTokens?: number };
 }
-
-const DEMAND_DEFAULTS = {
-  maxCost: 50_000,
-  maxDepth: 15,
-  maxAliases: 30,
-  maxRootFields: 20,
-  maxSelections: 5_000,
-  defaultListSize: 10,
-  maxTokens: 10_000,
-};
 
 /** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`, `/metrics`. */
 export interface GatewayService {
@@ -132,7 +121,9 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const metrics = createGatewayMetrics();
   const agent = createSubgraphAgent();
   const timeoutOf = (name: string) =>
-    typeof options.subgraphTimeoutMs === 'number' ? options.subgraphTimeoutMs : (options.subgraphTimeoutMs?.[name] ?? 30_000);
+    typeof options.subgraphTimeoutMs === 'number'
+      ? options.subgraphTimeoutMs
+      : (options.subgraphTimeoutMs?.[name] ?? GATEWAY_DEFAULTS.subgraphTimeoutMs);
   // what the gateway reads from a supergraph's directives, from one parse of it
   const readPolicies = (sdl: string) => {
     const document = parse(sdl);
@@ -156,7 +147,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
         })
       : withSecurityFeaturesEnforced(options.supergraphSdl),
     logger: options.logger,
-    queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? 30, metrics.planCache) },
+    queryPlannerConfig: { cache: new PlanCache<QueryPlan>(options.planCacheMiB ?? GATEWAY_DEFAULTS.planCacheMiB, metrics.planCache) },
     buildService: ({ name, url }) =>
       new SubgraphDataSource<GatewayContext>({
         url,
@@ -164,7 +155,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
           subgraph: name,
           timeoutMs: timeoutOf(name),
           agent,
-          deduplicate: options.deduplicateFetches ?? true,
+          deduplicate: options.deduplicateFetches ?? GATEWAY_DEFAULTS.deduplicateFetches,
           observer: metrics.fetches,
         }),
         async willSendRequest({ request, context }) {
@@ -178,7 +169,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     ? createSubscriptions(gateway, { ...options.subscriptions, hideSuggestions: !options.introspection }, options.logger)
     : undefined;
   if (subscriptions) metrics.subscriptions(() => subscriptions.hub.size);
-  const { maxTokens, ...limits } = { ...DEMAND_DEFAULTS, ...options.demandControl };
+  const { maxTokens, ...limits } = { ...GATEWAY_DEFAULTS.demandControl, ...options.demandControl };
   const persisted = persistedOperations(options.persistedQueries ?? {}, maxTokens);
   const usage = options.usage
     ? new UsageStream({
@@ -211,7 +202,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   });
   await apollo.start();
 
-  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = createHttpApp({
     logger: options.logger,
     bodyLimitBytes,

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { err, hashApiKeySecret, parseApiKey, type Principal } from '@dictamesh/runtime';
+import { GATEWAY_DEFAULTS } from '../defaults';
 
 /** An API key as stored: never the key itself, only the SHA-256 of its secret part. */
 export interface ApiKeyRecord {
@@ -41,7 +42,7 @@ export class ApiKeyVerifier {
    */
   constructor(
     private readonly store: ApiKeyStore,
-    cacheTtlMs = 10_000,
+    cacheTtlMs: number = GATEWAY_DEFAULTS.apiKeyCacheMs,
     now: () => number = () => performance.now(),
   ) {
     // ttlResolution 0: every age check reads `now` (lru-cache would otherwise reuse a reading for 1 ms of real time)

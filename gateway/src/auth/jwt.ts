@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { err, type Principal } from '@dictamesh/runtime';
+import { GATEWAY_DEFAULTS } from '../defaults';
 
 /** How the gateway verifies bearer JWTs. One of `secret` / `jwksUrl`. */
 export interface JwtOptions {
@@ -35,13 +36,13 @@ export function jwtVerifier(options: JwtOptions): (token: string) => Promise<Pri
   const algorithms = options.secret
     ? ['HS256', 'HS384', 'HS512']
     : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
-  const orgClaim = options.orgClaim ?? 'org';
+  const orgClaim = options.orgClaim ?? GATEWAY_DEFAULTS.jwt.orgClaim;
   return async (token) => {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms,
-        clockTolerance: options.clockSkewSeconds ?? 30,
+        clockTolerance: options.clockSkewSeconds ?? GATEWAY_DEFAULTS.jwt.clockSkewSeconds,
         ...(options.issuer ? { issuer: options.issuer } : {}),
         ...(options.audience ? { audience: options.audience } : {}),
         requiredClaims: ['sub', 'exp'],

@@ -10,6 +10,7 @@ import { checkVariableLimits, VARIABLE_LIMITS, type VariableLimits } from '../de
 import { assertNoNulCharacters } from '../input/nul-characters';
 import type { GatewayContext } from '../context';
 import { httpError } from '../http-error';
+import { GATEWAY_DEFAULTS } from '../defaults';
 
 /** Limits of {@link demandControlPlugin}. */
 export interface DemandControlOptions {
@@ -58,7 +59,7 @@ const MEASURES_PER_DOCUMENT = 64;
  * @param costModel read on every operation, so a reloaded supergraph takes effect at once
  */
 export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin<GatewayContext> {
-  const enforce = (options.mode ?? 'enforce') === 'enforce';
+  const enforce = (options.mode ?? GATEWAY_DEFAULTS.demandControl.mode) === 'enforce';
   // Apollo Server keeps one parsed document per query text (its document store), so the shape
   // is measured once per document and operation name, the cost once per variables and cost model
   const shapes = new WeakMap<DocumentNode, Map<string, OperationShape | null>>();

@@ -11,6 +11,7 @@ import { EntityChangeHub } from '../subscriptions/hub';
 import { buildSubscriptionSchema } from '../subscriptions/schema';
 import { installSubscriptionTransports } from '../subscriptions/transport';
 import { validateWithoutSuggestions } from '../hide-suggestions';
+import { GATEWAY_DEFAULTS } from '../defaults';
 
 /** Subscription settings of the gateway. */
 export interface SubscriptionOptions {
@@ -69,7 +70,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
           return schema;
         },
         execute,
-        bufferLimit: options.bufferLimit ?? 1_000,
+        bufferLimit: options.bufferLimit ?? GATEWAY_DEFAULTS.subscriptionBufferLimit,
         maxPayloadBytes,
         ...(authenticate ? { authenticate } : {}),
         ...(refusal ? { refusal } : {}),

@@ -4,6 +4,9 @@ import type { BusRecord, OutgoingRecord, SubscribeOptions } from './bus';
 import { consumeTraced } from './tracing';
 import { assertValidEvent, isDictaMeshType } from './validate';
 
+/** The defaults of {@link RetrySettings}. */
+export const RETRY_DEFAULTS = { maxAttempts: 5, retryInitialDelayMs: 50 } as const;
+
 /** Retry settings shared by every bus transport. */
 export interface RetrySettings {
   /** Attempts per record (or batch) before it goes to the DLQ. Default 5. */
@@ -20,8 +23,11 @@ export function consumerRetryPolicy(settings: RetrySettings): RetryPolicy {
   return retry(
     handleWhen((error) => (error as { retryable?: unknown }).retryable !== false),
     {
-      maxAttempts: (settings.maxAttempts ?? 5) - 1,
-      backoff: new ExponentialBackoff({ initialDelay: settings.retryInitialDelayMs ?? 50, maxDelay: 5_000 }),
+      maxAttempts: (settings.maxAttempts ?? RETRY_DEFAULTS.maxAttempts) - 1,
+      backoff: new ExponentialBackoff({
+        initialDelay: settings.retryInitialDelayMs ?? RETRY_DEFAULTS.retryInitialDelayMs,
+        maxDelay: 5_000,
+      }),
     },
   );
 }

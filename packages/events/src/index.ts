@@ -18,6 +18,6 @@ export { InProcessEventBus, type InProcessBusOptions } from './in-process-bus';
 export type { InProcessOutboxOptions } from './outbox';
 export type { OutboxStore, OutboxEntry, StoredOutboxEntry } from './outbox-store';
 export { drain } from './drain';
-export { KafkaEventBus, type KafkaBusOptions } from './kafka/kafka-bus';
+export { KAFKA_BUS_DEFAULTS, KafkaEventBus, type KafkaBusOptions } from './kafka/kafka-bus';
 export type { TopicSettings } from './kafka/topics';
-export type { RetrySettings } from './delivery';
+export { RETRY_DEFAULTS, type RetrySettings } from './delivery';

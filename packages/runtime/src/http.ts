@@ -50,10 +50,13 @@ export function installErrorHandler(app: FastifyInstance, limits: { bodyLimitByt
   );
 }
 
+/** Largest accepted request body of every HTTP app unless it says otherwise (webhooks: `WEBHOOK_BODY_LIMIT_BYTES`), bytes: 1 MiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
   logger: Logger;
-  /** Largest accepted request body, bytes. Default 1 MiB. */
+  /** Largest accepted request body, bytes. Default {@link DEFAULT_BODY_LIMIT_BYTES} (1 MiB). */
   bodyLimitBytes?: number;
   /**
    * Which proxies' `X-Forwarded-For` to believe for the client address (Fastify `trustProxy`):
@@ -78,7 +81,7 @@ export function rawBodyOf(request: FastifyRequest): Buffer {
  * per-client cap ({@link ServerLimits}).
  */
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
-  const bodyLimit = options.bodyLimitBytes ?? 1024 * 1024;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const limits = options.serverLimits ?? {};
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,

@@ -43,6 +43,9 @@ export interface KafkaBusOptions extends RetrySettings {
   producerLingerMs?: number;
 }
 
+/** The defaults of {@link KafkaBusOptions} the `dictamesh` command also offers as variables. */
+export const KAFKA_BUS_DEFAULTS = { clientId: 'dictamesh', sessionTimeoutMs: 30_000, producerLingerMs: 0 } as const;
+
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 
 /**
@@ -73,7 +76,7 @@ export class KafkaEventBus implements EventBus {
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
-      clientId: options.clientId ?? 'dictamesh',
+      clientId: options.clientId ?? KAFKA_BUS_DEFAULTS.clientId,
       brokers: [...options.brokers],
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       logLevel: logLevel.WARN,
@@ -85,7 +88,7 @@ export class KafkaEventBus implements EventBus {
       allowAutoTopicCreation: false,
       retry: { retries: options.producerRetries ?? 8, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
-    this.batcher = new ProduceBatcher(this.producer, options.producerLingerMs === undefined ? {} : { lingerMs: options.producerLingerMs });
+    this.batcher = new ProduceBatcher(this.producer, { lingerMs: options.producerLingerMs ?? KAFKA_BUS_DEFAULTS.producerLingerMs });
     this.admin = this.kafka.admin();
     this.retryPolicy = consumerRetryPolicy(options);
     this.dlqTopic = options.dlqTopic ?? TOPICS.dlq;
@@ -144,8 +147,8 @@ export class KafkaEventBus implements EventBus {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+      sessionTimeout: this.options.sessionTimeoutMs ?? KAFKA_BUS_DEFAULTS.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? KAFKA_BUS_DEFAULTS.sessionTimeoutMs) / 3)),
       maxWaitTimeInMs: options.batchLingerMs ?? 100,
     });
     await consumer.connect();
