@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { FIXTURES, gql, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { FIXTURES, gatewaySubscriptions, gql, postWebhook, startTestStack, tempDataDir, type FullStack } from './harness/harness';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -65,11 +65,12 @@ describe('dictamesh operations publish → a gateway in safelist mode', () => {
     };
     const listed = subscribe('subscription Changes { entityChanged { urn } }');
     const unlisted = subscribe('subscription { entityChanged { urn type } }');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await expect.poll(() => gatewaySubscriptions(stack!), { timeout: 30_000 }).toBe(1); // the listed one is registered
+    await expect.poll(() => unlisted.failure(), { timeout: 30_000 }).toBeDefined(); // the other refused
     expect((await postWebhook(stack, readFileSync(join(FIXTURES, 'contact_created.json')))).status).toBe(202);
     await expect.poll(() => listed.events.length, { timeout: 20_000 }).toBe(1);
     expect(unlisted.events).toEqual([]);
     expect(unlisted.failure()).toEqual([expect.objectContaining({ extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } })]);
     await client.dispose();
-  }, 90_000);
+  }, 180_000); // two CLI processes and a stack start: minutes on a busy machine
 });
