@@ -54,7 +54,7 @@ const policies = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '**/__generated__/**', '.dictamesh/**', 'bench/out/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '**/__generated__/**', '.dictamesh/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

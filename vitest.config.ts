@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
+// Workspace packages export `./dist/*.js` to Node and their TypeScript sources under this
+// condition: tests run the sources, without a build (README "Build").
+const SOURCE_CONDITION = '@dictamesh/source';
 
 // Not test files wherever they lie: dependencies, and adapters scaffolded into the data directory.
 const exclude = ['**/node_modules/**', '.dictamesh/**'];
@@ -19,12 +23,21 @@ export default defineConfig({
     // graphql reject each other's schemas ("Cannot use GraphQLSchema from another realm").
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
+  // vitest's own default is Vite's server conditions without `module` (which would pick ESM
+  // builds that Node then cannot load, e.g. @opentelemetry/api's); it also passes these to
+  // its workers as `--conditions`
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions.filter((c) => c !== 'module')] } },
   test: {
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { APOLLO_TELEMETRY_DISABLED: 'true', LOG_LEVEL: 'silent' },
+    // NODE_OPTIONS: processes the tests spawn (`node --import tsx …`, `npx tsx …`) run the sources too
+    env: {
+      APOLLO_TELEMETRY_DISABLED: 'true',
+      LOG_LEVEL: 'silent',
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, `--conditions=${SOURCE_CONDITION}`].filter(Boolean).join(' '),
+    },
     projects: [
       {
         extends: true,

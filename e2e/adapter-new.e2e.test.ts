@@ -40,7 +40,7 @@ describe('dictamesh adapter new', () => {
     expect(JSON.parse(readFileSync(`${directory}/package.json`, 'utf8'))).toMatchObject({
       name: '@dictamesh/adapter-acme-helpdesk',
       license: 'AGPL-3.0-or-later',
-      dictamesh: { adapter: 'src/definition.ts' },
+      dictamesh: { adapter: { '@dictamesh/source': './src/definition.ts', default: './dist/definition.js' } },
     });
     expect(readFileSync(`${directory}/README.md`, 'utf8')).toContain(
       'registerAdapter(input: { id: "acme-helpdesk-main", kind: "acme-helpdesk"',

@@ -22,11 +22,16 @@ export interface EmbeddedProcess {
  * service on free loopback ports) in a child process, so a test can kill it like a crash.
  * Resolves once it printed its URLs; rejects when it exits before. The variables of the test
  * run that would pick another default (Kafka, Postgres) are removed.
+ * @param command the node arguments; default: the TypeScript sources through tsx
  */
-export function startEmbeddedProcess(dataDir: string, env: Record<string, string> = {}): Promise<EmbeddedProcess> {
+export function startEmbeddedProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  command: readonly string[] = ['--import', 'tsx', 'cli/src/index.ts', 'start'],
+): Promise<EmbeddedProcess> {
   const inherited = { ...process.env };
   for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'DICTAMESH_SERVICES']) delete inherited[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/src/index.ts', 'start'], {
+  const child = spawn(process.execPath, command, {
     cwd: root,
     env: {
       ...inherited,

@@ -44,3 +44,4 @@ export {
 export { createGuardedAgent, guardedConnector, guardedFetch } from './net/guarded-agent';
 export { guardedLookup } from './net/guarded-lookup';
 export { guardedSocketFactory } from './net/guarded-socket';
+export { adapterDefinitionFile, type AdapterManifestEntry } from './manifest';

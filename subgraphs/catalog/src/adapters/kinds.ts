@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AdapterDefinition } from '@dictamesh/adapter-sdk';
+import { adapterDefinitionFile, type AdapterDefinition } from '@dictamesh/adapter-sdk';
 import { err, type Logger } from '@dictamesh/runtime';
 
 /**
  * The adapter kinds this deployment can run. Kinds are found in adapter packages: every
  * `<dir>/<name>/package.json` under the configured directories that declares
- * `"dictamesh": { "adapter": "src/definition.ts" }` default-exports an {@link AdapterDefinition}
- * there. An unknown kind triggers a rescan, so a package added after start-up (e.g. by
+ * `"dictamesh": { "adapter": … }` default-exports an {@link AdapterDefinition} in the file
+ * that entry names ({@link adapterDefinitionFile}: the TypeScript source when running from
+ * source, the compiled file when running compiled). An unknown kind triggers a rescan, so a package added after start-up (e.g. by
  * `dictamesh adapter new`) is registrable without a restart.
  */
 export class AdapterKinds {
@@ -47,7 +48,9 @@ export class AdapterKinds {
       for (const name of readdirSync(directory)) {
         const manifest = join(directory, name, 'package.json');
         if (!existsSync(manifest)) continue;
-        const entry = (JSON.parse(readFileSync(manifest, 'utf8')) as { dictamesh?: { adapter?: string } }).dictamesh?.adapter;
+        const entry = adapterDefinitionFile(
+          (JSON.parse(readFileSync(manifest, 'utf8')) as { dictamesh?: { adapter?: unknown } }).dictamesh?.adapter,
+        );
         if (!entry) continue;
         const file = resolve(directory, name, entry);
         try {
