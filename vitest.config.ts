@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -23,10 +22,10 @@ export default defineConfig({
     // graphql reject each other's schemas ("Cannot use GraphQLSchema from another realm").
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
-  // vitest's own default is Vite's server conditions without `module` (which would pick ESM
-  // builds that Node then cannot load, e.g. @opentelemetry/api's); it also passes these to
+  // the source condition, then vitest's default (Vite's server conditions without `module`, which picks ESM
+  // builds Node then cannot load, e.g. @opentelemetry/api's); vitest also passes these to
   // its workers as `--conditions`
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions.filter((c) => c !== 'module')] } },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, 'node', 'development|production'] } },
   test: {
     pool: 'forks',
     maxWorkers: 2,

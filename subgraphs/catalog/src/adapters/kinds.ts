@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { adapterDefinitionFile, type AdapterDefinition } from '@dictamesh/adapter-sdk';
+import { adapterDefinitionFile, type AdapterDefinition, type AdapterManifestEntry } from '@dictamesh/adapter-sdk';
 import { err, type Logger } from '@dictamesh/runtime';
 
 /**
@@ -49,7 +49,7 @@ export class AdapterKinds {
         const manifest = join(directory, name, 'package.json');
         if (!existsSync(manifest)) continue;
         const entry = adapterDefinitionFile(
-          (JSON.parse(readFileSync(manifest, 'utf8')) as { dictamesh?: { adapter?: unknown } }).dictamesh?.adapter,
+          (JSON.parse(readFileSync(manifest, 'utf8')) as { dictamesh?: { adapter?: AdapterManifestEntry } }).dictamesh?.adapter,
         );
         if (!entry) continue;
         const file = resolve(directory, name, entry);
