@@ -17,8 +17,11 @@ export function parseEnv<S extends Record<string, z.ZodType>>(
 ): Readonly<{ [K in keyof S]: z.output<S[K]> }> {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
+  // process.env is not a plain object (its prototype is not Object.prototype), which zod's
+  // record schemas refuse ("expected record"): parse a plain copy
+  const variables = { ...source };
   for (const [concern, schema] of Object.entries(schemas)) {
-    const result = schema.safeParse(source);
+    const result = schema.safeParse(variables);
     if (result.success) out[concern] = Object.freeze(result.data);
     else for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || concern}: ${issue.message}`);
   }
