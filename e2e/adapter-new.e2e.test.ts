@@ -57,7 +57,7 @@ describe('dictamesh adapter new', () => {
       (e: unknown) => e,
     );
     expect((again as { stderr: string }).stderr).toMatch(/already exists/);
-  });
+  }, 240_000); // four Node processes (tsx, tsc, vitest, tsx): over a minute on a busy 2-core machine
 
   it('registers at runtime through the gateway and its entities appear in the catalog', async () => {
     const { FakeSource } = (await import(pathToFileURL(`${SCAFFOLDS}/acme-helpdesk/test/fake-source.ts`).href)) as {

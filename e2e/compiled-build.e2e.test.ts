@@ -19,6 +19,8 @@ const compiledEnv = {
 };
 const SCAFFOLDS = `${ROOT}.dictamesh/compiled-build-e2e-${process.pid}`;
 const dataDir = tempDataDir();
+// generous: each step starts Node processes, and the machines running the suite are busy
+const STEP_TIMEOUT_MS = 240_000;
 let stack: EmbeddedProcess | undefined;
 
 beforeAll(async () => {
@@ -34,42 +36,58 @@ afterAll(async () => {
 });
 
 describe('compiled build', () => {
-  it('`dictamesh --help` runs the compiled CLI through the bin launcher', async () => {
-    const { stdout } = await run(process.execPath, ['cli/bin/dictamesh.js', '--help'], { cwd: ROOT, env: compiledEnv, timeout: 60_000 });
-    expect(stdout).toContain('Usage: dictamesh');
-    for (const command of ['start', 'replay', 'events', 'adapter', 'operations'])
-      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
-  });
+  it(
+    '`dictamesh --help` runs the compiled CLI through the bin launcher',
+    async () => {
+      const { stdout } = await run(process.execPath, ['cli/bin/dictamesh.js', '--help'], {
+        cwd: ROOT,
+        env: compiledEnv,
+        timeout: STEP_TIMEOUT_MS,
+      });
+      expect(stdout).toContain('Usage: dictamesh');
+      for (const command of ['start', 'replay', 'events', 'adapter', 'operations'])
+        expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('`node cli/dist/index.js start` serves the gateway with the compiled adapter definitions, and stops on SIGTERM', async () => {
-    stack = await startEmbeddedProcess(dataDir, { NODE_OPTIONS: compiledEnv.NODE_OPTIONS, LOG_LEVEL: 'info' }, [COMPILED_CLI, 'start']);
-    const health = await fetch(new URL('/healthz', stack.gateway));
-    expect(health.status).toBe(200);
-    const response = await fetch(stack.gateway, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename adapterKinds { kind } }' }),
-    });
-    const body = (await response.json()) as { data?: { __typename: string; adapterKinds: Array<{ kind: string }> } };
-    expect(body.data?.__typename).toBe('Query');
-    expect(body.data?.adapterKinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['chatwoot', 'rest-json', 'postgres-table']));
-    // the kinds came from dist/definition.js, never from a TypeScript file
-    expect(stack.output()).toMatch(/adapters\/chatwoot\/dist\/definition\.js/);
-    expect(stack.output()).not.toMatch(/src\/definition\.ts/);
+  it(
+    '`node cli/dist/index.js start` serves the gateway with the compiled adapter definitions, and stops on SIGTERM',
+    async () => {
+      stack = await startEmbeddedProcess(dataDir, { NODE_OPTIONS: compiledEnv.NODE_OPTIONS, LOG_LEVEL: 'info' }, [COMPILED_CLI, 'start']);
+      const health = await fetch(new URL('/healthz', stack.gateway));
+      expect(health.status).toBe(200);
+      const response = await fetch(stack.gateway, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename adapterKinds { kind } }' }),
+      });
+      const body = (await response.json()) as { data?: { __typename: string; adapterKinds: Array<{ kind: string }> } };
+      expect(body.data?.__typename).toBe('Query');
+      expect(body.data?.adapterKinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['chatwoot', 'rest-json', 'postgres-table']));
+      // the kinds came from dist/definition.js, never from a TypeScript file
+      expect(stack.output()).toMatch(/adapters\/chatwoot\/dist\/definition\.js/);
+      expect(stack.output()).not.toMatch(/src\/definition\.ts/);
 
-    const exited = new Promise<number | null>((resolve) => stack!.child.once('exit', (code) => resolve(code)));
-    stack.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  });
+      const exited = new Promise<number | null>((resolve) => stack!.child.once('exit', (code) => resolve(code)));
+      stack.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    },
+    STEP_TIMEOUT_MS,
+  );
 
-  it('`dictamesh adapter new` generates a package whose own build yields a loadable compiled definition', async () => {
-    mkdirSync(SCAFFOLDS, { recursive: true });
-    await run(process.execPath, [COMPILED_CLI, 'adapter', 'new', 'acme-compiled', '--dir', SCAFFOLDS], { cwd: ROOT, env: compiledEnv });
-    const directory = `${SCAFFOLDS}/acme-compiled`;
-    await run('npm', ['run', 'build', '--silent'], { cwd: directory, env: compiledEnv, timeout: 120_000 });
-    const manifest = JSON.parse(readFileSync(`${directory}/package.json`, 'utf8')) as { dictamesh: { adapter: { default: string } } };
-    const load = `const d = (await import(${JSON.stringify(`${directory}/${manifest.dictamesh.adapter.default}`)})).default; console.log(d.kind, d.version)`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: ROOT, env: compiledEnv });
-    expect(stdout.trim()).toBe('acme-compiled 0.1.0');
-  });
+  it(
+    '`dictamesh adapter new` generates a package whose own build yields a loadable compiled definition',
+    async () => {
+      mkdirSync(SCAFFOLDS, { recursive: true });
+      await run(process.execPath, [COMPILED_CLI, 'adapter', 'new', 'acme-compiled', '--dir', SCAFFOLDS], { cwd: ROOT, env: compiledEnv });
+      const directory = `${SCAFFOLDS}/acme-compiled`;
+      await run('npm', ['run', 'build', '--silent'], { cwd: directory, env: compiledEnv, timeout: STEP_TIMEOUT_MS });
+      const manifest = JSON.parse(readFileSync(`${directory}/package.json`, 'utf8')) as { dictamesh: { adapter: { default: string } } };
+      const load = `const d = (await import(${JSON.stringify(`${directory}/${manifest.dictamesh.adapter.default}`)})).default; console.log(d.kind, d.version)`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], { cwd: ROOT, env: compiledEnv });
+      expect(stdout.trim()).toBe('acme-compiled 0.1.0');
+    },
+    STEP_TIMEOUT_MS,
+  );
 });

@@ -26,7 +26,7 @@ describe('parseEnv', () => {
 
   it('reads record schemas from an environment that is not a plain object, like process.env', () => {
     class Environment {}
-    const source = Object.assign(new Environment(), { A_URL: 'http://a', B: 'b' }) as Record<string, string>;
+    const source = Object.assign(new Environment(), { A_URL: 'http://a', B: 'b' }) as unknown as Record<string, string>;
     const urls = { urls: z.record(z.string(), z.string().optional()) };
     expect(parseEnv(urls, source).urls).toEqual({ A_URL: 'http://a', B: 'b' });
     expect(Object.keys(parseEnv(urls).urls)).toEqual(Object.keys(process.env));
