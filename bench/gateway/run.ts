@@ -43,7 +43,7 @@ mkdirSync(sdlFolder, { recursive: true });
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const node = (args: string[], env: Record<string, string> = {}, options: string[] = []) =>
-  spawn(process.execPath, [...options, '--import', 'tsx', ...args], {
+  spawn(process.execPath, [...options, '--conditions=@dictamesh/source', '--import', 'tsx', ...args], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
