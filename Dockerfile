@@ -21,6 +21,6 @@ COPY --from=build /runtime/ ./
 # its output is already in dist/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
   && mkdir .dictamesh && chown node:node .dictamesh
-EXPOSE 4000 4001 4002
+EXPOSE 4000 4001 4002 4003
 USER node
 CMD ["node", "cli/dist/index.js", "start"]

@@ -90,3 +90,15 @@ describe('defaults', () => {
     for (const [, name, value] of rows) expect([name, String(parsed[name!])]).toEqual([name, value]);
   });
 });
+
+describe('DICTAMESH_SERVICES', () => {
+  it('runs gateway, catalog and the adapter runtime by default, and takes `webhooks` as the old name of `adapters`', () => {
+    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters']);
+    expect([...parseStackEnv({ DICTAMESH_SERVICES: 'webhooks' }).server.DICTAMESH_SERVICES]).toEqual(['adapters']);
+    expect([...parseStackEnv({ DICTAMESH_SERVICES: 'catalog,webhooks,adapters' }).server.DICTAMESH_SERVICES]).toEqual([
+      'catalog',
+      'adapters',
+    ]);
+    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,billing' })[0]).toMatch(/^DICTAMESH_SERVICES/);
+  });
+});

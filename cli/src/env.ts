@@ -46,16 +46,22 @@ export const envSchemas = {
     GATEWAY_PORT: port(4000),
     CATALOG_PORT: port(4001),
     WEBHOOK_PORT: port(4002),
+    /** The adapter runtime's subgraph (`adapters`). */
+    ADAPTERS_PORT: port(4003),
     LOG_LEVEL: logLevel,
-    /** Which services this process runs (comma-separated). */
+    /**
+     * Which services this process runs (comma-separated): `gateway`, `catalog`, `adapters` (the
+     * adapter runtime: its subgraph, the webhook endpoint, syncs and health). `webhooks` is the
+     * deprecated name of `adapters`, still accepted.
+     */
     DICTAMESH_SERVICES: z
       .string()
-      .default('gateway,catalog,webhooks')
+      .default('gateway,catalog,adapters')
       .transform(splitList)
-      .pipe(z.array(z.enum(['gateway', 'catalog', 'webhooks'])).min(1))
-      .transform((list) => new Set(list)),
+      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'webhooks'])).min(1))
+      .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
   }),
-  /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, webhooks), ms. */
+  /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, adapters, webhooks), ms. */
   http: z.object({
     /** Longest time to receive a whole request (headers and body). */
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(DEFAULT_SERVER_LIMITS.requestTimeoutMs),

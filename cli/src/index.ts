@@ -8,7 +8,10 @@ import { startCommand } from './commands/start';
 
 const program = new Command().name('dictamesh').description('DictaMesh: federated data-mesh gateway').showHelpAfterError();
 
-program.command('start').description('start gateway, catalog subgraph and webhook endpoint').action(startCommand);
+program
+  .command('start')
+  .description('start gateway, catalog subgraph and adapter runtime (adapters subgraph, webhook endpoint)')
+  .action(startCommand);
 
 program
   .command('replay')

@@ -2,8 +2,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
-import { createChatwootWebhookAdapter, type ChatwootRegistrations, type ChatwootWebhookRegistration } from '@dictamesh/adapter-chatwoot';
-import { createWebhookServer } from '@dictamesh/adapter-sdk';
+import { createAdapterRuntime, SecretBox } from '@dictamesh/adapter-runtime';
 import { createApiKeyStore, createBusOutbox, openDatabase, type Database, type OpenDatabaseOptions } from '@dictamesh/db';
 import { drain, ENTITY_TOPICS, InProcessEventBus, KafkaEventBus, TOPICS, type EventBus } from '@dictamesh/events';
 import {
@@ -26,8 +25,6 @@ import {
   DEAD_LETTER_CONSUMER_GROUP,
   createCatalogService,
   HashingEmbedder,
-  SecretBox,
-  type CatalogService,
   type CatalogServiceOptions,
 } from '@dictamesh/subgraph-catalog';
 import type { StackEnv } from './env';
@@ -35,15 +32,18 @@ import { SUBGRAPH_SERVICES } from './subgraph-services';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
 export interface Stack {
-  /** Base URLs of the services started: gateway and catalog end in `/graphql`, webhooks in `/webhooks`. */
-  urls: { gateway?: string; catalog?: string; webhooks?: string };
-  /** The catalog database (when the catalog runs here). */
+  /**
+   * Base URLs of the services started: gateway, catalog and adapters (the adapter runtime's
+   * subgraph) end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
+   */
+  urls: { gateway?: string; catalog?: string; adapters?: string; webhooks?: string };
+  /** The database (when the catalog or the adapter runtime runs here; one instance shared by both). */
   db: Database | undefined;
   bus: EventBus;
   logger: Logger;
   /** Waits until the catalog has ingested everything published so far. */
   drained(timeoutMs?: number): Promise<boolean>;
-  /** Graceful stop: webhooks first (no new input), drain ingest, then the rest. */
+  /** Graceful stop: webhooks first (no new input), drain ingest, then gateway, adapters, catalog. */
   close(): Promise<void>;
 }
 
@@ -65,23 +65,28 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 
 /**
  * The event bus: Kafka when `KAFKA_BROKERS` is set (topics created at start-up; fails fast
- * when the brokers do not answer), else the in-process bus, made durable by an outbox in the
- * catalog database when there is one in this process (records a killed process left are
- * published again first). Without a database it warns that records may be lost.
+ * when the brokers do not answer), else the in-process bus. The in-process bus joins only the
+ * services of this one process: services in separate processes (catalog here, adapter runtime
+ * there) meet on Kafka only. It is made durable by an outbox in the database when the catalog
+ * — whose ingest and dead-letter recorder are the consumer groups that must see every record —
+ * runs in this process (records a killed process left are published again first). A process
+ * without the catalog keeps no outbox (nobody here would ever release its records) and warns
+ * that records may be lost.
  *
+ * @param catalogDb the database when the catalog runs in this process
  * @throws the database's error when the outbox cannot be read (start-up fails rather than lose records)
  */
-async function openBus(env: StackEnv, log: Logger, db: Database | undefined): Promise<EventBus> {
+async function openBus(env: StackEnv, log: Logger, catalogDb: Database | undefined): Promise<EventBus> {
   const { kafka } = env;
   const retry = { maxAttempts: env.consumers.CONSUMER_MAX_ATTEMPTS, retryInitialDelayMs: env.consumers.CONSUMER_RETRY_INITIAL_DELAY_MS };
   if (!kafka.KAFKA_BROKERS) {
     // the consumer groups that must see every record: the catalog's ingest and its dead-letter recorder
     const durableGroups = { [CATALOG_CONSUMER_GROUP]: ENTITY_TOPICS, [DEAD_LETTER_CONSUMER_GROUP]: [TOPICS.dlq] };
-    const outbox = db ? { outbox: { store: createBusOutbox(db.runner), durableGroups } } : {};
+    const outbox = catalogDb ? { outbox: { store: createBusOutbox(catalogDb.runner), durableGroups } } : {};
     const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry, ...outbox });
-    if (!db) {
+    if (!catalogDb) {
       log.warn(
-        'the in-process event bus is NOT durable here (no catalog database in this process): accepted records not yet consumed are lost if the process dies; set KAFKA_BROKERS',
+        'the in-process event bus is NOT durable here and reaches no catalog (no catalog in this process): accepted records are lost; set KAFKA_BROKERS to run services in separate processes',
       );
     }
     const recovered = await bus.recover();
@@ -107,11 +112,12 @@ async function openBus(env: StackEnv, log: Logger, db: Database | undefined): Pr
 }
 
 /**
- * Starts DictaMesh, or the part of it `DICTAMESH_SERVICES` names: the catalog database
- * (PGlite under `DICTAMESH_DATA_DIR`, or `DATABASE_URL`) with migrations applied, the event
- * bus (Kafka or in-process), the catalog subgraph and its ingest, the Chatwoot webhook
- * endpoint and the federation gateway. Services started alone scale out on Kafka: several
- * catalog processes share the partitions of their consumer group.
+ * Starts DictaMesh, or the part of it `DICTAMESH_SERVICES` names: the database (PGlite under
+ * `DICTAMESH_DATA_DIR`, or `DATABASE_URL`) with migrations applied, the event bus (Kafka or
+ * in-process), the catalog subgraph and its ingest, the adapter runtime (the adapters
+ * subgraph, the webhook endpoint, syncs and health checks) and the federation gateway.
+ * Services started alone scale out on Kafka: several catalog processes share the partitions of
+ * their consumer group; several adapter runtimes share the adapters through leases in the database.
  *
  * @throws DictaMeshError `MIGRATION_FAILED` / `CONFIGURATION_INVALID`; listen errors (port in use)
  */
@@ -144,24 +150,30 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     connectionTimeoutMs: env.http.HTTP_CONNECTION_TIMEOUT_MS,
     maxConnectionsPerIp: env.http.MAX_CONNECTIONS_PER_IP,
   };
-  // the catalog database first: on the in-process bus it also holds the bus's outbox
-  const db = services.has('catalog')
-    ? await openDatabase(
-        env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
-        { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
-      )
-    : undefined;
-  const bus = await openBus(env, logger.child({ component: 'bus' }), db);
+  // the database first (one instance shared by catalog and adapter runtime): with the catalog
+  // on the in-process bus it also holds the bus's outbox
+  const db =
+    services.has('catalog') || services.has('adapters')
+      ? await openDatabase(
+          env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
+          { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
+        )
+      : undefined;
+  const bus = await openBus(env, logger.child({ component: 'bus' }), services.has('catalog') ? db : undefined);
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
   const tokens = new GatewayTokens(
     env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key')),
   );
-  // stopped in this order: webhooks (no new input), gateway, catalog (after ingest drained)
-  const stops: { webhooks?: () => Promise<void>; gateway?: () => Promise<void>; catalog?: () => Promise<void> } = {};
+  // stopped in this order: webhooks (no new input), gateway, adapters, catalog (after ingest drained)
+  const stops: {
+    webhooks?: () => Promise<void>;
+    gateway?: () => Promise<void>;
+    adapters?: () => Promise<void>;
+    catalog?: () => Promise<void>;
+  } = {};
   const urls: Stack['urls'] = {};
-  let adapterHost: CatalogService['adapters'] | undefined;
 
-  if (db) {
+  if (db && services.has('catalog')) {
     const catalog = await createCatalogService({
       db,
       gatewayTokens: tokens,
@@ -171,44 +183,42 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       introspection,
       serverLimits,
       ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
-      adapters: {
-        directories: env.adapters.DICTAMESH_ADAPTER_DIRS.map((d) => resolve(d)),
-        secrets: env.adapters.DICTAMESH_SECRET_KEY
-          ? SecretBox.fromBase64(env.adapters.DICTAMESH_SECRET_KEY)
-          : SecretBox.fromKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'secret.key')),
-        healthIntervalMs: env.adapters.ADAPTER_HEALTH_INTERVAL_MS,
-        syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
-        // SSRF guard: outside development, sources on non-public addresses only when the operator lists them
-        outbound: { allowPrivateNetworks: env.server.NODE_ENV === 'development', allowedHosts: env.adapters.ADAPTER_ALLOWED_HOSTS },
-      },
     });
-    adapterHost = catalog.adapters;
     urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
     stops.catalog = () => catalog.close();
   }
 
-  if (services.has('webhooks')) {
-    const webhooks = await createWebhookServer({
+  if (db && services.has('adapters')) {
+    const runtime = await createAdapterRuntime({
+      db,
       bus,
-      adapters: [
-        createChatwootWebhookAdapter({
-          // production: nobody can write into an organisation's catalog through a registration route without its secret or token
-          requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION ?? env.server.NODE_ENV === 'production',
-          // development: unverifiable deliveries of account routes go to the account's registration, or `default`
-          development: env.server.NODE_ENV !== 'production',
-          // the registered chatwoot adapters, their organisations and webhook credentials (only with the catalog in this process)
-          ...(adapterHost ? { registrations: chatwootRegistrations(adapterHost) } : {}),
-        }),
-      ],
-      logger: logger.child({ component: 'webhooks' }),
-      bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
+      gatewayTokens: tokens,
+      logger: logger.child({ component: 'adapters' }),
+      introspection,
       serverLimits,
+      directories: env.adapters.DICTAMESH_ADAPTER_DIRS.map((d) => resolve(d)),
+      secrets: env.adapters.DICTAMESH_SECRET_KEY
+        ? SecretBox.fromBase64(env.adapters.DICTAMESH_SECRET_KEY)
+        : SecretBox.fromKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'secret.key')),
+      healthIntervalMs: env.adapters.ADAPTER_HEALTH_INTERVAL_MS,
+      syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
+      // SSRF guard: outside development, sources on non-public addresses only when the operator lists them
+      outbound: { allowPrivateNetworks: env.server.NODE_ENV === 'development', allowedHosts: env.adapters.ADAPTER_ALLOWED_HOSTS },
+      webhooks: {
+        // production: nobody can write into an organisation's catalog through a registration route without its secret or token
+        requireVerification: env.ingest.WEBHOOK_REQUIRE_VERIFICATION ?? env.server.NODE_ENV === 'production',
+        // development: unverifiable deliveries of account routes go to the account's registration, or `default`
+        development: env.server.NODE_ENV !== 'production',
+        bodyLimitBytes: env.ingest.WEBHOOK_BODY_LIMIT_BYTES,
+      },
     });
-    urls.webhooks = `${await listen(webhooks, host, env.server.WEBHOOK_PORT)}/webhooks`;
+    urls.adapters = `${await listen(runtime.subgraph, host, env.server.ADAPTERS_PORT)}/graphql`;
+    urls.webhooks = `${await listen(runtime.webhooks, host, env.server.WEBHOOK_PORT)}/webhooks`;
     stops.webhooks = async () => {
-      await webhooks.close();
+      await runtime.closeWebhooks();
       await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
     };
+    stops.adapters = () => runtime.close();
   }
 
   if (services.has('gateway')) {
@@ -283,6 +293,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     async close() {
       await stops.webhooks?.();
       await stops.gateway?.();
+      await stops.adapters?.();
       await stops.catalog?.();
       await bus.close();
       await db?.close();
@@ -304,30 +315,6 @@ function routingUrls(env: StackEnv, supergraph: SupergraphConfig, started: Stack
       return url ? [[name, url]] : [];
     }),
   );
-}
-
-/**
- * The registered chatwoot adapters as the webhook side needs them: by account (every
- * organisation's, each with its own credentials) and by adapter id.
- */
-function chatwootRegistrations(host: CatalogService['adapters']): ChatwootRegistrations {
-  const view = (registration: { id: string; org: string; config: Record<string, unknown> }): ChatwootWebhookRegistration => {
-    const { config } = registration;
-    return {
-      id: registration.id,
-      org: registration.org,
-      accountId: Number(config.accountId),
-      ...(typeof config.webhookSecret === 'string' ? { webhookSecret: config.webhookSecret } : {}),
-      ...(typeof config.webhookToken === 'string' ? { webhookToken: config.webhookToken } : {}),
-    };
-  };
-  return {
-    byAccount: async (accountId) => (await host.registrationsWhere('chatwoot', 'accountId', accountId)).map(view),
-    byId: async (id) => {
-      const registration = await host.registrationOf('chatwoot', id);
-      return registration && view(registration);
-    },
-  };
 }
 
 /** Who a gateway request is: JWTs when configured, API keys when the catalog database is in this process. */

@@ -39,6 +39,7 @@ export function startEmbeddedProcess(
       GATEWAY_PORT: '0',
       CATALOG_PORT: '0',
       WEBHOOK_PORT: '0',
+      ADAPTERS_PORT: '0',
       DICTAMESH_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ...env,

@@ -22,12 +22,14 @@ export async function startTestStack(dataDir: string, hooks: StackHooks = {}, ex
     GATEWAY_PORT: '0',
     CATALOG_PORT: '0',
     WEBHOOK_PORT: '0',
+    ADAPTERS_PORT: '0',
     LOG_LEVEL: 'silent',
     DICTAMESH_DATA_DIR: dataDir,
     ...extraEnv,
   });
   const stack = await startStack(env, hooks);
-  if (!stack.db || !stack.urls.gateway || !stack.urls.catalog || !stack.urls.webhooks) throw new Error('a service did not start');
+  if (!stack.db || !stack.urls.gateway || !stack.urls.catalog || !stack.urls.adapters || !stack.urls.webhooks)
+    throw new Error('a service did not start');
   return stack as FullStack;
 }
 

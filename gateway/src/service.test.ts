@@ -6,7 +6,7 @@ import { composeSupergraph, dictameshSubgraphs } from './supergraph';
 describe('gateway service', () => {
   it('turns Apollo telemetry off unless the operator chose otherwise', async () => {
     delete process.env.APOLLO_TELEMETRY_DISABLED;
-    const subgraphs = dictameshSubgraphs({ catalog: 'http://127.0.0.1:9/graphql' });
+    const subgraphs = dictameshSubgraphs({ catalog: 'http://127.0.0.1:9/graphql', adapters: 'http://127.0.0.1:9/adapters/graphql' });
     const gateway = await createGatewayService({
       supergraphSdl: composeSupergraph(subgraphs),
       subgraphs,

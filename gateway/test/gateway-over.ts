@@ -6,11 +6,12 @@ import { composeSupergraph, dictameshSubgraphs } from '../src/supergraph';
 const composed = new Map<string, string>();
 
 /**
- * A gateway over DictaMesh's real supergraph whose catalog subgraph is at `catalogUrl` (a
- * loopback stand-in in tests); silent logs, introspection off unless `options` say otherwise.
+ * A gateway over DictaMesh's real supergraph whose catalog subgraph is at `catalogUrl` and whose
+ * adapters subgraph is at `adapters/graphql` beside it (the loopback stand-in of
+ * `catalog-stand-in.ts` serves both); silent logs, introspection off unless `options` say otherwise.
  */
 export function gatewayOver(catalogUrl: string, options: Partial<GatewayServiceOptions> = {}): Promise<GatewayService> {
-  const subgraphs = dictameshSubgraphs({ catalog: catalogUrl });
+  const subgraphs = dictameshSubgraphs({ catalog: catalogUrl, adapters: new URL('adapters/graphql', catalogUrl).href });
   let supergraphSdl = composed.get(catalogUrl);
   if (!supergraphSdl) composed.set(catalogUrl, (supergraphSdl = composeSupergraph(subgraphs)));
   return createGatewayService({

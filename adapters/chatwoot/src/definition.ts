@@ -1,8 +1,13 @@
 import type { AdapterDefinition } from '@dictamesh/adapter-sdk';
 import { chatwootConfigSchema, type ChatwootConfig } from './config';
 import { ChatwootAdapter } from './sync/chatwoot-adapter';
+import { createChatwootWebhookAdapter } from './webhooks/adapter';
+import { chatwootRegistrations } from './webhooks/from-registry';
 
-/** The `chatwoot` adapter kind, as the adapter host loads it. */
+/**
+ * The `chatwoot` adapter kind, as the adapter runtime loads it: sync through the Chatwoot APIs,
+ * and webhooks at `/webhooks/chatwoot/…` verified with each registration's own credentials.
+ */
 const chatwoot: AdapterDefinition<ChatwootConfig> = {
   kind: 'chatwoot',
   version: '0.2.0',
@@ -11,6 +16,8 @@ const chatwoot: AdapterDefinition<ChatwootConfig> = {
   configSchema: chatwootConfigSchema,
   secretFields: ['apiAccessToken', 'webhookSecret', 'webhookToken'],
   create: (id, config, context) => new ChatwootAdapter(id, config, context),
+  webhooks: ({ registrations, requireVerification, development }) =>
+    createChatwootWebhookAdapter({ registrations: chatwootRegistrations(registrations), requireVerification, development }),
 };
 
 export default chatwoot;

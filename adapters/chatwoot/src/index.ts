@@ -1,5 +1,6 @@
 export { createChatwootWebhookAdapter, type ChatwootWebhookOptions } from './webhooks/adapter';
 export type { ChatwootRegistrations, ChatwootWebhookRegistration } from './webhooks/registrations';
+export { chatwootRegistrations } from './webhooks/from-registry';
 export { chatwootUrn, chatwootEventSource, CHATWOOT_SOURCE, CHATWOOT_DOMAIN, type ChatwootEntityType } from './urn';
 export { ChatwootApplicationClient, PAGE_SIZE } from './api/application-client';
 export { ChatwootPlatformClient } from './api/platform-client';

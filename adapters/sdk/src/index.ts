@@ -1,4 +1,13 @@
-export type { WebhookAdapter, WebhookContext, ParsedWebhook, IgnoredWebhook } from './webhook-adapter';
+export type {
+  WebhookAdapter,
+  WebhookContext,
+  ParsedWebhook,
+  IgnoredWebhook,
+  WebhookFactory,
+  WebhookFactoryContext,
+  WebhookRegistration,
+  WebhookRegistrations,
+} from './webhook-adapter';
 export { verifyTimestampedHmac, secretsEqual, type TimestampedHmac } from './webhooks/signature';
 export { publishChanges, type PublishedEvent } from './publish';
 export { createWebhookServer, type WebhookServerOptions } from './webhook-server';

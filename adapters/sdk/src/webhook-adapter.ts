@@ -44,3 +44,44 @@ export interface WebhookAdapter {
   /** Verifies, then parses. Async because verification may look the delivery's credentials up. */
   parse(body: unknown, context: WebhookContext): Promise<ParsedWebhook | IgnoredWebhook>;
 }
+
+/**
+ * A registration of one adapter kind as its webhook side reads it: whose it is and its whole
+ * configuration, secret fields decrypted (the webhook secret or URL token that verify its
+ * deliveries). Never to be returned through an API.
+ */
+export interface WebhookRegistration {
+  /** Adapter id (registration id). */
+  id: string;
+  /** Organisation that registered it: the events of its deliveries belong to it. */
+  org: string;
+  /** Its configuration with the secret fields put back. */
+  config: Record<string, unknown>;
+}
+
+/**
+ * Where a webhook adapter reads the registrations of its own kind: the adapter runtime's
+ * registry (the `dictamesh_adapter_registrations` table, secrets opened with the runtime's
+ * key, cached a few seconds and cleared on every registration change).
+ */
+export interface WebhookRegistrations {
+  /** The registrations of this kind whose stored (non-secret) configuration has `equals` at top-level key `field`, in id order. */
+  where(field: string, equals: string | number): Promise<WebhookRegistration[]>;
+  /** The registration `id` when it is of this kind, else null. */
+  byId(id: string): Promise<WebhookRegistration | null>;
+}
+
+/** What the adapter runtime gives {@link WebhookFactory}: the kind's registrations and the verification policy. */
+export interface WebhookFactoryContext {
+  registrations: WebhookRegistrations;
+  /** Refuse every delivery no registration's credentials verify (`WEBHOOK_UNVERIFIED`); on with `NODE_ENV=production`. */
+  requireVerification: boolean;
+  /** `NODE_ENV` is not `production` (a source may then accept deliveries it cannot verify on legacy routes). */
+  development: boolean;
+}
+
+/**
+ * The optional webhook side of an adapter kind (`AdapterDefinition.webhooks`): the adapter
+ * runtime calls it once at start-up and serves the returned adapter under `/webhooks/<id>`.
+ */
+export type WebhookFactory = (context: WebhookFactoryContext) => WebhookAdapter;

@@ -21,18 +21,20 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
+  const { gateway, catalog, adapters, webhooks } = stack.urls;
   const bus = env.kafka.KAFKA_BROKERS
     ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}`
-    : stack.db
+    : catalog
       ? 'in-process (durable: accepted records kept in the catalog database until ingested)'
-      : 'in-process, NOT durable (no catalog database in this process: set KAFKA_BROKERS)';
-  const { gateway, catalog, webhooks } = stack.urls;
+      : 'in-process, NOT durable and reaching no catalog (no catalog in this process: set KAFKA_BROKERS)';
   process.stdout.write(
     [
       '',
       'DictaMesh is running',
       ...(gateway ? [`  GraphQL gateway   ${gateway} (subscriptions: same URL over WebSocket; SSE at ${gateway}/stream)`] : []),
-      ...(catalog ? [`  catalog subgraph  ${catalog}`, `  catalog database  ${where}`] : []),
+      ...(catalog ? [`  catalog subgraph  ${catalog}`] : []),
+      ...(adapters ? [`  adapters subgraph ${adapters} (adapter runtime)`] : []),
+      ...(stack.db ? [`  database          ${where}`] : []),
       ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/adapters/<adapter id>`] : []),
       `  event bus         ${bus}`,
       '',

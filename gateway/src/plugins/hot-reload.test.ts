@@ -35,7 +35,7 @@ const ask = async (gateway: GatewayService, query: string) => {
 };
 
 beforeAll(async () => {
-  copyFileSync(dictameshSubgraphs({ catalog: 'http://unused' })[0]!.sdlPath, sdlPath);
+  copyFileSync(dictameshSubgraphs({ catalog: 'http://unused', adapters: 'http://unused' })[0]!.sdlPath, sdlPath);
   liveSdl = readFileSync(sdlPath, 'utf8');
   subgraph = await startLocalServer();
   subgraph.handle(async (req, res) => {

@@ -13,7 +13,11 @@ import type { GatewayService } from '../service';
 // Operations published from a folder, then three gateways over the real supergraph: safelist,
 // ids-only, and APQ without a list. The catalog is a loopback server counting what reaches it.
 const folder = mkdtempSync(join(tmpdir(), 'dictamesh-operations-'));
-const schema = buildSubscriptionSchema(apiSchemaOf(composeSupergraph(dictameshSubgraphs({ catalog: 'http://127.0.0.1:1/graphql' }))));
+const schema = buildSubscriptionSchema(
+  apiSchemaOf(
+    composeSupergraph(dictameshSubgraphs({ catalog: 'http://127.0.0.1:1/graphql', adapters: 'http://127.0.0.1:1/adapters/graphql' })),
+  ),
+);
 let catalog: LocalServer;
 let manifest: PersistedQueryManifest;
 const gateways: Record<'safelist' | 'ids' | 'apq', GatewayService> = {} as never;

@@ -15,9 +15,14 @@ const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7
 
 describe('supergraph composition', () => {
   it("composes DictaMesh's subgraphs with their routing URLs", () => {
-    const supergraph = composeSupergraph(dictameshSubgraphs({ catalog: 'http://127.0.0.1:4001/graphql' }));
+    const supergraph = composeSupergraph(
+      dictameshSubgraphs({ catalog: 'http://127.0.0.1:4001/graphql', adapters: 'http://127.0.0.1:4003/graphql' }),
+    );
     expect(supergraph).toMatch(/join__graph\(name: "catalog", url: "http:\/\/127\.0\.0\.1:4001\/graphql"\)/);
     expect(supergraph).toMatch(/type Entity[\s\S]*@join__type\(graph: CATALOG, key: "urn"\)/);
+    // the adapter runtime owns `Adapter`
+    expect(supergraph).toMatch(/join__graph\(name: "adapters", url: "http:\/\/127\.0\.0\.1:4003\/graphql"\)/);
+    expect(supergraph).toMatch(/type Adapter\s+@join__type\(graph: ADAPTERS, key: "id"\)/);
   });
 
   it('fails with every composition error when subgraphs disagree', () => {

@@ -4,6 +4,8 @@ export { parseEnv, port, logLevel, splitList } from './env';
 export { createHttpApp, DEFAULT_BODY_LIMIT_BYTES, installErrorHandler, rawBodyOf, tracedRoute, type HttpAppOptions } from './http';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 export { createErrorFormatter } from './graphql-errors';
+export { guardResolvers } from './graphql-guard';
+export { nulPath } from './nul-arguments';
 export { boundedError, echo, echoed, MAX_ECHO } from './echo';
 export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
 export { readOrCreateKeyFile } from './key-file';

@@ -2,7 +2,6 @@ import type { PrismaClient } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { Principal } from '@dictamesh/runtime';
 import { createRequestContext, type SubgraphContext } from '@dictamesh/subgraph-kit';
-import type { AdapterHost } from './adapters/host';
 import type { Embedder } from './embeddings/embedder';
 
 /** The catalog's own fields of a request's context. */
@@ -12,8 +11,6 @@ export interface CatalogServices {
   embedder: Embedder;
   /** The event bus (dead-letter replay). */
   bus: EventBus;
-  /** Runs the registered source adapters. */
-  adapters: AdapterHost;
 }
 
 /**
@@ -23,12 +20,6 @@ export interface CatalogServices {
 export type CatalogContext = SubgraphContext & CatalogServices;
 
 /** Builds the context of one request outside HTTP (tests that run resolvers directly). */
-export function createContext(
-  prisma: PrismaClient,
-  embedder: Embedder,
-  bus: EventBus,
-  adapters: AdapterHost,
-  principal?: Principal,
-): CatalogContext {
-  return { prisma, embedder, bus, adapters, ...createRequestContext(principal) };
+export function createContext(prisma: PrismaClient, embedder: Embedder, bus: EventBus, principal?: Principal): CatalogContext {
+  return { prisma, embedder, bus, ...createRequestContext(principal) };
 }

@@ -5,5 +5,3 @@ export { DEAD_LETTER_CONSUMER_GROUP } from './ingest/dead-letters';
 export { applyChange, applyChanges, type ApplyResult, type ChangeEnvelope, type ChangeItem } from './ingest/apply-change';
 export { HashingEmbedder } from './embeddings/hashing-embedder';
 export type { Embedder } from './embeddings/embedder';
-export { SecretBox } from './adapters/secret-box';
-export { AdapterHost } from './adapters/host';

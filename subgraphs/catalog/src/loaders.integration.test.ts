@@ -3,11 +3,6 @@ import { InProcessEventBus } from '@dictamesh/events';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { change, openCountingCatalog } from '../test/catalog-db';
-import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
-import { AdapterHost } from './adapters/host';
-import { AdapterKinds } from './adapters/kinds';
-import { SecretBox } from './adapters/secret-box';
 import { createContext } from './context';
 import { HashingEmbedder } from './embeddings/hashing-embedder';
 import { applyChanges } from './ingest/apply-change';
@@ -77,14 +72,6 @@ const QUERY = /* GraphQL */ `
 `;
 
 const bus = new InProcessEventBus();
-const adapters = () =>
-  new AdapterHost({
-    prisma: db.prisma,
-    bus,
-    kinds: new AdapterKinds([]),
-    secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')),
-    log: pino({ level: 'silent' }),
-  });
 
 async function run(first: number) {
   queries.length = 0;
@@ -92,7 +79,7 @@ async function run(first: number) {
     schema,
     source: QUERY,
     variableValues: { first },
-    contextValue: createContext(db.prisma, embedder, bus, adapters()),
+    contextValue: createContext(db.prisma, embedder, bus),
   });
   expect(result.errors).toBeUndefined();
   return { data: result.data as { entities: { nodes: Array<Record<string, unknown>> } }, count: queries.length };

@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Database } from '@dictamesh/db';
 import { InProcessEventBus } from '@dictamesh/events';
 import type { Principal } from '@dictamesh/runtime';
 import { graphql } from 'graphql';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { change, openCountingCatalog } from '../test/catalog-db';
-import { AdapterHost } from './adapters/host';
-import { AdapterKinds } from './adapters/kinds';
-import { SecretBox } from './adapters/secret-box';
 import { createContext } from './context';
 import { HashingEmbedder } from './embeddings/hashing-embedder';
 import { applyChanges } from './ingest/apply-change';
@@ -46,18 +41,11 @@ afterAll(() => db.close());
 
 async function read(org: string, source: string) {
   const principal: Principal = { subject: `user@${org}`, org, scopes: ['dictamesh:admin'], method: 'jwt' };
-  const adapters = new AdapterHost({
-    prisma: db.prisma,
-    bus,
-    kinds: new AdapterKinds([]),
-    secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')),
-    log: pino({ level: 'silent' }),
-  });
   const result = await graphql({
     schema,
     source,
     variableValues: { urn: CONTACT, representations: [{ __typename: 'Entity', urn: CONTACT }] },
-    contextValue: createContext(db.prisma, embedder, bus, adapters, principal),
+    contextValue: createContext(db.prisma, embedder, bus, principal),
   });
   expect(result.errors).toBeUndefined();
   return result.data;

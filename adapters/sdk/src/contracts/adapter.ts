@@ -2,6 +2,7 @@ import type { EntityChange } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
 import type { z } from 'zod';
 import type { OutboundPolicy } from '../net/address-policy';
+import type { WebhookFactory } from '../webhook-adapter';
 
 /** What an adapter can do (the seed design's capability list). */
 export type AdapterCapability = 'read' | 'write' | 'stream' | 'webhooks' | 'batch' | 'search' | 'pagination';
@@ -101,7 +102,9 @@ export interface AdapterContext {
 /**
  * An installable adapter kind: its configuration schema (zod; also published as JSON Schema),
  * which configuration fields are secrets (stored encrypted, never returned by the API), and
- * a factory for instances. Each adapter package's `src/definition.ts` default-exports one.
+ * a factory for instances, and optionally of its webhook side. Each adapter package's
+ * `src/definition.ts` default-exports one (named by `"dictamesh": { "adapter": … }` in its
+ * `package.json`); the adapter runtime discovers sync and webhook adapters alike from it.
  */
 export interface AdapterDefinition<Config = unknown> {
   kind: string;
@@ -112,6 +115,12 @@ export interface AdapterDefinition<Config = unknown> {
   /** Dotted paths of secret configuration fields (`auth.clientSecret`). */
   secretFields: readonly string[];
   create(id: string, config: Config, context: AdapterContext): Adapter;
+  /**
+   * The kind's webhook receiver, for kinds whose source pushes changes (capability `webhooks`):
+   * served by the adapter runtime at `/webhooks/<WebhookAdapter.id>[<route>]`, reading the
+   * kind's registrations from the runtime's registry. Absent: the kind has no webhook endpoint.
+   */
+  webhooks?: WebhookFactory;
 }
 
 /** Type guard: the adapter can read changes from a checkpoint. */

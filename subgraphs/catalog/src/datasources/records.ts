@@ -1,4 +1,4 @@
-import type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog, StoredApiKey } from '@dictamesh/db';
+import type { DeadLetter, EntityCatalog, EntityRelationship, EventLog, StoredApiKey } from '@dictamesh/db';
 
 /** A catalog row, the parent of `Entity` resolvers. */
 export type EntityRecord = EntityCatalog;
@@ -30,8 +30,6 @@ export interface SearchHitRecord {
 /** A dead letter row (parent of `DeadLetter`). */
 export type DeadLetterRecord = DeadLetter;
 
-/** An adapter registration row (secrets never leave it: the resolver drops them). */
-export type AdapterRecord = AdapterRegistration;
 /** An API key as its store (`createApiKeyStore` in @dictamesh/db) gives it. */
 export type ApiKeyRecord = StoredApiKey;
 

@@ -13,17 +13,6 @@ const SCOPE = /^[a-z][a-z0-9:_.-]*$/;
 /** Malformed scopes named in one error. */
 const NAMED = 5;
 
-/**
- * Who may read `Adapter.config`: its `@requiresScopes` in `schemas/subgraphs/catalog.graphql`
- * (any one inner list, all of its scopes; a test keeps the two equal).
- */
-export const CONFIG_READERS: readonly (readonly string[])[] = [[ADMIN_SCOPE], ['adapters:read'], ['adapters:write']];
-
-/** Whether the principal may read adapter configurations (as the gateway decides for `Adapter.config`). */
-export function mayReadConfig(principal: Principal): boolean {
-  return CONFIG_READERS.some((set) => set.every((scope) => principal.scopes.includes(scope)));
-}
-
 /** @throws DictaMeshError `FORBIDDEN` (403) unless the principal has `scope` itself */
 export function requireScope(principal: Principal, scope: string): void {
   if (!principal.scopes.includes(scope)) throw err('FORBIDDEN', `This needs the scope ${scope}.`, { scope });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@dictamesh/db';
 
 /**
- * Leases on adapter registrations, so that with several catalog processes on one database each
+ * Leases on adapter registrations, so that with several adapter runtime processes on one database each
  * adapter runs in exactly one of them (a sync, a replication slot, a source's rate limit are
  * not shareable). A lease is a row's `lease_owner` + `lease_expires_at`: taken when free,
  * expired or already ours, renewed by its owner well before it expires, released on pause or

@@ -4,17 +4,21 @@ import { pino } from 'pino';
 import { openDatabase, type Database } from '@dictamesh/db';
 import { InProcessEventBus } from '@dictamesh/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startLocalServer, type LocalServer } from '../../../../test/local-server';
+import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
 import { AdapterHost } from './host';
 import { AdapterKinds } from './kinds';
 import { SecretBox } from './secret-box';
 
-// Two catalog instances (two hosts) on one database: each adapter runs in exactly one of them.
-const ADAPTERS = fileURLToPath(new URL('../../../../adapters', import.meta.url));
+// Two adapter runtime instances (two hosts) on one database: each adapter runs in exactly one of them.
+const ADAPTERS = fileURLToPath(new URL('../..', import.meta.url));
 const log = pino({ level: 'silent' });
-// leases expire on this test's clock, which moves only when the test moves it: no step depends
-// on how fast a busy machine runs it
-const LEASE_MS = 600;
+// Leases expire on this test's clock, which moves only when the test moves it, and they are long
+// besides: no lease decision depends on how fast a busy machine runs the test (a 600 ms lease on
+// the wall clock once expired mid-test in CI). No reconciliation timer runs (no `startAll`): each
+// round is the test's own `reconcile()`; health checks and periodic syncs are out of reach.
+const LEASE_MS = 30_000;
+/** Bound of each wait on something a sync does (it talks HTTP to the loopback source). */
+const SYNC_WAIT = { timeout: 30_000 };
 let time = Date.now();
 const clock = () => time;
 let db: Database;
@@ -30,7 +34,7 @@ const host = (instanceId: string) => {
     kinds: new AdapterKinds([ADAPTERS], log),
     secrets,
     log,
-    healthIntervalMs: 60_000,
+    healthIntervalMs: 3_600_000,
     syncIntervalMs: 0,
     leaseMs: LEASE_MS,
     instanceId,
@@ -59,7 +63,7 @@ afterAll(async () => {
   await db.close();
 });
 
-describe('adapter leases across catalog instances', () => {
+describe('adapter leases across runtime instances', () => {
   it('runs a registration on one instance; pause, update, sync requests and resume made on another reach it', async () => {
     const a = host('instance-a');
     const b = host('instance-b');
@@ -76,12 +80,12 @@ describe('adapter leases across catalog instances', () => {
     expect(b.runsHere('inv')).toBe(false);
     await a.reconcile();
     expect(a.runsHere('inv')).toBe(true);
-    await expect.poll(() => requestsTo('/items-v2')).toBeGreaterThan(0); // the restart's backfill reads the new path
+    await expect.poll(() => requestsTo('/items-v2'), SYNC_WAIT).toBeGreaterThan(0); // the restart's backfill reads the new path
     // a sync asked for through B runs on A
     const before = requestsTo('/items-v2');
     await b.triggerSync('inv', 'incremental');
     await a.reconcile();
-    await expect.poll(() => requestsTo('/items-v2')).toBeGreaterThan(before);
+    await expect.poll(() => requestsTo('/items-v2'), SYNC_WAIT).toBeGreaterThan(before);
 
     // paused through B: A stops on its next round; resumed through B: B takes it
     await b.pause('inv');

@@ -1,4 +1,5 @@
-import { echoed, err } from '@dictamesh/runtime';
+import { echoed } from './echo';
+import { err } from './errors';
 import type { GraphQLFieldResolver } from 'graphql';
 import { nulPath } from './nul-arguments';
 
@@ -12,6 +13,7 @@ type Resolve = GraphQLFieldResolver<unknown, unknown>;
  * repeat of the input is bounded by the service's error formatter (`boundedError`).
  *
  * Scalars and `__resolveReference` (representations come from the gateway) are kept as they are.
+ * Every subgraph guards its resolver map with it.
  */
 export function guardResolvers<T extends object>(resolvers: T): T {
   const out: Record<string, unknown> = {};

@@ -13,13 +13,13 @@ import {
   type SyncMode,
   type SyncProgress,
 } from '@dictamesh/adapter-sdk';
-import { LRUCache } from 'lru-cache';
 import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
 import type { AdapterEventName, AdapterStatus, EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
 import type { AdapterKinds } from './kinds';
 import { AdapterLeases } from './lease';
 import { publishAdapterEvent, registerSchema } from './platform-events';
+import { RegistrationRegistry } from './registrations';
 import type { SecretBox } from './secret-box';
 
 /** Options of {@link AdapterHost}. Durations in ms. */
@@ -35,7 +35,7 @@ export interface AdapterHostOptions {
   syncIntervalMs?: number;
   /**
    * How long an instance's claim on an adapter lasts without renewal; renewed (and the
-   * registrations reconciled) every third of it. Another catalog instance takes over an
+   * registrations reconciled) every third of it. Another runtime instance takes over an
    * adapter at most this long after its owner died. Default 30 000.
    */
   leaseMs?: number;
@@ -65,10 +65,23 @@ interface Running {
   sync?: { controller: AbortController; done: Promise<void> };
 }
 
+/** What {@link AdapterHost} publishes on `dictamesh.adapter.event` besides the registration: its `AdapterEvent` fields. */
+export interface AdapterEventOptions {
+  event: AdapterEventName;
+  status: AdapterStatus;
+  /** Health after a check (`health.changed`). */
+  health?: { healthy: boolean; message?: string | null; latencyMs?: number | null };
+  /** The sync it reports (`sync.*`): mode, and progress once it ran. */
+  sync?: { mode: SyncMode; resource?: string | null; entities?: number; pages?: number; durationMs?: number };
+  /** What failed (`sync.failed`); cut to 2 000 characters. */
+  error?: string;
+}
+
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
- * Runs the registered source adapters inside the catalog process. Registering, updating,
+ * Runs the registered source adapters (the adapter runtime service; several instances share
+ * them through leases). Registering, updating,
  * pausing, resuming and removing take effect at once, without a restart. For each running
  * adapter: `initialize`, a health check every `healthIntervalMs` (an unhealthy source marks
  * that adapter FAILED / unhealthy and nothing else), a backfill right after registration, then
@@ -83,14 +96,12 @@ export class AdapterHost {
   private readonly leases: AdapterLeases;
   private reconcileTimer?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
-  /** Lookups of {@link registrationsWhere} (webhook verification, per delivery): 5 s, cleared on every change. */
-  private readonly configCache = new LRUCache<string, Array<{ id: string; org: string; config: Record<string, unknown> }>>({
-    max: 1_000,
-    ttl: 5_000,
-  });
+  /** The registrations with their secrets, as the webhook receivers read them (cleared on every change made here). */
+  readonly registrations: RegistrationRegistry;
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
+    this.registrations = new RegistrationRegistry(prisma, options.secrets);
     this.leases = new AdapterLeases(prisma, options.leaseMs ?? 30_000, options.instanceId, options.clock);
     this.checkpoints = {
       load: async (id) => ((await prisma.adapterCheckpoint.findUnique({ where: { adapterId: id } }))?.checkpoint ?? null) as never,
@@ -193,8 +204,8 @@ export class AdapterHost {
         secrets: this.options.secrets.seal(secrets),
       },
     });
-    this.configCache.clear();
-    await this.event(registration, 'registered', 'STARTING');
+    this.registrations.clear();
+    await this.event(registration, { event: 'registered', status: 'STARTING' });
     return (await this.leases.acquire(registration.id)) ? this.start(registration) : registration;
   }
 
@@ -220,8 +231,8 @@ export class AdapterHost {
         generation: { increment: 1 },
       },
     });
-    this.configCache.clear();
-    await this.event(registration, 'updated', 'STARTING');
+    this.registrations.clear();
+    await this.event(registration, { event: 'updated', status: 'STARTING' });
     // run by another live instance: it restarts on its next reconciliation
     return !registration.paused && (await this.leases.acquire(id)) ? this.start(registration) : registration;
   }
@@ -234,7 +245,7 @@ export class AdapterHost {
       where: { id },
       data: { paused: true, status: 'PAUSED', leaseOwner: null, leaseExpiresAt: null },
     });
-    await this.event(registration, 'paused', 'PAUSED');
+    await this.event(registration, { event: 'paused', status: 'PAUSED' });
     return registration;
   }
 
@@ -244,7 +255,7 @@ export class AdapterHost {
       where: { id },
       data: { paused: false, status: 'STARTING', generation: { increment: 1 } },
     });
-    await this.event(registration, 'resumed', 'STARTING');
+    await this.event(registration, { event: 'resumed', status: 'STARTING' });
     return (await this.leases.acquire(id)) ? this.start(registration) : registration;
   }
 
@@ -262,8 +273,8 @@ export class AdapterHost {
       await adapter.shutdown().catch(() => undefined);
     }
     await this.options.prisma.adapterRegistration.delete({ where: { id } });
-    this.configCache.clear();
-    await this.event(registration, 'removed', 'STOPPED');
+    this.registrations.clear();
+    await this.event(registration, { event: 'removed', status: 'STOPPED' });
     return { ...registration, status: 'STOPPED' };
   }
 
@@ -284,51 +295,6 @@ export class AdapterHost {
       throw err('BAD_USER_INPUT', `Adapter "${id}" is not running (status ${registration.status})`, { field: 'id' });
     } else return this.options.prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: mode } });
     return registration;
-  }
-
-  /**
-   * The full configurations (secrets decrypted) of the registrations of `kind` whose stored
-   * configuration has `equals` at `path` — e.g. the chatwoot adapters of account 12, whose
-   * webhook secret verifies that account's deliveries. Cached 5 s; any registration change
-   * clears the cache. For in-process use only: never expose the result through the API.
-   */
-  async registrationsWhere(
-    kind: string,
-    path: string,
-    equals: string | number,
-  ): Promise<Array<{ id: string; org: string; config: Record<string, unknown> }>> {
-    const key = JSON.stringify([kind, path, equals]);
-    const cached = this.configCache.get(key);
-    if (cached) return cached;
-    const rows = await this.options.prisma.adapterRegistration.findMany({
-      where: { kind, config: { path: [path], equals } },
-      orderBy: { id: 'asc' },
-    });
-    const configs = rows.map((r) => ({
-      id: r.id,
-      org: r.orgId,
-      config: mergeSecrets(r.config as Record<string, unknown>, this.secretsOf(r)),
-    }));
-    this.configCache.set(key, configs);
-    return configs;
-  }
-
-  /**
-   * The full configuration (secrets decrypted) of the registration `id` when it is of `kind`,
-   * else null — e.g. the chatwoot adapter named by a webhook route, whose own webhook secret
-   * verifies the delivery. Cached like {@link registrationsWhere}. In-process use only.
-   */
-  async registrationOf(kind: string, id: string): Promise<{ id: string; org: string; config: Record<string, unknown> } | null> {
-    const key = JSON.stringify([kind, '#id', id]);
-    const cached = this.configCache.get(key);
-    if (cached) return cached[0] ?? null;
-    const row = await this.options.prisma.adapterRegistration.findUnique({ where: { id } });
-    const configs =
-      row && row.kind === kind
-        ? [{ id: row.id, org: row.orgId, config: mergeSecrets(row.config as Record<string, unknown>, this.secretsOf(row)) }]
-        : [];
-    this.configCache.set(key, configs);
-    return configs[0] ?? null;
   }
 
   /** Installed adapter kinds. */
@@ -398,7 +364,7 @@ export class AdapterHost {
 
   /** The decrypted secret fields of a registration (`{}` when it has none). */
   private secretsOf(registration: AdapterRegistration): Record<string, unknown> {
-    return registration.secrets ? this.options.secrets.open<Record<string, unknown>>(registration.secrets) : {};
+    return this.registrations.secretsOf(registration);
   }
 
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
@@ -425,7 +391,7 @@ export class AdapterHost {
       where: { id: registration.id },
       data: { status: 'RUNNING', healthy: true, healthMessage: null, checkedAt: new Date() },
     });
-    await this.event(updated, 'health.changed', 'RUNNING', { healthy: true });
+    await this.event(updated, { event: 'health.changed', status: 'RUNNING', health: { healthy: true } });
     if (isStreaming(adapter)) {
       const completed = ((await this.checkpoints.load(registration.id)) as { resource?: unknown } | null)?.resource === null;
       const requested = registration.syncRequested as SyncMode | null;
@@ -466,7 +432,7 @@ export class AdapterHost {
     const done = (async () => {
       const registration = await this.find(id);
       const org = registration.orgId;
-      await this.event(registration, 'sync.started', 'RUNNING', undefined, { mode });
+      await this.event(registration, { event: 'sync.started', status: 'RUNNING', sync: { mode } });
       try {
         const progress = await runSync(adapter, {
           mode,
@@ -481,11 +447,16 @@ export class AdapterHost {
           where: { id },
           data: { lastSync: report(progress), lastSyncAt: new Date() },
         });
-        await this.event(updated, 'sync.completed', updated.status, undefined, report(progress));
+        await this.event(updated, { event: 'sync.completed', status: updated.status, sync: report(progress) });
       } catch (error) {
         if (!controller.signal.aborted) {
           await this.failure(id, error, 'RUNNING');
-          await this.event(await this.find(id), 'sync.failed', 'RUNNING', undefined, { mode }, (error as Error).message);
+          await this.event(await this.find(id), {
+            event: 'sync.failed',
+            status: 'RUNNING',
+            sync: { mode },
+            error: (error as Error).message,
+          });
         }
       } finally {
         running.sync = undefined;
@@ -516,10 +487,10 @@ export class AdapterHost {
       },
     });
     if (before.healthy !== health.healthy) {
-      await this.event(updated, 'health.changed', status, {
-        healthy: health.healthy,
-        message: health.message ?? null,
-        latencyMs: health.latencyMs ?? null,
+      await this.event(updated, {
+        event: 'health.changed',
+        status,
+        health: { healthy: health.healthy, message: health.message ?? null, latencyMs: health.latencyMs ?? null },
       });
     }
   }
@@ -540,14 +511,8 @@ export class AdapterHost {
       .catch(() => undefined);
   }
 
-  private event(
-    registration: AdapterRegistration,
-    event: AdapterEventName,
-    status: AdapterStatus,
-    health?: { healthy: boolean; message?: string | null; latencyMs?: number | null },
-    sync?: { mode: SyncMode; resource?: string | null; entities?: number; pages?: number; durationMs?: number },
-    error?: string,
-  ): Promise<void> {
+  /** Publishes one of the registration's lifecycle, sync or health events (never throws; see `publishAdapterEvent`). */
+  private event(registration: AdapterRegistration, { event, status, health, sync, error }: AdapterEventOptions): Promise<void> {
     return publishAdapterEvent(this.options.bus, this.options.log, {
       adapterId: registration.id,
       kind: registration.kind,

@@ -1,7 +1,7 @@
 import type { AdapterCapability as SdkCapability } from '@dictamesh/adapter-sdk';
 import { echo, err } from '@dictamesh/runtime';
-import type { CatalogContext } from '../context';
-import { mayReadConfig } from './scopes';
+import type { AdaptersContext } from '../context';
+import { mayReadConfig } from '../scopes';
 import { withoutSourceAddresses } from './source-addresses';
 import type { AdapterCapability, AdapterResolvers, MutationResolvers, QueryResolvers, SyncMode } from '../__generated__/resolvers-types';
 
@@ -12,17 +12,17 @@ const asObject = (value: unknown) => (value ?? {}) as Record<string, unknown>;
  * An adapter's error text as the caller may see it: whole for those who may read its `config`,
  * else without the source addresses it names (they come from the configuration).
  */
-const errorText = (text: string | null, a: { config: unknown }, { principal }: CatalogContext) =>
+const errorText = (text: string | null, a: { config: unknown }, { principal }: AdaptersContext) =>
   text === null || mayReadConfig(principal) ? text : withoutSourceAddresses(text, a.config);
 
 /** The registration of adapter `id` if it belongs to the request's organisation. */
-const adapterOf = ({ prisma, org }: CatalogContext, id: string) => prisma.adapterRegistration.findFirst({ where: { id, orgId: org } });
+const adapterOf = ({ prisma, org }: AdaptersContext, id: string) => prisma.adapterRegistration.findFirst({ where: { id, orgId: org } });
 
 /**
  * The registration of adapter `id` when it belongs to the request's organisation.
  * @throws DictaMeshError `NOT_FOUND` otherwise (another organisation's adapter is not told apart from an unknown one)
  */
-async function ownAdapter(ctx: CatalogContext, id: string): Promise<string> {
+async function ownAdapter(ctx: AdaptersContext, id: string): Promise<string> {
   if (!(await adapterOf(ctx, id))) throw err('NOT_FOUND', `No adapter ${echo(id)}`, { field: 'id' });
   return id;
 }

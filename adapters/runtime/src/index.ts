@@ -1,0 +1,6 @@
+export { createAdapterRuntime, type AdapterRuntime, type AdapterRuntimeOptions } from './service';
+export { AdapterHost, type AdapterHostOptions, type AdapterEventOptions, type RegisterInput } from './host';
+export { AdapterKinds } from './kinds';
+export { RegistrationRegistry } from './registrations';
+export { SecretBox } from './secret-box';
+export { buildAdaptersSchema } from './subgraph/schema';

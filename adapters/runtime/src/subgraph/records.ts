@@ -1,0 +1,4 @@
+import type { AdapterRegistration } from '@dictamesh/db';
+
+/** An adapter registration row, the parent of `Adapter` resolvers (its secrets never leave it: no field reads them). */
+export type AdapterRecord = AdapterRegistration;
