@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { loadSubgraphSchema } from '@dictamesh/subgraph-kit';
 import { resolvers } from './resolvers';
 
 /** Path of the adapters subgraph's SDL (the single source for codegen, composition and serving). */
@@ -9,6 +7,5 @@ const ADAPTERS_SDL_PATH = new URL('../../../../schemas/subgraphs/adapters.graphq
 
 /** The adapters subgraph schema (Federation 2) with its resolvers. */
 export function buildAdaptersSchema(): GraphQLSchema {
-  const typeDefs = parse(readFileSync(ADAPTERS_SDL_PATH, 'utf8'));
-  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }]);
+  return loadSubgraphSchema(ADAPTERS_SDL_PATH, resolvers);
 }
