@@ -25,7 +25,7 @@ function problemsOf(text: string): string[] {
 }
 
 describe('supergraph config (rover format)', () => {
-  it("reads the repository's supergraph.yaml: the catalog at its SDL file, composed with the installed composition", () => {
+  it("reads the repository's supergraph.yaml: the catalog and the adapter runtime at their SDL files, composed with the installed composition", () => {
     const repository = loadSupergraphConfig(resolve(import.meta.dirname, '../../../supergraph.yaml'));
     expect(repository.federationVersion).toBe(`=${COMPOSITION_VERSION}`);
     expect(repository.subgraphs).toEqual([
@@ -33,6 +33,11 @@ describe('supergraph config (rover format)', () => {
         name: 'catalog',
         routingUrl: 'http://127.0.0.1:4001/graphql',
         schemaFile: resolve(import.meta.dirname, '../../../schemas/subgraphs/catalog.graphql'),
+      },
+      {
+        name: 'adapters',
+        routingUrl: 'http://127.0.0.1:4003/graphql',
+        schemaFile: resolve(import.meta.dirname, '../../../schemas/subgraphs/adapters.graphql'),
       },
     ]);
   });
