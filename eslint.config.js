@@ -44,7 +44,7 @@ const policies = [
   mayImport('adapter-sdk', ['lib']),
   mayImport('adapter', ['lib', 'adapter-sdk']),
   mayImport('adapter-runtime', ['lib', 'adapter-sdk']),
-  mayImport('subgraph', ['lib', 'adapter-sdk']),
+  mayImport('subgraph', ['lib']),
   mayImport('gateway', ['lib']),
   mayImport('cli', ['lib', 'adapter-sdk', 'adapter-runtime', 'adapter', 'subgraph', 'gateway']),
   // system tests, benchmarks and scripts drive everything (by package name or relative path)

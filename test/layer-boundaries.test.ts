@@ -39,6 +39,14 @@ describe('layer boundaries (eslint-plugin-boundaries in eslint.config.js)', () =
     ['a library importing the adapter SDK', 'packages/db/src/x.ts', '@dictamesh/adapter-sdk'],
     ['the gateway importing the adapter SDK', 'gateway/src/x.ts', '@dictamesh/adapter-sdk'],
     ['a subgraph importing the CLI', 'subgraphs/catalog/src/x.ts', '@dictamesh/cli'],
+    ['a subgraph importing the adapter SDK', 'subgraphs/catalog/src/x.ts', '@dictamesh/adapter-sdk'],
+    [
+      'the adapter runtime importing an adapter (it finds them through their manifests)',
+      'adapters/runtime/src/x.ts',
+      '@dictamesh/adapter-chatwoot',
+    ],
+    ['the adapter runtime importing a subgraph', 'adapters/runtime/src/x.ts', '@dictamesh/subgraph-catalog'],
+    ['a subgraph importing the adapter runtime', 'subgraphs/catalog/src/x.ts', '@dictamesh/adapter-runtime'],
   ])('fails %s', async (_what, file, specifier) => {
     expect(await boundaryErrors(file, importing(specifier))).toHaveLength(1);
   });
@@ -61,8 +69,17 @@ describe('layer boundaries (eslint-plugin-boundaries in eslint.config.js)', () =
       ['@dictamesh/runtime', '@dictamesh/events', '@dictamesh/db'],
     ],
     ['an adapter importing the SDK and libraries', 'adapters/chatwoot/src/good.ts', ['@dictamesh/adapter-sdk', '@dictamesh/events']],
+    [
+      'the adapter runtime importing the SDK and libraries',
+      'adapters/runtime/src/good.ts',
+      ['@dictamesh/adapter-sdk', '@dictamesh/subgraph-kit', '@dictamesh/db'],
+    ],
     ['a test reaching test/ by a relative path', 'gateway/src/good.test.ts', ['@dictamesh/runtime', '../../test/local-server']],
-    ['the CLI importing services', 'cli/src/good.ts', ['@dictamesh/gateway', '@dictamesh/subgraph-catalog', '@dictamesh/adapter-chatwoot']],
+    [
+      'the CLI importing services',
+      'cli/src/good.ts',
+      ['@dictamesh/gateway', '@dictamesh/subgraph-catalog', '@dictamesh/adapter-runtime', '@dictamesh/adapter-chatwoot'],
+    ],
     ['a system test importing anything', 'e2e/good.e2e.test.ts', ['@dictamesh/cli', '@dictamesh/gateway', '../test/local-server']],
   ])('passes %s', async (_what, file, specifiers) => {
     expect(await boundaryErrors(file, importing(...specifiers))).toEqual([]);
