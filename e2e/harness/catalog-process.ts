@@ -6,11 +6,18 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const logDir = join(root, '.dictamesh', 'test-logs');
 
+/** A catalog running in a child process, and the base URL it listens on (`http://127.0.0.1:<port>`). */
+export interface CatalogProcess {
+  child: ChildProcess;
+  url: string;
+}
+
 /**
  * Runs `dictamesh start` with only the catalog service (DICTAMESH_SERVICES=catalog) in a
- * child process, as a deployment scales the catalog out. Resolves once it listens.
+ * child process, as a deployment scales the catalog out, on a free port. Resolves once it
+ * listens, with the URL its start banner names.
  */
-export function startCatalogProcess(env: { DATABASE_URL: string; KAFKA_BROKERS: string; CATALOG_PORT: number }): Promise<ChildProcess> {
+export function startCatalogProcess(env: { DATABASE_URL: string; KAFKA_BROKERS: string }): Promise<CatalogProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/src/index.ts', 'start'], {
     cwd: root,
     env: {
@@ -20,7 +27,7 @@ export function startCatalogProcess(env: { DATABASE_URL: string; KAFKA_BROKERS: 
       KAFKA_BROKERS: env.KAFKA_BROKERS,
       KAFKA_TOPIC_PARTITIONS: '6',
       KAFKA_SESSION_TIMEOUT_MS: '8000',
-      CATALOG_PORT: String(env.CATALOG_PORT),
+      CATALOG_PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.CATALOG_LOG_LEVEL ?? 'warn',
     },
@@ -33,7 +40,8 @@ export function startCatalogProcess(env: { DATABASE_URL: string; KAFKA_BROKERS: 
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
       appendFileSync(logFile, chunk);
-      if (output.includes('DictaMesh is running')) resolve(child);
+      const listening = /catalog subgraph\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (listening) resolve({ child, url: listening[1]! });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
