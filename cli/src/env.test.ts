@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ADAPTER_HOST_DEFAULTS } from '@dictamesh/adapter-runtime';
 import { RETRY_DEFAULTS } from '@dictamesh/events';
 import { GATEWAY_DEFAULTS } from '@dictamesh/gateway';
 import { DEFAULT_SERVER_LIMITS } from '@dictamesh/runtime';
@@ -79,6 +80,8 @@ describe('defaults', () => {
     });
     expect(env.http.HTTP_HEADERS_TIMEOUT_MS).toBe(DEFAULT_SERVER_LIMITS.headersTimeoutMs);
     expect(env.consumers.CONSUMER_MAX_ATTEMPTS).toBe(RETRY_DEFAULTS.maxAttempts);
+    expect(env.adapters.ADAPTER_HEALTH_INTERVAL_MS).toBe(ADAPTER_HOST_DEFAULTS.healthIntervalMs);
+    expect(env.adapters.ADAPTER_SYNC_INTERVAL_MS).toBe(ADAPTER_HOST_DEFAULTS.syncIntervalMs);
 
     // every row of README's table whose default is one plain value, e.g. | `GATEWAY_MAX_DEPTH` | `15` | …
     const parsed: Record<string, unknown> = Object.assign({}, ...Object.values(env));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AddressGuard } from '@dictamesh/adapter-sdk';
+import { ADAPTER_HOST_DEFAULTS } from '@dictamesh/adapter-runtime';
 import { KAFKA_BUS_DEFAULTS, RETRY_DEFAULTS } from '@dictamesh/events';
 import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
@@ -210,9 +211,9 @@ export const envSchemas = {
     DICTAMESH_SECRET_KEY: z.string().min(1).optional(),
     /** Where adapter packages are found (comma-separated directories). */
     DICTAMESH_ADAPTER_DIRS: z.string().default('adapters').transform(splitList),
-    ADAPTER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    ADAPTER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(ADAPTER_HOST_DEFAULTS.healthIntervalMs),
     /** Incremental re-sync period of each adapter; 0 = only on `triggerSync`. */
-    ADAPTER_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+    ADAPTER_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(ADAPTER_HOST_DEFAULTS.syncIntervalMs),
     /**
      * Non-public hosts adapters may still reach (comma-separated host names and addresses / CIDRs):
      * outside development, sources on loopback, private, link-local… addresses are refused (SSRF).

@@ -22,6 +22,12 @@ import { publishAdapterEvent, registerSchema } from './platform-events';
 import { RegistrationRegistry } from './registrations';
 import type { SecretBox } from './secret-box';
 
+/**
+ * Defaults of {@link AdapterHostOptions}, in ms: written once here; `dictamesh start`'s
+ * `ADAPTER_HEALTH_INTERVAL_MS` / `ADAPTER_SYNC_INTERVAL_MS` take them.
+ */
+export const ADAPTER_HOST_DEFAULTS = { healthIntervalMs: 30_000, syncIntervalMs: 300_000, leaseMs: 30_000 } as const;
+
 /** Options of {@link AdapterHost}. Durations in ms. */
 export interface AdapterHostOptions {
   prisma: PrismaClient;
@@ -102,7 +108,7 @@ export class AdapterHost {
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
     this.registrations = new RegistrationRegistry(prisma, options.secrets);
-    this.leases = new AdapterLeases(prisma, options.leaseMs ?? 30_000, options.instanceId, options.clock);
+    this.leases = new AdapterLeases(prisma, options.leaseMs ?? ADAPTER_HOST_DEFAULTS.leaseMs, options.instanceId, options.clock);
     this.checkpoints = {
       load: async (id) => ((await prisma.adapterCheckpoint.findUnique({ where: { adapterId: id } }))?.checkpoint ?? null) as never,
       save: async (id, checkpoint) => {
@@ -377,7 +383,7 @@ export class AdapterHost {
       this.checkHealth(registration.id, running).catch((error: unknown) =>
         this.options.log.warn({ err: error, adapter: registration.id }, 'adapter health check failed'),
       );
-    running.timers.push(setInterval(() => void checkHealth(), this.options.healthIntervalMs ?? 30_000));
+    running.timers.push(setInterval(() => void checkHealth(), this.options.healthIntervalMs ?? ADAPTER_HOST_DEFAULTS.healthIntervalMs));
     const initialized = await adapter.initialize().then(
       () => true,
       async (error: unknown) => {
@@ -398,7 +404,7 @@ export class AdapterHost {
       if (requested)
         await this.options.prisma.adapterRegistration.update({ where: { id: registration.id }, data: { syncRequested: null } });
       this.startSync(registration.id, running, requested ?? (completed ? 'incremental' : 'backfill'));
-      const every = this.options.syncIntervalMs ?? 300_000;
+      const every = this.options.syncIntervalMs ?? ADAPTER_HOST_DEFAULTS.syncIntervalMs;
       if (every > 0) running.timers.push(setInterval(() => this.startSync(registration.id, running, 'incremental'), every));
     }
     return updated;

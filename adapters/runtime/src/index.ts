@@ -1,5 +1,5 @@
 export { createAdapterRuntime, type AdapterRuntime, type AdapterRuntimeOptions } from './service';
-export { AdapterHost, type AdapterHostOptions, type AdapterEventOptions, type RegisterInput } from './host';
+export { ADAPTER_HOST_DEFAULTS, AdapterHost, type AdapterHostOptions, type AdapterEventOptions, type RegisterInput } from './host';
 export { AdapterKinds } from './kinds';
 export { RegistrationRegistry } from './registrations';
 export { SecretBox } from './secret-box';
