@@ -50,6 +50,18 @@ export const ERROR_CODES = {
     status: 400,
     message: 'This gateway runs persisted operations by id only; send extensions.persistedQuery.sha256Hash without the query.',
   },
+  ORGANIZATION_UNKNOWN: { status: 404, message: 'No organisation has this id.' },
+  ORGANIZATION_EXISTS: { status: 409, message: 'An organisation with this id exists already.' },
+  PLAN_UNKNOWN: { status: 400, message: 'No billing plan has this code.' },
+  METRIC_UNKNOWN: { status: 400, message: 'No billable metric has this code.' },
+  PRICING_INVALID: { status: 400, message: 'The charge model or its properties are invalid.' },
+  QUANTITY_INVALID: { status: 400, message: 'A quantity or amount is negative, not a number, or has more decimals than allowed.' },
+  CURRENCY_MISMATCH: { status: 400, message: 'The currencies differ (plan, organisation, invoice or payment).' },
+  CURRENCY_UNKNOWN: { status: 400, message: 'Not an ISO 4217 currency code.' },
+  SUBSCRIPTION_STATE_INVALID: { status: 409, message: 'The subscription cannot do this in its current state.' },
+  INVOICE_STATE_INVALID: { status: 409, message: 'The invoice cannot move to this state from its current one.' },
+  PAYMENT_PROVIDER_FAILED: { status: 502, message: 'The payment provider refused or failed the request.' },
+  PAYMENT_PROVIDER_UNKNOWN: { status: 400, message: 'No payment provider of this name is configured.' },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
