@@ -27,6 +27,7 @@ describe('offline migrations', () => {
       '20261122030000_organisations',
       '20261123000000_bus_outbox',
       '20261124000000_org_scoped_urns',
+      '20261130000000_billing',
     ]);
   });
 
@@ -50,6 +51,24 @@ describe('offline migrations', () => {
       'dictamesh_adapter_checkpoints',
       'dictamesh_adapters',
       'dictamesh_api_keys',
+      'dictamesh_billable_metrics',
+      'dictamesh_billing_charges',
+      'dictamesh_billing_credit_applications',
+      'dictamesh_billing_credits',
+      'dictamesh_billing_invoice_lines',
+      'dictamesh_billing_invoice_sequences',
+      'dictamesh_billing_invoices',
+      'dictamesh_billing_outbox',
+      'dictamesh_billing_parked_usage',
+      'dictamesh_billing_payments',
+      'dictamesh_billing_pending_items',
+      'dictamesh_billing_plans',
+      'dictamesh_billing_refunds',
+      'dictamesh_billing_subscriptions',
+      'dictamesh_billing_tax_rates',
+      'dictamesh_billing_usage_alerts',
+      'dictamesh_billing_usage_records',
+      'dictamesh_billing_webhook_receipts',
       'dictamesh_bus_outbox',
       'dictamesh_cache_status',
       'dictamesh_data_lineage',
@@ -57,6 +76,7 @@ describe('offline migrations', () => {
       'dictamesh_entity_catalog',
       'dictamesh_entity_relationships',
       'dictamesh_event_log',
+      'dictamesh_organizations',
       'dictamesh_schemas',
     ]);
     const [hnsw] = await runner.query<{ indexdef: string }>(
@@ -86,7 +106,7 @@ describe('offline migrations', () => {
 
   it('migrates a catalog with data to (organisation, URN) keys: every row keeps its organisation', async () => {
     const dir = join(tmp, 'before-org-scoped-urns');
-    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !src.includes('20261124000000_org_scoped_urns') });
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !/20261124000000_org_scoped_urns|20261130000000_billing/.test(src) });
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
     expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261123000000_bus_outbox');
@@ -105,7 +125,7 @@ describe('offline migrations', () => {
         VALUES (gen_random_uuid(), '/s', '${A}', 'entity-change-ingest'), (gen_random_uuid(), '/s', '${D}', 'entity-change-ingest');
       INSERT INTO dictamesh_cache_status (urn, cache_key) VALUES ('${A}', 'k-a'), ('dictamesh:x:y:never-stored', 'k-x');`);
 
-    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261124000000_org_scoped_urns']);
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261124000000_org_scoped_urns', '20261130000000_billing']);
     const orgs = (sql: string) => runner.query<Record<string, string>>(sql);
     expect(await orgs(`SELECT org_id, urn FROM dictamesh_entity_catalog ORDER BY urn`)).toEqual([
       { org_id: 'acme', urn: A },
@@ -193,5 +213,32 @@ describe('offline migrations', () => {
       await server.stop();
       await pglite.close();
     }
+  });
+  it('turns the bare organisation strings of entities, adapters and API keys into organisation rows', async () => {
+    const dir = join(tmp, 'before-billing');
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !src.includes('20261130000000_billing') });
+    const pglite = await openPGlite('memory://');
+    const runner = pgliteRunner(pglite);
+    expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261124000000_org_scoped_urns');
+    await runner.exec(`
+      INSERT INTO dictamesh_entity_catalog (urn, org_id, source_system, entity_type, domain, source_id)
+        VALUES ('dictamesh:crm:account:1', 'acme', 'crm', 'account', 'sales', '1');
+      INSERT INTO dictamesh_adapters (id, org_id, kind, version, config, updated_at)
+        VALUES ('crm-1', 'globex', 'rest-json', '1.0.0', '{}', now());
+      INSERT INTO dictamesh_api_keys (id, org_id, name, scopes, secret_hash) VALUES ('k1', 'initech', 'ci', '{}', 'x');
+    `);
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261130000000_billing']);
+    const orgs = await runner.query<{ id: string; name: string; status: string; currency: string }>(
+      'SELECT id, name, status::text AS status, currency FROM dictamesh_organizations ORDER BY id',
+    );
+    expect(orgs).toEqual([
+      { id: 'acme', name: 'acme', status: 'ACTIVE', currency: 'USD' },
+      { id: 'default', name: 'default', status: 'ACTIVE', currency: 'USD' },
+      { id: 'globex', name: 'globex', status: 'ACTIVE', currency: 'USD' },
+      { id: 'initech', name: 'initech', status: 'ACTIVE', currency: 'USD' },
+    ]);
+    const metrics = await runner.query<{ code: string }>('SELECT code FROM dictamesh_billable_metrics ORDER BY code');
+    expect(metrics.map((m) => m.code)).toEqual(['active_adapters', 'cost_units', 'graphql_operations', 'kafka_events', 'storage_gb']);
+    await pglite.close();
   });
 });
