@@ -6,6 +6,8 @@
 //   server with wal_level=logical) it is used as is; otherwise Debian's PostgreSQL is started on
 //   127.0.0.1:55432 with scripts/postgres.sh and stopped after.
 // - Redis (gateway rate limits shared by instances): REDIS_TEST_URL, or scripts/redis.sh on 127.0.0.1:56379.
+// - stripe-mock (billing's Stripe payment provider; Stripe's API mock, nothing reaches Stripe):
+//   STRIPE_MOCK_URL, or scripts/stripe-mock.sh on 127.0.0.1:12111 (installed with `go install` on first use).
 // Both projects need Kafka and PostgreSQL; vitest runs the global setup of each project in the
 // same process (one module instance per project), so the servers are kept in a process-wide
 // registry: started once by the first project that asks, stopped after the last one is done.
@@ -18,21 +20,24 @@ declare module 'vitest' {
     kafkaBrokers: string;
     postgresUrl: string;
     redisUrl: string;
+    stripeMockUrl: string;
   }
 }
 
 /** A server a test project may need, by the name its address is provided under. */
-type Server = 'kafkaBrokers' | 'postgresUrl' | 'redisUrl';
+type Server = 'kafkaBrokers' | 'postgresUrl' | 'redisUrl' | 'stripeMockUrl';
 
 /** Servers each project's tests reach (`inject(...)`); a project not listed needs none. */
 const needs: Record<string, readonly Server[]> = {
-  integration: ['kafkaBrokers', 'postgresUrl', 'redisUrl'],
-  e2e: ['kafkaBrokers', 'postgresUrl'],
+  integration: ['kafkaBrokers', 'postgresUrl', 'redisUrl', 'stripeMockUrl'],
+  e2e: ['kafkaBrokers', 'postgresUrl', 'stripeMockUrl'],
 };
 
 const kafkaScript = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
 const postgresScript = fileURLToPath(new URL('../scripts/postgres.sh', import.meta.url));
 const redisScript = fileURLToPath(new URL('../scripts/redis.sh', import.meta.url));
+const stripeMockScript = fileURLToPath(new URL('../scripts/stripe-mock.sh', import.meta.url));
+const stripeMockEnv = { ...process.env, STRIPE_MOCK_PORT: '12111' };
 const kafkaEnv = {
   ...process.env,
   KAFKA_PORT: '19092',
@@ -61,6 +66,12 @@ function start(server: Server): { address: string; stop?: () => void } {
       return {
         address: execFileSync('bash', [redisScript, 'up'], { encoding: 'utf8' }).match(/redis:\/\/\S+/)![0],
         stop: () => execFileSync('bash', [redisScript, 'down'], { stdio: 'inherit' }),
+      };
+    case 'stripeMockUrl':
+      if (process.env.STRIPE_MOCK_URL) return { address: process.env.STRIPE_MOCK_URL };
+      return {
+        address: execFileSync('bash', [stripeMockScript, 'up'], { env: stripeMockEnv, encoding: 'utf8' }).match(/http:\/\/\S+/)![0],
+        stop: () => execFileSync('bash', [stripeMockScript, 'down'], { env: stripeMockEnv, stdio: 'inherit' }),
       };
   }
 }
