@@ -10,6 +10,12 @@ export const TOPICS = {
   /** Metered GraphQL operations (the usage stream billing consumes), keyed by organisation. */
   operationUsage: 'dictamesh.usage.operation',
   dlq: 'dictamesh.dlq',
+  /** Billing events (keyed by organisation): an invoice finalized, paid or voided, a payment failed, a usage threshold reached. */
+  invoiceFinalized: 'dictamesh.billing.invoice.finalized',
+  invoicePaid: 'dictamesh.billing.invoice.paid',
+  invoiceVoided: 'dictamesh.billing.invoice.voided',
+  paymentFailed: 'dictamesh.billing.payment.failed',
+  usageThresholdReached: 'dictamesh.billing.usage.threshold_reached',
 } as const;
 
 /** The three entity change topics. */
@@ -19,3 +25,12 @@ export const ENTITY_TOPICS = [TOPICS.entityCreated, TOPICS.entityUpdated, TOPICS
 export function entityTopic(operation: EntityOperation): (typeof ENTITY_TOPICS)[number] {
   return operation === 'created' ? TOPICS.entityCreated : operation === 'deleted' ? TOPICS.entityDeleted : TOPICS.entityUpdated;
 }
+
+/** The billing event topics (CloudEvent type = topic), which notifications consume. */
+export const BILLING_TOPICS = [
+  TOPICS.invoiceFinalized,
+  TOPICS.invoicePaid,
+  TOPICS.invoiceVoided,
+  TOPICS.paymentFailed,
+  TOPICS.usageThresholdReached,
+] as const;

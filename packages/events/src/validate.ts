@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import type { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
+import type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
 import type { AdapterEvent, OperationUsage, SchemaChanged } from './platform-events';
 import { TOPICS } from './topics';
 
@@ -28,6 +29,11 @@ export const EVENT_SCHEMAS = {
   [TOPICS.schemaChanged]: 'urn:dictamesh:schema:schema-changed:1',
   [TOPICS.adapterEvent]: 'urn:dictamesh:schema:adapter-event:1',
   [TOPICS.operationUsage]: 'urn:dictamesh:schema:operation-usage:1',
+  [TOPICS.invoiceFinalized]: 'urn:dictamesh:schema:billing-invoice:1',
+  [TOPICS.invoicePaid]: 'urn:dictamesh:schema:billing-invoice:1',
+  [TOPICS.invoiceVoided]: 'urn:dictamesh:schema:billing-invoice:1',
+  [TOPICS.paymentFailed]: 'urn:dictamesh:schema:billing-payment-failed:1',
+  [TOPICS.usageThresholdReached]: 'urn:dictamesh:schema:billing-usage-threshold:1',
 } as const;
 
 /** A DictaMesh CloudEvent type. */
@@ -41,6 +47,11 @@ export interface EventDataOf {
   'dictamesh.schema.changed': SchemaChanged;
   'dictamesh.adapter.event': AdapterEvent;
   'dictamesh.usage.operation': OperationUsage;
+  'dictamesh.billing.invoice.finalized': BillingInvoiceEvent;
+  'dictamesh.billing.invoice.paid': BillingInvoiceEvent;
+  'dictamesh.billing.invoice.voided': BillingInvoiceEvent;
+  'dictamesh.billing.payment.failed': BillingPaymentFailed;
+  'dictamesh.billing.usage.threshold_reached': BillingUsageThresholdReached;
 }
 
 const validators = new Map<string, ValidateFunction>(
