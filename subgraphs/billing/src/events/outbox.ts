@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { CloudEvent } from 'cloudevents';
+import type { Prisma, PrismaClient } from '@dictamesh/db';
+import { assertEventData, toDictaMeshEvent, type EventBus, type EventDataOf } from '@dictamesh/events';
+import type { Logger } from '@dictamesh/runtime';
+
+/** The billing event types (topic = CloudEvent type). */
+export type BillingEventType =
+  | 'dictamesh.billing.invoice.finalized'
+  | 'dictamesh.billing.invoice.paid'
+  | 'dictamesh.billing.invoice.voided'
+  | 'dictamesh.billing.payment.failed'
+  | 'dictamesh.billing.usage.threshold_reached';
+
+/** CloudEvent `source` of every billing event. */
+export const BILLING_SOURCE = 'dictamesh:billing';
+
+/** What writes billing events: a Prisma transaction client (or the client itself). */
+type OutboxWriter = Pick<Prisma.TransactionClient, 'billingOutboxRecord'>;
+
+/**
+ * Writes a billing CloudEvent into billing's transactional outbox, in the caller's transaction:
+ * the event exists if and only if the change it reports was committed. {@link OutboxRelay}
+ * publishes it after commit (at least once; consumers dedupe by the CloudEvent `id`).
+ *
+ * @param data checked here against the type's JSON Schema (schemas/events), so that nothing
+ *   invalid ever sits in the outbox
+ * @throws DictaMeshError `BAD_USER_INPUT` when the data breaks the schema (a bug: the caller's
+ *   transaction rolls back)
+ * @param options.id CloudEvent id; defaults to a random UUID. Use a deterministic one when the
+ *   same change may be written twice.
+ * @param options.subject what it is about (`invoice:<id>`)
+ */
+export async function enqueueEvent<T extends BillingEventType>(
+  tx: OutboxWriter,
+  type: T,
+  data: EventDataOf[T],
+  options: { org: string; subject: string; id?: string; time?: Date },
+): Promise<void> {
+  assertEventData(type, data);
+  const event = toDictaMeshEvent(type, data, {
+    source: BILLING_SOURCE,
+    id: options.id ?? randomUUID(),
+    org: options.org,
+    subject: options.subject,
+    time: (options.time ?? new Date()).toISOString(),
+  });
+  await tx.billingOutboxRecord.create({
+    data: { topic: type, key: options.org, event: event.toJSON() as Prisma.InputJsonValue },
+  });
+}
+
+/** Options of {@link OutboxRelay}. */
+export interface OutboxRelayOptions {
+  prisma: PrismaClient;
+  bus: EventBus;
+  log: Logger;
+  /** Records per publish round (default 100). */
+  batchSize?: number;
+  /** Called with the number of events published in a round. */
+  onPublished?(count: number): void;
+}
+
+/**
+ * Publishes billing's outbox (the transactional outbox pattern): oldest records first, each on
+ * its topic keyed by organisation, deleted once the bus acknowledged them. Rows are claimed with
+ * `FOR UPDATE SKIP LOCKED`, so two billing instances never publish the same row at the same
+ * time; a crash between publish and delete publishes a row again (at least once, same CloudEvent
+ * id). Call {@link flush} after a commit that wrote events; {@link start} also flushes on an
+ * interval, which picks up what a crash or a bus outage left behind.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  /**
+   * Publishes until the outbox is empty (or the bus fails: the rows stay for the next round).
+   * Concurrent calls share one run and make it go round once more.
+   * @returns events published
+   */
+  flush(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<number> {
+    let total = 0;
+    do {
+      this.again = false;
+      for (;;) {
+        let published: number;
+        try {
+          published = await this.round();
+        } catch (error) {
+          this.options.log.warn({ err: error }, 'billing outbox: publishing failed; the events stay for the next round');
+          return total;
+        }
+        total += published;
+        if (published === 0) break;
+      }
+    } while (this.again);
+    return total;
+  }
+
+  /** One claimed batch: publish, then delete, in one transaction holding the row locks. */
+  private round(): Promise<number> {
+    const limit = this.options.batchSize ?? 100;
+    return this.options.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: bigint; topic: string; key: string; event: unknown }[]>`
+        SELECT "id", "topic", "key", "event" FROM "dictamesh_billing_outbox"
+        ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      if (rows.length === 0) return 0;
+      const byTopic = new Map<string, { key: string; event: CloudEvent<unknown> }[]>();
+      for (const row of rows) {
+        const records = byTopic.get(row.topic) ?? [];
+        records.push({ key: row.key, event: new CloudEvent(row.event as ConstructorParameters<typeof CloudEvent>[0], false) });
+        byTopic.set(row.topic, records);
+      }
+      for (const [topic, records] of byTopic) await this.options.bus.publish(topic, records);
+      await tx.billingOutboxRecord.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      this.options.onPublished?.(rows.length);
+      return rows.length;
+    });
+  }
+
+  /** Flushes now and every `intervalMs` until {@link stop}. */
+  start(intervalMs: number): void {
+    void this.flush();
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the interval and waits for a round in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
