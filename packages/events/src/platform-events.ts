@@ -90,3 +90,17 @@ export interface OperationUsage {
   /** ISO-8601: when the operation started. */
   occurredAt: string;
 }
+
+/**
+ * The data of a `dictamesh.usage.storage` CloudEvent: the catalog storage of one organisation,
+ * measured by the catalog subgraph (its entity rows and its event log). JSON Schema:
+ * `schemas/events/storage-usage.v1.schema.json`.
+ */
+export interface StorageUsage {
+  /** Organisation measured. */
+  org: string;
+  /** Bytes of its rows (`pg_column_size` of each row, summed). */
+  bytes: number;
+  /** ISO-8601: when it was measured. */
+  measuredAt: string;
+}

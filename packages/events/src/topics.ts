@@ -9,6 +9,8 @@ export const TOPICS = {
   adapterEvent: 'dictamesh.adapter.event',
   /** Metered GraphQL operations (the usage stream billing consumes), keyed by organisation. */
   operationUsage: 'dictamesh.usage.operation',
+  /** Catalog storage measured per organisation (the catalog's hourly report billing meters), keyed by organisation. */
+  storageUsage: 'dictamesh.usage.storage',
   dlq: 'dictamesh.dlq',
   /** Billing events (keyed by organisation): an invoice finalized, paid or voided, a payment failed, a usage threshold reached. */
   invoiceFinalized: 'dictamesh.billing.invoice.finalized',

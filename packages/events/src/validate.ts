@@ -5,7 +5,7 @@ import type { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
 import type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
-import type { AdapterEvent, OperationUsage, SchemaChanged } from './platform-events';
+import type { AdapterEvent, OperationUsage, SchemaChanged, StorageUsage } from './platform-events';
 import { TOPICS } from './topics';
 
 const schemaDir = new URL('../../../schemas/events/', import.meta.url);
@@ -29,6 +29,7 @@ export const EVENT_SCHEMAS = {
   [TOPICS.schemaChanged]: 'urn:dictamesh:schema:schema-changed:1',
   [TOPICS.adapterEvent]: 'urn:dictamesh:schema:adapter-event:1',
   [TOPICS.operationUsage]: 'urn:dictamesh:schema:operation-usage:1',
+  [TOPICS.storageUsage]: 'urn:dictamesh:schema:storage-usage:1',
   [TOPICS.invoiceFinalized]: 'urn:dictamesh:schema:billing-invoice:1',
   [TOPICS.invoicePaid]: 'urn:dictamesh:schema:billing-invoice:1',
   [TOPICS.invoiceVoided]: 'urn:dictamesh:schema:billing-invoice:1',
@@ -47,6 +48,7 @@ export interface EventDataOf {
   'dictamesh.schema.changed': SchemaChanged;
   'dictamesh.adapter.event': AdapterEvent;
   'dictamesh.usage.operation': OperationUsage;
+  'dictamesh.usage.storage': StorageUsage;
   'dictamesh.billing.invoice.finalized': BillingInvoiceEvent;
   'dictamesh.billing.invoice.paid': BillingInvoiceEvent;
   'dictamesh.billing.invoice.voided': BillingInvoiceEvent;
