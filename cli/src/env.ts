@@ -3,6 +3,8 @@ import { AddressGuard } from '@dictamesh/adapter-sdk';
 import { ADAPTER_HOST_DEFAULTS } from '@dictamesh/adapter-runtime';
 import { KAFKA_BUS_DEFAULTS, RETRY_DEFAULTS } from '@dictamesh/events';
 import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway';
+import { BILLING_DEFAULTS } from '@dictamesh/subgraph-billing';
+import { CATALOG_DEFAULTS } from '@dictamesh/subgraph-catalog';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 
 const optionalUrl = z
@@ -49,17 +51,19 @@ export const envSchemas = {
     WEBHOOK_PORT: port(4002),
     /** The adapter runtime's subgraph (`adapters`). */
     ADAPTERS_PORT: port(4003),
+    /** The billing subgraph. */
+    BILLING_PORT: port(4004),
     LOG_LEVEL: logLevel,
     /**
      * Which services this process runs (comma-separated): `gateway`, `catalog`, `adapters` (the
-     * adapter runtime: its subgraph, the webhook endpoint, syncs and health). `webhooks` is the
-     * deprecated name of `adapters`, still accepted.
+     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`.
+     * `webhooks` is the deprecated name of `adapters`, still accepted.
      */
     DICTAMESH_SERVICES: z
       .string()
-      .default('gateway,catalog,adapters')
+      .default('gateway,catalog,adapters,billing')
       .transform(splitList)
-      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'webhooks'])).min(1))
+      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'webhooks'])).min(1))
       .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
   }),
   /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, adapters, webhooks), ms. */
@@ -230,6 +234,36 @@ export const envSchemas = {
         }
       }),
   }),
+  billing: z
+    .object({
+      /** Public base URL of the billing service in invoice download links; unset = the URL it listens on. */
+      BILLING_PUBLIC_URL: optionalUrl,
+      /** When period closes are looked for (cron pattern, croner); `off` = never (another instance closes them). */
+      BILLING_SCHEDULE_CRON: z.string().min(1).default(BILLING_DEFAULTS.scheduleCron),
+      /** The seller printed on invoices: name, address lines (separated by `|`), e-mail, tax id. */
+      BILLING_SELLER_NAME: z.string().min(1).default('DictaMesh'),
+      BILLING_SELLER_ADDRESS: z
+        .string()
+        .default('')
+        .transform((v) =>
+          v
+            .split('|')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        ),
+      BILLING_SELLER_EMAIL: z.string().email().optional(),
+      BILLING_SELLER_TAX_ID: z.string().min(1).optional(),
+      /** Stripe secret key; unset = no Stripe provider (organisations pay by bank transfer, `manual`). */
+      STRIPE_SECRET_KEY: z.string().min(1).optional(),
+      /** Stripe's API base URL (stripe-mock in tests); required with STRIPE_SECRET_KEY so nothing reaches Stripe unless named. */
+      STRIPE_API_BASE_URL: optionalUrl,
+      /** Signing secret of the Stripe webhook endpoint (`whsec_…`); unset = Stripe webhooks refused. */
+      STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    })
+    .refine((b) => !b.STRIPE_SECRET_KEY || b.STRIPE_API_BASE_URL, {
+      path: ['STRIPE_API_BASE_URL'],
+      message: 'required with STRIPE_SECRET_KEY (https://api.stripe.com, or stripe-mock)',
+    }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */
     CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(RETRY_DEFAULTS.maxAttempts),
@@ -253,6 +287,8 @@ export const envSchemas = {
       .transform((v) => (v === undefined ? undefined : v === 'true')),
     // one partition suits one PGlite (it runs one statement at a time); per-key order holds either way
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
+    /** How often the catalog publishes each organisation's storage (billing's `storage_gb`), ms; 0 = never. */
+    CATALOG_STORAGE_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(CATALOG_DEFAULTS.storageReportIntervalMs),
   }),
   telemetry: z.object({
     /** OTLP/HTTP collector receiving traces (standard OpenTelemetry variable); unset = no tracing, nothing leaves the machine. */

@@ -27,17 +27,18 @@ import {
   HashingEmbedder,
   type CatalogServiceOptions,
 } from '@dictamesh/subgraph-catalog';
+import { BILLING_METERING_CONSUMER_GROUP, createBillingService, METERED_TYPES, StripePaymentProvider } from '@dictamesh/subgraph-billing';
 import type { StackEnv } from './env';
 import { SUBGRAPH_SERVICES } from './subgraph-services';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
 export interface Stack {
   /**
-   * Base URLs of the services started: gateway, catalog and adapters (the adapter runtime's
-   * subgraph) end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
+   * Base URLs of the services started: gateway, catalog, adapters (the adapter runtime's
+   * subgraph) and billing end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
    */
-  urls: { gateway?: string; catalog?: string; adapters?: string; webhooks?: string };
-  /** The database (when the catalog or the adapter runtime runs here; one instance shared by both). */
+  urls: { gateway?: string; catalog?: string; adapters?: string; billing?: string; webhooks?: string };
+  /** The database (when the catalog, the adapter runtime or billing runs here; one instance shared by them). */
   db: Database | undefined;
   bus: EventBus;
   logger: Logger;
@@ -76,12 +77,17 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
  * @param catalogDb the database when the catalog runs in this process
  * @throws the database's error when the outbox cannot be read (start-up fails rather than lose records)
  */
-async function openBus(env: StackEnv, log: Logger, catalogDb: Database | undefined): Promise<EventBus> {
+async function openBus(env: StackEnv, log: Logger, catalogDb: Database | undefined, billing: boolean): Promise<EventBus> {
   const { kafka } = env;
   const retry = { maxAttempts: env.consumers.CONSUMER_MAX_ATTEMPTS, retryInitialDelayMs: env.consumers.CONSUMER_RETRY_INITIAL_DELAY_MS };
   if (!kafka.KAFKA_BROKERS) {
-    // the consumer groups that must see every record: the catalog's ingest and its dead-letter recorder
-    const durableGroups = { [CATALOG_CONSUMER_GROUP]: ENTITY_TOPICS, [DEAD_LETTER_CONSUMER_GROUP]: [TOPICS.dlq] };
+    // the consumer groups that must see every record: the catalog's ingest and its dead-letter
+    // recorder, and billing's metering when billing runs here too
+    const durableGroups = {
+      [CATALOG_CONSUMER_GROUP]: ENTITY_TOPICS,
+      [DEAD_LETTER_CONSUMER_GROUP]: [TOPICS.dlq],
+      ...(billing ? { [BILLING_METERING_CONSUMER_GROUP]: METERED_TYPES } : {}),
+    };
     const outbox = catalogDb ? { outbox: { store: createBusOutbox(catalogDb.runner), durableGroups } } : {};
     const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry, ...outbox });
     if (!catalogDb) {
@@ -153,22 +159,22 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   // the database first (one instance shared by catalog and adapter runtime): with the catalog
   // on the in-process bus it also holds the bus's outbox
   const db =
-    services.has('catalog') || services.has('adapters')
+    services.has('catalog') || services.has('adapters') || services.has('billing')
       ? await openDatabase(
           env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
           { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
         )
       : undefined;
-  const bus = await openBus(env, logger.child({ component: 'bus' }), services.has('catalog') ? db : undefined);
+  const bus = await openBus(env, logger.child({ component: 'bus' }), services.has('catalog') ? db : undefined, services.has('billing'));
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
-  const tokens = new GatewayTokens(
-    env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key')),
-  );
-  // stopped in this order: webhooks (no new input), gateway, adapters, catalog (after ingest drained)
+  const tokenKey = env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key'));
+  const tokens = new GatewayTokens(tokenKey);
+  // stopped in this order: webhooks (no new input), gateway, adapters, billing, catalog (after ingest drained)
   const stops: {
     webhooks?: () => Promise<void>;
     gateway?: () => Promise<void>;
     adapters?: () => Promise<void>;
+    billing?: () => Promise<void>;
     catalog?: () => Promise<void>;
   } = {};
   const urls: Stack['urls'] = {};
@@ -182,6 +188,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       logger: logger.child({ component: 'catalog' }),
       introspection,
       serverLimits,
+      storageReportIntervalMs: env.ingest.CATALOG_STORAGE_REPORT_INTERVAL_MS,
       ...(hooks.onApplied ? { onApplied: hooks.onApplied } : {}),
     });
     urls.catalog = `${await listen(catalog.app, host, env.server.CATALOG_PORT)}/graphql`;
@@ -219,6 +226,38 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
     };
     stops.adapters = () => runtime.close();
+  }
+
+  if (db && services.has('billing')) {
+    const b = env.billing;
+    const billing = await createBillingService({
+      db,
+      bus,
+      gatewayTokens: tokens,
+      sharedKey: Buffer.from(tokenKey, 'base64'),
+      logger: logger.child({ component: 'billing' }),
+      introspection,
+      serverLimits,
+      publicUrl: b.BILLING_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.server.BILLING_PORT}`,
+      seller: {
+        name: b.BILLING_SELLER_NAME,
+        addressLines: b.BILLING_SELLER_ADDRESS,
+        email: b.BILLING_SELLER_EMAIL ?? null,
+        taxId: b.BILLING_SELLER_TAX_ID ?? null,
+      },
+      providers: b.STRIPE_SECRET_KEY
+        ? [
+            new StripePaymentProvider({
+              secretKey: b.STRIPE_SECRET_KEY,
+              apiBaseUrl: b.STRIPE_API_BASE_URL!,
+              webhookSecret: b.STRIPE_WEBHOOK_SECRET ?? null,
+            }),
+          ]
+        : [],
+      scheduleCron: b.BILLING_SCHEDULE_CRON === 'off' ? false : b.BILLING_SCHEDULE_CRON,
+    });
+    urls.billing = `${await listen(billing.app, host, env.server.BILLING_PORT)}/graphql`;
+    stops.billing = () => billing.close();
   }
 
   if (services.has('gateway')) {
@@ -294,6 +333,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await stops.webhooks?.();
       await stops.gateway?.();
       await stops.adapters?.();
+      await stops.billing?.();
       await stops.catalog?.();
       await bus.close();
       await db?.close();

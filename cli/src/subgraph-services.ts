@@ -12,4 +12,5 @@ export type ServiceName = StackEnv['server']['DICTAMESH_SERVICES'] extends Set<i
 export const SUBGRAPH_SERVICES: Readonly<Record<string, ServiceName>> = {
   catalog: 'catalog',
   adapters: 'adapters',
+  billing: 'billing',
 };

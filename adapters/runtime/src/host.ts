@@ -519,7 +519,7 @@ export class AdapterHost {
 
   /** Publishes one of the registration's lifecycle, sync or health events (never throws; see `publishAdapterEvent`). */
   private event(registration: AdapterRegistration, { event, status, health, sync, error }: AdapterEventOptions): Promise<void> {
-    return publishAdapterEvent(this.options.bus, this.options.log, {
+    return publishAdapterEvent(this.options.bus, this.options.log, registration.orgId, {
       adapterId: registration.id,
       kind: registration.kind,
       event,

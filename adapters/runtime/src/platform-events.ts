@@ -5,10 +5,11 @@ import type { Logger } from '@dictamesh/runtime';
 
 /**
  * Publishes an adapter lifecycle / sync / health event on `dictamesh.adapter.event` (keyed by
- * adapter id, so one adapter's events stay in order). Never throws: a bus outage must not stop
- * an adapter; the failure is logged.
+ * adapter id, so one adapter's events stay in order), with the adapter's organisation in the
+ * CloudEvent extension `orgid` (billing meters active adapters per organisation). Never throws:
+ * a bus outage must not stop an adapter; the failure is logged.
  */
-export async function publishAdapterEvent(bus: EventBus, log: Logger, data: Omit<AdapterEvent, 'occurredAt'>): Promise<void> {
+export async function publishAdapterEvent(bus: EventBus, log: Logger, org: string, data: Omit<AdapterEvent, 'occurredAt'>): Promise<void> {
   const event = toDictaMeshEvent(
     TOPICS.adapterEvent,
     { ...data, occurredAt: new Date().toISOString() },
@@ -16,6 +17,7 @@ export async function publishAdapterEvent(bus: EventBus, log: Logger, data: Omit
       id: randomUUID(),
       source: `/dictamesh/adapters/${data.adapterId}`,
       subject: data.adapterId,
+      org,
     },
   );
   await bus.publish(TOPICS.adapterEvent, [{ key: data.adapterId, event }]).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-export { createCatalogService, type CatalogService, type CatalogServiceOptions } from './service';
+export { CATALOG_DEFAULTS, createCatalogService, type CatalogService, type CatalogServiceOptions } from './service';
 export { buildCatalogSchema } from './schema';
 export { CATALOG_CONSUMER_GROUP } from './ingest/consumer';
 export { DEAD_LETTER_CONSUMER_GROUP } from './ingest/dead-letters';

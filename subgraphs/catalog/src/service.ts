@@ -9,6 +9,7 @@ import { catalogIngest, type CatalogIngestOptions } from './ingest/consumer';
 import { deadLetterRecorder } from './ingest/dead-letters';
 import { createCatalogMetrics } from './metrics';
 import { buildCatalogSchema } from './schema';
+import { startStorageReporter } from './storage/storage-reporter';
 
 /** Options of {@link createCatalogService}. */
 export interface CatalogServiceOptions {
@@ -27,20 +28,33 @@ export interface CatalogServiceOptions {
   gatewayTokens?: GatewayTokens;
   /** Request, headers, keep-alive and inactivity timeouts (defaults: `DEFAULT_SERVER_LIMITS`); no per-client connection cap. */
   serverLimits?: ServerLimits;
+  /**
+   * How often the catalog storage of every organisation is measured and published on
+   * `dictamesh.usage.storage` (billing's `storage_gb`), ms; the first report goes out at start.
+   * 0: never (default: {@link CATALOG_DEFAULTS}.storageReportIntervalMs).
+   */
+  storageReportIntervalMs?: number;
 }
+
+/** Defaults of the catalog service. */
+export const CATALOG_DEFAULTS = {
+  /** Storage measured and published per organisation every hour. */
+  storageReportIntervalMs: 3_600_000,
+} as const;
 
 /** A running catalog subgraph: its HTTP app (`/graphql`, `/healthz`, `/readyz`, `/metrics`) and ingest. */
 export interface CatalogService {
   app: FastifyInstance;
   ingest: Consumer;
-  /** Stops the dead-letter recorder and ingest (in-flight batch finishes), then the HTTP server. */
+  /** Stops the storage reporter, the dead-letter recorder and ingest (in-flight batch finishes), then the HTTP server. */
   close(): Promise<void>;
 }
 
 /**
  * Builds the catalog subgraph service on the subgraph kit (Apollo Server on Fastify, gateway
  * principal, masked errors, `/healthz` `/readyz` (every table readable) `/metrics`), with the
- * ingest and dead-letter consumer groups. Listening is left to the caller (`service.app.listen`).
+ * ingest and dead-letter consumer groups and the storage reporter. Listening is left to the
+ * caller (`service.app.listen`).
  */
 export async function createCatalogService(options: CatalogServiceOptions): Promise<CatalogService> {
   const { db, embedder, logger, bus } = options;
@@ -69,9 +83,17 @@ export async function createCatalogService(options: CatalogServiceOptions): Prom
       deadLetters: deadLetterRecorder({ prisma: db.prisma, log: logger, onRecorded: metrics.deadLettersRecorded }),
     },
   });
+  const interval = options.storageReportIntervalMs ?? CATALOG_DEFAULTS.storageReportIntervalMs;
+  const storage =
+    interval > 0
+      ? await startStorageReporter({ prisma: db.prisma, bus, log: logger.child({ component: 'storage-reporter' }), intervalMs: interval })
+      : undefined;
   return {
     app: service.app,
     ingest: service.consumers.ingest,
-    close: () => service.close(),
+    close: async () => {
+      await storage?.stop();
+      await service.close();
+    },
   };
 }

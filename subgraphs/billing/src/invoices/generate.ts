@@ -28,6 +28,11 @@ export interface CreateDraftInvoiceInput {
   /** The billing period `[start, end)` the usage is measured over and the invoice is for. */
   period: Period;
   reason: InvoiceReason;
+  /**
+   * Bill the pending items only (proration, adjustments), not the plan's fixed fee and usage —
+   * what an invoice on demand during a period does, since the period-close invoice bills those.
+   */
+  pendingOnly?: boolean;
   /** The clock: credit expiry is judged at this instant; the invoice's `createdAt`. */
   now: Date;
   usage: UsageSource;
@@ -144,7 +149,7 @@ export async function createDraftInvoice(tx: Tx, input: CreateDraftInvoiceInput)
 
   let lines: DraftLine[] = [];
   let minimumMinor: bigint | undefined;
-  if (subscription !== null) {
+  if (subscription !== null && !input.pendingOnly) {
     if (subscription.plan.currency !== org.currency)
       throw err('CURRENCY_MISMATCH', `The organisation pays in ${org.currency} but the plan is in ${subscription.plan.currency}.`, {
         orgCurrency: org.currency,
@@ -173,8 +178,8 @@ export async function createDraftInvoice(tx: Tx, input: CreateDraftInvoiceInput)
           where: { id: { in: pendingIds.map((p) => p.id) } },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         });
-  if (subscription === null && pending.length === 0)
-    throw err('SUBSCRIPTION_STATE_INVALID', 'The organisation has no live subscription and nothing pending to bill.', { orgId });
+  if ((subscription === null || input.pendingOnly) && pending.length === 0)
+    throw err('SUBSCRIPTION_STATE_INVALID', 'The organisation has nothing pending to bill.', { orgId });
   lines.push(...pending.map((item) => pendingLine(item, cur)));
 
   const tax = await taxRateOf(tx, org.taxJurisdiction);

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@dictamesh/db';
+import type { Prisma } from '@dictamesh/db';
 import { err } from '@dictamesh/runtime';
 import { Money } from '../money';
 
@@ -33,7 +33,7 @@ type Aggregation = 'COUNT' | 'SUM' | 'MAX' | 'UNIQUE_COUNT' | 'LATEST';
  *
  * @throws DictaMeshError `METRIC_UNKNOWN` when a code is not a billable metric
  */
-export async function aggregateUsage(prisma: PrismaClient, query: AggregateUsageQuery): Promise<Record<string, string>> {
+export async function aggregateUsage(prisma: Prisma.TransactionClient, query: AggregateUsageQuery): Promise<Record<string, string>> {
   const metrics = await prisma.billableMetric.findMany({
     ...(query.metricCodes ? { where: { code: { in: [...query.metricCodes] } } } : {}),
     select: { code: true, aggregation: true },

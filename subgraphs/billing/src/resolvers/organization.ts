@@ -1,0 +1,57 @@
+import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
+import { isBillingAdmin, maySee, targetOrg } from '../graphql/access';
+import { createOrganization, updateOrganization } from '../organizations/organizations';
+import { liveSubscription } from '../subscriptions/subscriptions';
+import { currentUsage } from '../usage/current-usage';
+import { listInvoices } from '../invoices/queries';
+import { releaseParkedUsage } from '../metering/record-usage';
+import { err } from '@dictamesh/runtime';
+import { money } from './money';
+
+export const organizationQueries: Pick<QueryResolvers, 'organization'> = {
+  organization: async (_, { id }, ctx) => {
+    const orgId = id ?? ctx.org;
+    if (!maySee(ctx, orgId)) return null;
+    return ctx.prisma.organization.findUnique({ where: { id: orgId } });
+  },
+};
+
+export const organizationMutations: Pick<MutationResolvers, 'createOrganization' | 'updateOrganization'> = {
+  createOrganization: async (_, { input }, ctx) => {
+    const org = await createOrganization(ctx.prisma, ctx.providers, input);
+    await releaseParkedUsage(ctx.prisma, org.id);
+    return org;
+  },
+  updateOrganization: async (_, { input }, ctx) => {
+    const orgId = targetOrg(ctx, input.orgId);
+    const adminOnly = (['status', 'taxJurisdiction', 'paymentProvider'] as const).filter(
+      (f) => input[f] !== undefined && input[f] !== null,
+    );
+    if (adminOnly.length > 0 && !isBillingAdmin(ctx))
+      throw err('FORBIDDEN', `Only the platform operator (billing:admin) changes ${adminOnly.join(', ')}.`, { fields: adminOnly });
+    return updateOrganization(ctx.prisma, ctx.providers, orgId, input);
+  },
+};
+
+/**
+ * `Organization`: a reference resolves only for a caller who may see it (its own organisation,
+ * or any for `billing:admin`); for anyone else it is null, so nothing of another tenant leaks.
+ */
+export const Organization: OrganizationResolvers = {
+  __resolveReference: async (ref, ctx) => (maySee(ctx, ref.id) ? ctx.prisma.organization.findUnique({ where: { id: ref.id } }) : null),
+  subscription: (org, _, ctx) => liveSubscription(ctx.prisma, org.id),
+  plan: async (org, _, ctx) => (await liveSubscription(ctx.prisma, org.id))?.plan ?? null,
+  usage: async (org, _, ctx) => {
+    const subscription = await liveSubscription(ctx.prisma, org.id);
+    return subscription ? currentUsage(ctx.prisma, subscription, ctx.usage, ctx.now()) : [];
+  },
+  invoices: (org, { first, after }, ctx) => listInvoices(ctx.prisma, org.id, { first: first ?? 20, after: after ?? null }),
+  creditBalance: async (org, _, ctx) => {
+    const { _sum } = await ctx.prisma.creditGrant.aggregate({
+      where: { orgId: org.id, currency: org.currency, OR: [{ expiresAt: null }, { expiresAt: { gt: ctx.now() } }] },
+      _sum: { remainingMinor: true },
+    });
+    return money(_sum.remainingMinor ?? 0n, org.currency);
+  },
+  credits: (org, _, ctx) => ctx.prisma.creditGrant.findMany({ where: { orgId: org.id }, orderBy: { createdAt: 'desc' }, take: 100 }),
+};
