@@ -3,7 +3,8 @@ import { defineLoader } from '@dictamesh/subgraph-kit';
 import type { CatalogContext } from './context';
 import { entitiesByUrn } from './datasources/entities';
 import { eventsOf, type EventsKey } from './datasources/events';
-import type { EntityRecord, EventRecord, RelationshipRecord } from './datasources/records';
+import { entityCountsOf } from './datasources/organizations';
+import type { EntityRecord, EntityTypeCountRecord, EventRecord, RelationshipRecord } from './datasources/records';
 import { edgesOf, type EdgeKey } from './datasources/relationships';
 
 // Every loader is made per request (the kit's loader registry) and bound to the request's
@@ -35,4 +36,14 @@ export const eventsLoader = defineLoader(
       cacheKeyFn: (k) => `${k.last}|${k.urn}`,
       maxBatchSize: 1000,
     }),
+);
+
+/**
+ * Entity counts of organisations (per source system and type) by organisation id; one
+ * `GROUP BY` query per tick. Resolvers load only the request's own organisation.
+ */
+export const entityCountsLoader = defineLoader(
+  'entityCounts',
+  (ctx: CatalogContext) =>
+    new DataLoader<string, EntityTypeCountRecord[]>((orgs) => entityCountsOf(ctx.prisma, orgs), { maxBatchSize: 1000 }),
 );

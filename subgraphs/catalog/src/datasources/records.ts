@@ -39,3 +39,18 @@ export interface DeadLetterConnectionRecord {
   hasNextPage: boolean;
   endCursor: string | null;
 }
+
+/**
+ * Parent of `Organization`: the reference of the caller's own organisation (its `org`, e.g.
+ * `acme`, `default`); its counts are loaded per field ({@link EntityTypeCountRecord}).
+ */
+export interface OrganizationRecord {
+  id: string;
+}
+
+/** Parent of `EntityTypeCount`: how many live (not deleted) entities of one source system and type an organisation has. */
+export interface EntityTypeCountRecord {
+  sourceSystem: string;
+  entityType: string;
+  count: number;
+}

@@ -4,6 +4,7 @@ import type { Resolvers } from '../__generated__/resolvers-types';
 import { Entity, EntityConnection, EntityEvent, Relationship, SearchHit } from './entity';
 import { ApiKey, apiKeyMutations, apiKeyQueries } from './api-keys';
 import { DeadLetter, DeadLetterConnection, deadLetterMutations, deadLetterQueries } from './dead-letters';
+import { Organization } from './organization';
 import { Query } from './query';
 
 /** All resolvers of the catalog subgraph, guarded: arguments holding NUL are refused (the error formatter bounds what errors repeat of the input). */
@@ -20,4 +21,5 @@ export const resolvers: Resolvers = guardResolvers<Resolvers>({
   EntityEvent,
   EntityConnection,
   SearchHit,
+  Organization,
 });

@@ -18,6 +18,10 @@ const errorText = (text: string | null, a: { config: unknown }, { principal }: A
 /** The registration of adapter `id` if it belongs to the request's organisation. */
 const adapterOf = ({ prisma, org }: AdaptersContext, id: string) => prisma.adapterRegistration.findFirst({ where: { id, orgId: org } });
 
+/** The registrations of the request's organisation, by id (`Query.adapters`, `Organization.adapters`). */
+export const adaptersOf = ({ prisma, org }: AdaptersContext) =>
+  prisma.adapterRegistration.findMany({ where: { orgId: org }, orderBy: { id: 'asc' } });
+
 /**
  * The registration of adapter `id` when it belongs to the request's organisation.
  * @throws DictaMeshError `NOT_FOUND` otherwise (another organisation's adapter is not told apart from an unknown one)
@@ -28,7 +32,7 @@ async function ownAdapter(ctx: AdaptersContext, id: string): Promise<string> {
 }
 
 export const adapterQueries: Pick<QueryResolvers, 'adapters' | 'adapter' | 'adapterKinds'> = {
-  adapters: (_root, _args, { prisma, org }) => prisma.adapterRegistration.findMany({ where: { orgId: org }, orderBy: { id: 'asc' } }),
+  adapters: (_root, _args, ctx) => adaptersOf(ctx),
   adapter: (_root, { id }, ctx) => adapterOf(ctx, id),
   adapterKinds: async (_root, _args, { adapters }) =>
     (await adapters.kinds()).map((d) => ({
