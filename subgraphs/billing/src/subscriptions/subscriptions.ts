@@ -125,14 +125,15 @@ export async function applyPlanChange(prisma: PrismaClient, change: PlanChangePl
     if (count === 0) throw err('SUBSCRIPTION_STATE_INVALID', 'The subscription changed meanwhile; preview the change again.');
     if (change.lines.length > 0)
       await tx.billingPendingItem.createMany({
-        data: change.lines.map((line) => ({
+        // one millisecond apart: the next invoice lists them in this order (credit, then charge)
+        data: change.lines.map((line, i) => ({
           orgId: subscription.orgId,
           subscriptionId: subscription.id,
           kind: line.kind,
           description: line.description,
           currency: toPlan.currency,
           amountMinor: line.amountMinor,
-          createdAt: change.at,
+          createdAt: new Date(change.at.getTime() + i),
         })),
       });
     return tx.billingSubscription.findUniqueOrThrow({ where: { id: subscription.id }, include: SUBSCRIPTION_INCLUDE });
