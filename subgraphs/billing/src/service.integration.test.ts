@@ -25,6 +25,7 @@ const globex: Principal = { subject: 'gus@globex', org: 'globex', scopes: ['bill
 const initech: Principal = { subject: 'ian@initech', org: 'initech', scopes: ['billing:read', 'billing:write'], method: 'api-key' };
 
 interface GqlResult {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of GraphQL JSON
   data?: Record<string, any> | null;
   errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
 }
