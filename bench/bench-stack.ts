@@ -25,6 +25,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       CATALOG_PORT: '0',
       WEBHOOK_PORT: '0',
       ADAPTERS_PORT: '0',
+      BILLING_PORT: '0',
       LOG_LEVEL: 'warn',
       DICTAMESH_DATA_DIR: dataDir,
       ...env,

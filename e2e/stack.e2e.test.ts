@@ -62,7 +62,11 @@ describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', ()
   it('is live and ready, with every subgraph answering', async () => {
     const ready = await fetch(stack.urls.gateway.replace(/\/graphql$/, '/readyz'));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ok', subgraphs: { catalog: 'ok', adapters: 'ok' }, dependencies: { eventBus: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      subgraphs: { catalog: 'ok', adapters: 'ok', billing: 'ok' },
+      dependencies: { eventBus: 'ok' },
+    });
   });
 
   it('accepts every fixture webhook over HTTP', async () => {

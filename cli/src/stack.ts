@@ -238,7 +238,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       logger: logger.child({ component: 'billing' }),
       introspection,
       serverLimits,
-      publicUrl: b.BILLING_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.server.BILLING_PORT}`,
+      publicUrl: b.BILLING_PUBLIC_URL ?? 'http://127.0.0.1/', // the listening address, set below
       seller: {
         name: b.BILLING_SELLER_NAME,
         addressLines: b.BILLING_SELLER_ADDRESS,
@@ -256,7 +256,9 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
         : [],
       scheduleCron: b.BILLING_SCHEDULE_CRON === 'off' ? false : b.BILLING_SCHEDULE_CRON,
     });
-    urls.billing = `${await listen(billing.app, host, env.server.BILLING_PORT)}/graphql`;
+    const billingUrl = await listen(billing.app, host, env.server.BILLING_PORT);
+    if (!b.BILLING_PUBLIC_URL) billing.services.links.useBaseUrl(billingUrl);
+    urls.billing = `${billingUrl}/graphql`;
     stops.billing = () => billing.close();
   }
 

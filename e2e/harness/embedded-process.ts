@@ -40,6 +40,7 @@ export function startEmbeddedProcess(
       CATALOG_PORT: '0',
       WEBHOOK_PORT: '0',
       ADAPTERS_PORT: '0',
+      BILLING_PORT: '0',
       DICTAMESH_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ...env,

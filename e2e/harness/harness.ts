@@ -23,6 +23,7 @@ export async function startTestStack(dataDir: string, hooks: StackHooks = {}, ex
     CATALOG_PORT: '0',
     WEBHOOK_PORT: '0',
     ADAPTERS_PORT: '0',
+    BILLING_PORT: '0',
     LOG_LEVEL: 'silent',
     DICTAMESH_DATA_DIR: dataDir,
     ...extraEnv,

@@ -48,6 +48,21 @@ export type BillingInterval =
   | 'MONTHLY'
   | 'YEARLY';
 
+/** An organisation's subscription to a plan (named apart from GraphQL's `Subscription` root type). */
+export type BillingSubscription = {
+  __typename?: 'BillingSubscription';
+  /** Periods start at this instant plus whole intervals. */
+  anchorAt: Scalars['DateTime']['output'];
+  cancelAtPeriodEnd: Scalars['Boolean']['output'];
+  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
+  currentPeriodEnd: Scalars['DateTime']['output'];
+  currentPeriodStart: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  plan: Plan;
+  status: SubscriptionStatus;
+  trialEndsAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** A usage charge of a plan. */
 export type Charge = {
   __typename?: 'Charge';
@@ -223,7 +238,7 @@ export type Mutation = {
   /** Adds prepaid credit (used before tax on the next invoices, oldest first). */
   addCredits: CreditGrant;
   /** Cancels the live subscription, at the end of the period (default) or now. */
-  cancelSubscription: Subscription;
+  cancelSubscription: BillingSubscription;
   /**
    * Changes plan mid-period. Without `confirm` it only returns the proration preview
    * (`applied: false`); with `confirm: true` it applies it: the proration lines go on the next
@@ -254,7 +269,7 @@ export type Mutation = {
    * trialing first when the plan has trial days. Errors: `PLAN_UNKNOWN`, `CURRENCY_MISMATCH`,
    * `SUBSCRIPTION_STATE_INVALID` (a live subscription exists).
    */
-  subscribe: Subscription;
+  subscribe: BillingSubscription;
   /**
    * Changes an organisation's name and billing email (`billing:write`, own organisation); status,
    * currency, tax jurisdiction and payment provider need `billing:admin`.
@@ -361,7 +376,7 @@ export type Organization = {
   plan?: Maybe<Plan>;
   status: OrganizationStatus;
   /** The subscription that is not cancelled; null without one. */
-  subscription?: Maybe<Subscription>;
+  subscription?: Maybe<BillingSubscription>;
   /** Key of its tax rate (`DE`, `US-NY`). */
   taxJurisdiction?: Maybe<Scalars['String']['output']>;
   /** Usage of the current period per metric of the plan, with the cost so far and projected to the period end. */
@@ -436,7 +451,7 @@ export type PlanChange = {
   /** False for a preview. */
   applied: Scalars['Boolean']['output'];
   preview: PlanChangePreview;
-  subscription: Subscription;
+  subscription: BillingSubscription;
 };
 
 export type PlanChangePreview = {
@@ -516,20 +531,6 @@ export type RefundInput = {
   amount?: InputMaybe<Scalars['String']['input']>;
   paymentId: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type Subscription = {
-  __typename?: 'Subscription';
-  /** Periods start at this instant plus whole intervals. */
-  anchorAt: Scalars['DateTime']['output'];
-  cancelAtPeriodEnd: Scalars['Boolean']['output'];
-  cancelledAt?: Maybe<Scalars['DateTime']['output']>;
-  currentPeriodEnd: Scalars['DateTime']['output'];
-  currentPeriodStart: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  plan: Plan;
-  status: SubscriptionStatus;
-  trialEndsAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type SubscriptionStatus =
@@ -663,6 +664,8 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BillableMetric: ResolverTypeWrapper<MetricRecord>;
   BillingInterval: BillingInterval;
+  BillingSubscription: ResolverTypeWrapper<SubscriptionRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Charge: ResolverTypeWrapper<ChargeRecord>;
   ChargeInput: ChargeInput;
   CreateOrganizationInput: CreateOrganizationInput;
@@ -681,7 +684,6 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Money: ResolverTypeWrapper<MoneyValue>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Organization: ResolverTypeWrapper<OrganizationRecord>;
   OrganizationStatus: OrganizationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -693,7 +695,6 @@ export type ResolversTypes = ResolversObject<{
   ProrationLine: ResolverTypeWrapper<ProrationLineRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RefundInput: RefundInput;
-  Subscription: ResolverTypeWrapper<SubscriptionRecord>;
   SubscriptionStatus: SubscriptionStatus;
   TaxRate: ResolverTypeWrapper<TaxRateRecord>;
   TaxRateInput: TaxRateInput;
@@ -706,6 +707,8 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   BillableMetric: MetricRecord;
+  BillingSubscription: SubscriptionRecord;
+  Boolean: Scalars['Boolean']['output'];
   Charge: ChargeRecord;
   ChargeInput: ChargeInput;
   CreateOrganizationInput: CreateOrganizationInput;
@@ -722,7 +725,6 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Organization: OrganizationRecord;
   PageInfo: PageInfo;
   Payment: PaymentRecord;
@@ -732,7 +734,6 @@ export type ResolversParentTypes = ResolversObject<{
   ProrationLine: ProrationLineRecord;
   Query: Record<PropertyKey, never>;
   RefundInput: RefundInput;
-  Subscription: SubscriptionRecord;
   TaxRate: TaxRateRecord;
   TaxRateInput: TaxRateInput;
   UpdateOrganizationInput: UpdateOrganizationInput;
@@ -744,6 +745,18 @@ export type BillableMetricResolvers<ContextType = BillingContext, ParentType ext
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BillingSubscriptionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['BillingSubscription'] = ResolversParentTypes['BillingSubscription']> = ResolversObject<{
+  anchorAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cancelAtPeriodEnd?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  cancelledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  currentPeriodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currentPeriodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['SubscriptionStatus'], ParentType, ContextType>;
+  trialEndsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type ChargeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Charge'] = ResolversParentTypes['Charge']> = ResolversObject<{
@@ -835,7 +848,7 @@ export type MoneyResolvers<ContextType = BillingContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCredits?: Resolver<ResolversTypes['CreditGrant'], ParentType, ContextType, RequireFields<MutationAddCreditsArgs, 'input'>>;
-  cancelSubscription?: Resolver<ResolversTypes['Subscription'], ParentType, ContextType, RequireFields<MutationCancelSubscriptionArgs, 'atPeriodEnd'>>;
+  cancelSubscription?: Resolver<ResolversTypes['BillingSubscription'], ParentType, ContextType, RequireFields<MutationCancelSubscriptionArgs, 'atPeriodEnd'>>;
   changePlan?: Resolver<ResolversTypes['PlanChange'], ParentType, ContextType, RequireFields<MutationChangePlanArgs, 'confirm' | 'planCode'>>;
   createInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, Partial<MutationCreateInvoiceArgs>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
@@ -845,7 +858,7 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   recordManualPayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationRecordManualPaymentArgs, 'input'>>;
   refundPayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
   setTaxRate?: Resolver<ResolversTypes['TaxRate'], ParentType, ContextType, RequireFields<MutationSetTaxRateArgs, 'input'>>;
-  subscribe?: Resolver<ResolversTypes['Subscription'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'planCode'>>;
+  subscribe?: Resolver<ResolversTypes['BillingSubscription'], ParentType, ContextType, RequireFields<MutationSubscribeArgs, 'planCode'>>;
   updateOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
   voidInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationVoidInvoiceArgs, 'id'>>;
 }>;
@@ -862,7 +875,7 @@ export type OrganizationResolvers<ContextType = BillingContext, ParentType exten
   paymentProvider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrganizationStatus'], ParentType, ContextType>;
-  subscription?: Resolver<Maybe<ResolversTypes['Subscription']>, ParentType, ContextType>;
+  subscription?: Resolver<Maybe<ResolversTypes['BillingSubscription']>, ParentType, ContextType>;
   taxJurisdiction?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   usage?: Resolver<Array<ResolversTypes['MetricUsage']>, ParentType, ContextType>;
 }>;
@@ -902,7 +915,7 @@ export type PlanResolvers<ContextType = BillingContext, ParentType extends Resol
 export type PlanChangeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PlanChange'] = ResolversParentTypes['PlanChange']> = ResolversObject<{
   applied?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   preview?: Resolver<ResolversTypes['PlanChangePreview'], ParentType, ContextType>;
-  subscription?: Resolver<ResolversTypes['Subscription'], ParentType, ContextType>;
+  subscription?: Resolver<ResolversTypes['BillingSubscription'], ParentType, ContextType>;
 }>;
 
 export type PlanChangePreviewResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PlanChangePreview'] = ResolversParentTypes['PlanChangePreview']> = ResolversObject<{
@@ -930,18 +943,6 @@ export type QueryResolvers<ContextType = BillingContext, ParentType extends Reso
   taxRates?: Resolver<Array<ResolversTypes['TaxRate']>, ParentType, ContextType>;
 }>;
 
-export type SubscriptionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  anchorAt?: SubscriptionResolver<ResolversTypes['DateTime'], "anchorAt", ParentType, ContextType>;
-  cancelAtPeriodEnd?: SubscriptionResolver<ResolversTypes['Boolean'], "cancelAtPeriodEnd", ParentType, ContextType>;
-  cancelledAt?: SubscriptionResolver<Maybe<ResolversTypes['DateTime']>, "cancelledAt", ParentType, ContextType>;
-  currentPeriodEnd?: SubscriptionResolver<ResolversTypes['DateTime'], "currentPeriodEnd", ParentType, ContextType>;
-  currentPeriodStart?: SubscriptionResolver<ResolversTypes['DateTime'], "currentPeriodStart", ParentType, ContextType>;
-  id?: SubscriptionResolver<ResolversTypes['ID'], "id", ParentType, ContextType>;
-  plan?: SubscriptionResolver<ResolversTypes['Plan'], "plan", ParentType, ContextType>;
-  status?: SubscriptionResolver<ResolversTypes['SubscriptionStatus'], "status", ParentType, ContextType>;
-  trialEndsAt?: SubscriptionResolver<Maybe<ResolversTypes['DateTime']>, "trialEndsAt", ParentType, ContextType>;
-}>;
-
 export type TaxRateResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TaxRate'] = ResolversParentTypes['TaxRate']> = ResolversObject<{
   jurisdiction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -950,6 +951,7 @@ export type TaxRateResolvers<ContextType = BillingContext, ParentType extends Re
 
 export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   BillableMetric?: BillableMetricResolvers<ContextType>;
+  BillingSubscription?: BillingSubscriptionResolvers<ContextType>;
   Charge?: ChargeResolvers<ContextType>;
   CreditGrant?: CreditGrantResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -968,7 +970,6 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   PlanChangePreview?: PlanChangePreviewResolvers<ContextType>;
   ProrationLine?: ProrationLineResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
-  Subscription?: SubscriptionResolvers<ContextType>;
   TaxRate?: TaxRateResolvers<ContextType>;
 }>;
 

@@ -23,12 +23,17 @@ export class InvoiceLinks {
    *   on this process only, until it restarts)
    */
   constructor(
-    private readonly baseUrl: string,
+    private baseUrl: string,
     sharedKey?: Uint8Array,
     private readonly now: () => Date = () => new Date(),
   ) {
     const ikm = sharedKey ?? randomBytes(32);
     this.key = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'dictamesh-billing-invoice-links', 32));
+  }
+
+  /** Sets the public base URL once it is known (a service listening on port 0 learns its port after start). */
+  useBaseUrl(baseUrl: string): void {
+    this.baseUrl = baseUrl;
   }
 
   private sign(invoiceId: string, org: string, expires: number): string {
