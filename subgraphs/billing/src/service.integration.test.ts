@@ -190,6 +190,14 @@ describe('billing subgraph', () => {
     expect(await db.prisma.billingPendingItem.count()).toBe(2);
   });
 
+  it('refuses a plan change on a cancelled subscription, writing nothing', async () => {
+    const cancelled = await ok(globex, `mutation { cancelSubscription(atPeriodEnd: false) { status cancelledAt } }`);
+    expect(cancelled.cancelSubscription).toEqual({ status: 'CANCELLED', cancelledAt: '2026-11-16T00:00:00.000Z' });
+    expect(await code(globex, CHANGE, { plan: 'euro', confirm: true })).toBe('SUBSCRIPTION_STATE_INVALID');
+    expect(await code(globex, `mutation { cancelSubscription { id } }`)).toBe('SUBSCRIPTION_STATE_INVALID');
+    expect(await db.prisma.billingPendingItem.count({ where: { orgId: 'globex' } })).toBe(0);
+  });
+
   it('invoices the proration on demand, finalizes it with a number, takes a manual payment and publishes the events', async () => {
     const { createInvoice } = await ok(operator, `mutation { createInvoice(orgId: "acme") { id status number } }`);
     expect(createInvoice).toMatchObject({ status: 'DRAFT', number: null });
@@ -265,7 +273,7 @@ describe('billing subgraph', () => {
   it('closes the period at its end: the new plan for the whole period, usage priced, the next number', async () => {
     clock = new Date('2026-12-01T00:00:05.000Z');
     const result = await billing.scheduler.tick();
-    expect(result).toMatchObject({ closed: 2, failed: 0 });
+    expect(result).toMatchObject({ closed: 1, failed: 0 }); // acme (globex cancelled)
     expect(await billing.scheduler.tick()).toMatchObject({ closed: 0 });
     const invoices = await db.prisma.invoice.findMany({
       where: { orgId: 'acme' },
