@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entityTopic, toEntityChangeEvent, type EntityChange } from '@dictamesh/events';
+import { entityTopic, toEntityChangeEvent } from '@dictamesh/events';
 import { startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { accountChange, orgToken } from './harness/identities';
 
 // Billing through the gateway, on the embedded stack: the operator sets up organisations and a
 // plan; tenants subscribe, use DictaMesh (their GraphQL operations and entity changes are
@@ -13,37 +13,17 @@ const SECRET = 'test-jwt-secret-billing-0123456789abcdef-01';
 const dataDir = tempDataDir();
 let stack: FullStack;
 
-const token = (org: string, scope: string) =>
-  new SignJWT({ org, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`user@${org}`)
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
-
 type Answer = { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 async function as(org: string, scope: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
   const response = await fetch(stack.urls.gateway, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(org, scope)}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await orgToken(SECRET, org, scope)}` },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as Answer;
 }
 const operator = (query: string, variables?: Record<string, unknown>) => as('platform', 'billing:admin', query, variables);
 const TENANT = 'billing:read billing:write dictamesh:admin';
-
-const change = (urn: string, name: string): EntityChange => ({
-  urn,
-  source: 'crm',
-  entityType: 'account',
-  sourceId: urn.split(':').pop()!,
-  domain: 'sales',
-  operation: 'updated',
-  displayName: name,
-  attributes: { name },
-  occurredAt: '2026-11-30T00:00:00.000Z',
-  relationships: [],
-});
 
 const ORGANIZATION = `{
   organization {
@@ -110,7 +90,7 @@ describe('billing through the gateway', () => {
       entityTopic('updated'),
       ['a', 'b', 'c'].map((id) => ({
         key: `dictamesh:crm:account:${id}`,
-        event: toEntityChangeEvent(change(`dictamesh:crm:account:${id}`, `Account ${id}`), {
+        event: toEntityChangeEvent(accountChange(`dictamesh:crm:account:${id}`, `Account ${id}`, '2026-11-30T00:00:00.000Z'), {
           id: `acme-${id}`,
           source: '/crm/acme',
           org: 'acme',

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { orgToken } from './harness/identities';
 
 // Issue 11, point 7 (catalog side), through the gateway and the real catalog: what callers send
 // comes back in errors at most 200 characters long; input Postgres cannot hold (NUL) and invalid
@@ -16,12 +16,7 @@ let stack: FullStack;
 
 type GraphQLError = { message: string; path?: unknown[]; extensions?: Record<string, unknown> };
 type Answer<T> = { status: number; bytes: number; data?: T | null; errors?: GraphQLError[] };
-const token = (org: string, scope: string) =>
-  new SignJWT({ org, scope })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`user@${org}`)
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
+const token = (org: string, scope: string) => orgToken(SECRET, org, scope);
 async function as<T = Record<string, unknown>>(
   caller: { org: string; scope: string },
   query: string,

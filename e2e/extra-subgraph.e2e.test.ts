@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStack } from '@dictamesh/cli';
 import { parseStackEnv } from '@dictamesh/cli/env';
-import { entityTopic, toEntityChangeEvent, type EntityChange } from '@dictamesh/events';
+import { entityTopic, toEntityChangeEvent } from '@dictamesh/events';
 import { COMPOSITION_VERSION } from '@dictamesh/gateway';
 import { json, startLocalServer, type LocalServer } from '../test/local-server';
 import { startTestStack, tempDataDir, type FullStack } from './harness/harness';
+import { accountChange, orgToken } from './harness/identities';
 
 // A throwaway `inventory` subgraph, known to DictaMesh only through a supergraph config written
 // here: it contributes `stock` to the catalog's `Entity` (by its `@key`, the URN). The config
@@ -53,12 +53,7 @@ const schema = buildSubgraphSchema({
   },
 });
 
-const token = (org: string) =>
-  new SignJWT({ org, scope: 'dictamesh:admin' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`user@${org}`)
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
+const token = (org: string) => orgToken(SECRET, org, 'dictamesh:admin');
 async function as<T>(org: string, query: string) {
   const response = await fetch(stack.urls.gateway, {
     method: 'POST',
@@ -67,18 +62,6 @@ async function as<T>(org: string, query: string) {
   });
   return (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
 }
-const change = (urn: string, name: string): EntityChange => ({
-  urn,
-  source: 'crm',
-  entityType: 'account',
-  sourceId: urn.split(':').pop()!,
-  domain: 'sales',
-  operation: 'updated',
-  displayName: name,
-  attributes: { name },
-  occurredAt: '2030-01-01T00:00:00.000Z',
-  relationships: [],
-});
 
 beforeAll(async () => {
   inventory = await startLocalServer();
@@ -114,7 +97,7 @@ beforeAll(async () => {
     ['acme', ACME, 'Acme'],
     ['globex', GLOBEX, 'Globex'],
   ] as const) {
-    const c = change(urn, name);
+    const c = accountChange(urn, name);
     await stack.bus.publish(entityTopic('updated'), [
       { key: urn, event: toEntityChangeEvent(c, { id: `${org}-1`, source: `/crm/${org}`, org }) },
     ]);
