@@ -50,10 +50,14 @@ export function installHealthRoutes(app: FastifyInstance, checks: Readonly<Recor
  * (`checkTables` of @dictamesh/db, so a corrupted or missing data file shows here, not only
  * in queries). Details: `{ database: 'pglite' | 'postgres' }`, plus `tables` (table → the
  * database's error) when some cannot be read.
+ *
+ * @param ownTables limits the check to the service's own tables (a damaged entity table makes
+ *   the catalog unready, not billing); a failure of the whole database (`*`) always counts
  */
-export function tableReadiness(db: Pick<Database, 'runner' | 'kind'>): ReadinessCheck {
+export function tableReadiness(db: Pick<Database, 'runner' | 'kind'>, ownTables?: (table: string) => boolean): ReadinessCheck {
   return async () => {
-    const failing = failingTables(await checkTables(db.runner));
+    const all = failingTables(await checkTables(db.runner));
+    const failing = ownTables ? Object.fromEntries(Object.entries(all).filter(([table]) => table === '*' || ownTables(table))) : all;
     return Object.keys(failing).length === 0
       ? { ready: true, details: { database: db.kind } }
       : { ready: false, details: { database: db.kind, tables: failing } };

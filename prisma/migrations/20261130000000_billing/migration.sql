@@ -85,6 +85,7 @@ CREATE TABLE "dictamesh_billing_subscriptions" (
     "id" TEXT NOT NULL,
     "org_id" TEXT NOT NULL,
     "plan_id" TEXT NOT NULL,
+    "period_plan_id" TEXT,
     "status" "SubscriptionStatus" NOT NULL,
     "anchor_at" TIMESTAMPTZ(3) NOT NULL,
     "current_period_start" TIMESTAMPTZ(3) NOT NULL,

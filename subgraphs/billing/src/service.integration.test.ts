@@ -270,7 +270,7 @@ describe('billing subgraph', () => {
     expect(forged.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('closes the period at its end: the new plan for the whole period, usage priced, the next number', async () => {
+  it('closes the period at its end: the fee of the plan it started on, usage priced, the next number; December on the new plan', async () => {
     clock = new Date('2026-12-01T00:00:05.000Z');
     const result = await billing.scheduler.tick();
     expect(result).toMatchObject({ closed: 1, failed: 0 }); // acme (globex cancelled)
@@ -285,9 +285,17 @@ describe('billing subgraph', () => {
       ['ACME-000002', 'period_close', 'FINALIZED'],
     ]);
     expect(invoices[1]!.periodStart.toISOString()).toBe('2026-11-01T00:00:00.000Z');
-    expect(invoices[1]!.totalMinor).toBe(2380n); // Pro 20.00 + 19 % VAT
+    // November's fixed fee is Starter's (10.00, the plan the period started on): the upgrade was billed by its proration
+    // (+5.00 on ACME-000001), so November costs 15.00 in all, as 15 days of each plan
+    expect(invoices[1]!.lines.map((l) => [l.kind, l.description, l.amountMinor])).toEqual([
+      ['fixed', expect.stringContaining('Starter'), 1000n],
+    ]);
+    expect(invoices[1]!.totalMinor).toBe(1190n); // + 19 % VAT
     const { organization } = await ok(acme, `{ organization { subscription { currentPeriodStart status } } }`);
     expect(organization.subscription).toEqual({ currentPeriodStart: '2026-12-01T00:00:00.000Z', status: 'ACTIVE' });
+    expect((await db.prisma.billingSubscription.findFirstOrThrow({ where: { orgId: 'acme' }, include: { plan: true } })).periodPlanId).toBe(
+      (await db.prisma.billingPlan.findUniqueOrThrow({ where: { code: 'pro' } })).id,
+    );
   });
 
   it('collects through Stripe (stripe-mock) and applies signed webhooks once: a failure makes the subscription past due', async () => {

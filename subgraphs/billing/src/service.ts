@@ -17,6 +17,9 @@ import { createBillingMetrics } from './metrics';
 import { ManualPaymentProvider, PaymentProviders, type PaymentProvider } from './payments';
 import { buildBillingSchema } from './schema';
 
+/** Billing's tables besides `dictamesh_billing_*`. */
+const BILLING_TABLES = ['dictamesh_organizations', 'dictamesh_billable_metrics'];
+
 /** Defaults of the billing service's timers. */
 export const BILLING_DEFAULTS = {
   /** How often period closes are looked for (croner pattern): every minute. */
@@ -91,7 +94,8 @@ export async function createBillingService(options: BillingServiceOptions): Prom
     ...(options.gatewayTokens ? { gatewayTokens: options.gatewayTokens } : {}),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
     context: () => services,
-    readiness: { database: tableReadiness(db) },
+    // its own tables only: a damaged entity table makes the catalog unready, not billing
+    readiness: { database: tableReadiness(db, (table) => table.startsWith('dictamesh_billing') || BILLING_TABLES.includes(table)) },
     registry: metrics.registry,
     bus,
     consumers: {

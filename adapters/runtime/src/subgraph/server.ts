@@ -1,12 +1,12 @@
-import { checkTables, failingTables, type Database } from '@dictamesh/db';
+import type { Database } from '@dictamesh/db';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
-import { createSubgraphService, type ReadinessCheck, type SubgraphService } from '@dictamesh/subgraph-kit';
+import { createSubgraphService, tableReadiness, type SubgraphService } from '@dictamesh/subgraph-kit';
 import type { AdapterHost } from '../host';
 import type { AdaptersServices } from './context';
 import { buildAdaptersSchema } from './schema';
 
-/** The tables the adapter runtime reads and writes: its readiness. */
-const RUNTIME_TABLES = ['dictamesh_adapter_registrations', 'dictamesh_adapter_checkpoints', 'dictamesh_schemas'];
+/** The tables the adapter runtime reads and writes: its readiness (a damaged entity table makes the catalog unready, not the runtime). */
+const RUNTIME_TABLES = ['dictamesh_adapters', 'dictamesh_adapter_checkpoints', 'dictamesh_schemas'];
 
 /** Options of {@link createAdaptersSubgraph}. */
 export interface AdaptersSubgraphOptions {
@@ -18,20 +18,6 @@ export interface AdaptersSubgraphOptions {
   /** Verifies the gateway's principal token on every `/graphql` request (401 without a valid one); unset: every caller is anonymous and trusted (tests). */
   gatewayTokens?: GatewayTokens;
   serverLimits?: ServerLimits;
-}
-
-/**
- * Ready when the runtime's own tables can be read (`checkTables` of @dictamesh/db, reduced to
- * {@link RUNTIME_TABLES}: a damaged entity table makes the catalog unready, not the runtime).
- */
-function runtimeTablesReadiness(db: Pick<Database, 'runner' | 'kind'>): ReadinessCheck {
-  return async () => {
-    const failing = failingTables(await checkTables(db.runner));
-    const own = Object.fromEntries(Object.entries(failing).filter(([table]) => table === '*' || RUNTIME_TABLES.includes(table)));
-    return Object.keys(own).length === 0
-      ? { ready: true, details: { database: db.kind } }
-      : { ready: false, details: { database: db.kind, tables: own } };
-  };
 }
 
 /**
@@ -50,6 +36,6 @@ export function createAdaptersSubgraph(options: AdaptersSubgraphOptions): Promis
     ...(options.gatewayTokens ? { gatewayTokens: options.gatewayTokens } : {}),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
     context: () => services,
-    readiness: { database: runtimeTablesReadiness(db) },
+    readiness: { database: tableReadiness(db, (table) => RUNTIME_TABLES.includes(table)) },
   });
 }

@@ -155,7 +155,14 @@ export async function createDraftInvoice(tx: Tx, input: CreateDraftInvoiceInput)
         orgCurrency: org.currency,
         planCurrency: subscription.plan.currency,
       });
-    const plan = toPricedPlan(subscription.plan);
+    // the fixed fee is the one the period started on: plan changes since are in the pending proration items
+    const periodPlan =
+      subscription.periodPlanId && subscription.periodPlanId !== subscription.planId
+        ? await tx.billingPlan.findUnique({ where: { id: subscription.periodPlanId } })
+        : null;
+    const plan = toPricedPlan(
+      periodPlan ? { ...subscription.plan, name: periodPlan.name, fixedAmount: periodPlan.fixedAmount } : subscription.plan,
+    );
     const metrics = planMetricCodes(plan);
     const usage = metrics.length === 0 ? {} : await input.usage(orgId, metrics, period.start, period.end, tx);
     lines = priceUsage(plan, usage);

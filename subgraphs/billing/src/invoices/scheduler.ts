@@ -68,6 +68,9 @@ async function closeSubscription(
       const draft = await createDraftInvoice(tx, { subscriptionId, period, reason: 'period_close', now, usage: options.usage });
       invoiceIds.push(draft.id);
     }
+    // the periods after this one start on the current plan (its fixed fee is what they bill)
+    if (n === 0 && sub.periodPlanId !== sub.planId)
+      await tx.billingSubscription.update({ where: { id: subscriptionId }, data: { periodPlanId: sub.planId } });
     if (sub.cancelAtPeriodEnd) {
       status = 'CANCELLED';
       cancelledAt = period.end;
@@ -78,7 +81,13 @@ async function closeSubscription(
   }
   await tx.billingSubscription.update({
     where: { id: subscriptionId },
-    data: { status, currentPeriodStart: period.start, currentPeriodEnd: period.end, ...(cancelledAt ? { cancelledAt } : {}) },
+    data: {
+      status,
+      currentPeriodStart: period.start,
+      currentPeriodEnd: period.end,
+      periodPlanId: sub.planId,
+      ...(cancelledAt ? { cancelledAt } : {}),
+    },
   });
   return { orgId: sub.orgId, invoiceIds };
 }

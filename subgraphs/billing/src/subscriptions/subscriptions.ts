@@ -53,6 +53,7 @@ export async function subscribe(prisma: PrismaClient, input: { orgId: string; pl
       data: {
         orgId: org.id,
         planId: plan.id,
+        periodPlanId: plan.id,
         status: trialEndsAt ? 'TRIALING' : 'ACTIVE',
         anchorAt: input.now,
         currentPeriodStart: period.start,
