@@ -376,5 +376,34 @@ describe('billing subgraph', () => {
     expect((await webhook('evt_paid', 'payment_intent.succeeded')).json()).toEqual({ received: true, applied: true });
     expect((await ok(initech, INVOICE, { id: invoice.id })).invoice.status).toBe('PAID');
     expect((await ok(initech, `{ organization { subscription { status } } }`)).organization.subscription.status).toBe('ACTIVE');
+
+    // a partial refund through Stripe, then the rest
+    const payment = await db.prisma.payment.findFirstOrThrow({ where: { orgId: 'initech' } });
+    const refund = `mutation ($id: ID!, $amount: String) { refundPayment(input: { paymentId: $id, amount: $amount, reason: "goodwill" }) { status refunded { amount } } }`;
+    expect(await code(initech, refund, { id: payment.id, amount: '10.00' })).toBe('FORBIDDEN');
+    expect(await code(operator, refund, { id: payment.id, amount: '50.00' })).toBe('QUANTITY_INVALID');
+    expect((await ok(operator, refund, { id: payment.id, amount: '10.00' })).refundPayment).toEqual({
+      status: 'PARTIALLY_REFUNDED',
+      refunded: { amount: '10.00' },
+    });
+    expect((await ok(operator, refund, { id: payment.id })).refundPayment).toEqual({ status: 'REFUNDED', refunded: { amount: '49.00' } });
+    expect(await db.prisma.refund.findMany({ where: { paymentId: payment.id }, select: { amountMinor: true, providerRef: true } })).toEqual(
+      [
+        { amountMinor: 1000n, providerRef: expect.stringMatching(/^re_/) },
+        { amountMinor: 3900n, providerRef: expect.stringMatching(/^re_/) },
+      ],
+    );
+  });
+
+  it('exports MRR, subscriptions by status, churn and invoice totals', async () => {
+    const metrics = (await billing.app.inject({ method: 'GET', url: '/metrics' })).body;
+    // acme on Pro (20), initech on Starter (10); globex cancelled on 2026-11-16, within 30 days of the clock
+    expect(metrics).toContain('dictamesh_billing_mrr{currency="USD"} 30');
+    expect(metrics).toContain('dictamesh_billing_subscriptions{status="ACTIVE"} 2');
+    expect(metrics).toContain('dictamesh_billing_subscriptions{status="CANCELLED"} 1');
+    expect(metrics).toContain('dictamesh_billing_churned_subscriptions 1');
+    expect(metrics).toContain('dictamesh_billing_invoice_totals{currency="USD",status="PAID"}');
+    // verified deliveries, the redelivered one included
+    expect(metrics).toMatch(/dictamesh_billing_payment_webhooks_total\{provider="stripe",kind="payment.failed"\} 2/);
   });
 });
