@@ -95,13 +95,14 @@ describe('defaults', () => {
 });
 
 describe('DICTAMESH_SERVICES', () => {
-  it('runs gateway, catalog and the adapter runtime by default, and takes `webhooks` as the old name of `adapters`', () => {
-    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters']);
+  it('runs gateway, catalog, the adapter runtime and billing by default, and takes `webhooks` as the old name of `adapters`', () => {
+    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters', 'billing']);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'webhooks' }).server.DICTAMESH_SERVICES]).toEqual(['adapters']);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'catalog,webhooks,adapters' }).server.DICTAMESH_SERVICES]).toEqual([
       'catalog',
       'adapters',
     ]);
-    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,billing' })[0]).toMatch(/^DICTAMESH_SERVICES/);
+    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,config' })[0]).toMatch(/^DICTAMESH_SERVICES/);
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_x' })[0]).toMatch(/^STRIPE_API_BASE_URL/);
   });
 });
