@@ -35,6 +35,8 @@ import { ManualPaymentProvider, PaymentProviders } from '../subgraphs/billing/sr
 import { createPlan } from '../subgraphs/billing/src/plans/plans';
 import { setTaxRate } from '../subgraphs/billing/src/plans/tax-rates';
 import { subscribe } from '../subgraphs/billing/src/subscriptions/subscriptions';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 const { values } = parseArgs({
   options: {
@@ -65,16 +67,10 @@ const SELLER: InvoiceParty = {
   taxId: 'DE123456789',
 };
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** A seeded generator of numbers uniform in [0, 1) (pure-rand's xoroshiro128+). */
+function prng(seed: number): () => number {
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
 }
 
 let offset = 0;
