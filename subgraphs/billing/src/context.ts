@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@dictamesh/db';
+import type { Logger } from '@dictamesh/runtime';
 import type { SubgraphContext } from '@dictamesh/subgraph-kit';
 import type { UsageSource } from './invoices/generate';
 import type { InvoiceLinks } from './invoices/links';
@@ -16,6 +17,7 @@ export interface BillingServices {
   /** Publishes the outbox now (called after commits that wrote billing events). */
   publishEvents: () => void;
   links: InvoiceLinks;
+  log: Logger;
 }
 
 /** Per-request context of the billing subgraph: the kit's (principal, org, loaders) and billing's services. */

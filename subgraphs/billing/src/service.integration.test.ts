@@ -193,6 +193,11 @@ describe('billing subgraph', () => {
   it('refuses a plan change on a cancelled subscription, writing nothing', async () => {
     const cancelled = await ok(globex, `mutation { cancelSubscription(atPeriodEnd: false) { status cancelledAt } }`);
     expect(cancelled.cancelSubscription).toEqual({ status: 'CANCELLED', cancelledAt: '2026-11-16T00:00:00.000Z' });
+    // the period so far is invoiced at once: nothing used goes unbilled
+    const final = await db.prisma.invoice.findMany({ where: { orgId: 'globex' } });
+    expect(final.map((i) => [i.number, i.reason, i.status, i.periodEnd.toISOString(), i.currency, i.totalMinor])).toEqual([
+      ['GLOBEX-000001', 'period_close', 'FINALIZED', '2026-11-16T00:00:00.000Z', 'EUR', 900n],
+    ]);
     expect(await code(globex, CHANGE, { plan: 'euro', confirm: true })).toBe('SUBSCRIPTION_STATE_INVALID');
     expect(await code(globex, `mutation { cancelSubscription { id } }`)).toBe('SUBSCRIPTION_STATE_INVALID');
     expect(await db.prisma.billingPendingItem.count({ where: { orgId: 'globex' } })).toBe(0);
@@ -224,7 +229,7 @@ describe('billing subgraph', () => {
       amount: { amount: '5.95' },
     });
     expect((await ok(acme, INVOICE, { id: invoice.id })).invoice).toMatchObject({ status: 'PAID', amountDue: { amount: '0.00' } });
-    const [finalized] = await published('dictamesh.billing.invoice.finalized', 1);
+    const finalized = (await published('dictamesh.billing.invoice.finalized', 2)).find((e) => e.key === 'acme');
     const [paid] = await published('dictamesh.billing.invoice.paid', 1);
     expect(finalized).toMatchObject({
       key: 'acme',
@@ -246,9 +251,9 @@ describe('billing subgraph', () => {
       ],
     });
     expect(refs._entities).toEqual([null, { id: 'globex', name: 'Globex' }]);
-    expect((await ok(globex, `{ organization { id invoices { nodes { id } } } }`)).organization).toEqual({
+    expect((await ok(globex, `{ organization { id invoices { nodes { number } } } }`)).organization).toEqual({
       id: 'globex',
-      invoices: { nodes: [] },
+      invoices: { nodes: [{ number: 'GLOBEX-000001' }] },
     });
     expect((await ok(operator, `{ organization(id: "acme") { invoices { nodes { number } } } }`)).organization.invoices.nodes).toEqual([
       { number: 'ACME-000001' },

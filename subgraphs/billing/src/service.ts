@@ -86,7 +86,7 @@ export async function createBillingService(options: BillingServiceOptions): Prom
   const usage: BillingServices['usage'] = (orgId, metricCodes, from, to) =>
     aggregateUsage(db.prisma, { orgId, metricCodes: [...metricCodes], from, to });
   const links = new InvoiceLinks(options.publicUrl, options.sharedKey, now);
-  const services: BillingServices = { prisma: db.prisma, now, usage, providers, publishEvents, links };
+  const services: BillingServices = { prisma: db.prisma, now, usage, providers, publishEvents, links, log: logger };
   const service = await createSubgraphService({
     schema: buildBillingSchema(),
     logger,

@@ -17,6 +17,8 @@ export interface CloseDuePeriodsOptions {
   now: Date;
   usage: UsageSource;
   log: Logger;
+  /** Only these subscriptions (an immediate cancellation closes its own period); default every due one. */
+  subscriptionIds?: readonly string[];
 }
 
 /** What one {@link closeDuePeriods} run did. */
@@ -115,7 +117,11 @@ export async function closeDuePeriods(prisma: PrismaClient, options: CloseDuePer
   const { now, log } = options;
   const result: CloseDuePeriodsResult = { closed: 0, skipped: 0, failed: 0 };
   const due = await prisma.billingSubscription.findMany({
-    where: { status: { in: [...OPEN_STATES] }, currentPeriodEnd: { lte: now } },
+    where: {
+      status: { in: [...OPEN_STATES] },
+      currentPeriodEnd: { lte: now },
+      ...(options.subscriptionIds ? { id: { in: [...options.subscriptionIds] } } : {}),
+    },
     orderBy: [{ currentPeriodEnd: 'asc' }, { id: 'asc' }],
     select: { id: true },
   });

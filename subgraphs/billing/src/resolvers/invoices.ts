@@ -46,8 +46,10 @@ export const invoiceMutations: Pick<
     const { orgId } = await visibleInvoice(ctx, id);
     const invoice = await finalizeInvoice(ctx.prisma, { invoiceId: id, orgId, now: ctx.now() });
     ctx.publishEvents();
-    // collection is best effort here: a provider outage leaves the invoice finalized and unpaid (retried by the operator)
-    await collectInvoice(ctx.prisma, ctx.providers, id, ctx.now()).catch(() => undefined);
+    // a provider outage leaves the invoice finalized and unpaid (collected again by the operator or paid by hand)
+    await collectInvoice(ctx.prisma, ctx.providers, id, ctx.now()).catch((error: unknown) =>
+      ctx.log.warn({ err: error, invoiceId: id }, 'billing: the payment provider did not take the invoice; it stays finalized and unpaid'),
+    );
     ctx.publishEvents();
     return ctx.prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
   },

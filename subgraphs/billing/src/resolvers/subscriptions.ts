@@ -1,7 +1,15 @@
 import type { MutationResolvers, QueryResolvers, TaxRateResolvers } from '../__generated__/resolvers-types';
 import { targetOrg } from '../graphql/access';
 import type { PlanChangePreviewRecord } from '../graphql/records';
-import { applyPlanChange, cancelSubscription, planChange, subscribe, type PlanChangePlan } from '../subscriptions/subscriptions';
+import { closeDuePeriods } from '../invoices/scheduler';
+import {
+  applyPlanChange,
+  cancelSubscription,
+  planChange,
+  SUBSCRIPTION_INCLUDE,
+  subscribe,
+  type PlanChangePlan,
+} from '../subscriptions/subscriptions';
 import { money } from './money';
 
 /** The GraphQL shape of a worked-out plan change. */
@@ -29,8 +37,15 @@ export const subscriptionMutations: Pick<MutationResolvers, 'subscribe' | 'chang
     if (!confirm) return { applied: false, preview: preview(change), subscription: change.subscription };
     return { applied: true, preview: preview(change), subscription: await applyPlanChange(ctx.prisma, change) };
   },
-  cancelSubscription: (_, { atPeriodEnd, orgId }, ctx) =>
-    cancelSubscription(ctx.prisma, { orgId: targetOrg(ctx, orgId), atPeriodEnd, now: ctx.now() }),
+  cancelSubscription: async (_, { atPeriodEnd, orgId }, ctx) => {
+    const now = ctx.now();
+    const subscription = await cancelSubscription(ctx.prisma, { orgId: targetOrg(ctx, orgId), atPeriodEnd, now });
+    if (atPeriodEnd || subscription.status === 'CANCELLED') return subscription;
+    // cancelled now: the period so far is invoiced and the subscription cancelled at once
+    await closeDuePeriods(ctx.prisma, { now, usage: ctx.usage, log: ctx.log, subscriptionIds: [subscription.id] });
+    ctx.publishEvents();
+    return ctx.prisma.billingSubscription.findUniqueOrThrow({ where: { id: subscription.id }, include: SUBSCRIPTION_INCLUDE });
+  },
 };
 
 export const TaxRate: TaxRateResolvers = {

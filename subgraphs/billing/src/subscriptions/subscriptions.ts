@@ -142,16 +142,20 @@ export async function applyPlanChange(prisma: PrismaClient, change: PlanChangePl
 }
 
 /**
- * Cancels the live subscription: at the end of the current period (it stays live until the
- * period closes) or now.
+ * Cancels the live subscription. At the period end (default): it stays live and the scheduler
+ * invoices the period, then cancels it. Now: the current period ends now — the returned
+ * subscription is due, and the caller closes it (`closeDuePeriods` for this subscription:
+ * the invoice of the period so far, then CANCELLED with `cancelledAt` now), so no usage goes
+ * unbilled. A subscription cancelled at the instant its period started is cancelled at once.
  * @throws DictaMeshError `SUBSCRIPTION_STATE_INVALID` without a live subscription
  */
 export async function cancelSubscription(prisma: PrismaClient, input: { orgId: string; atPeriodEnd: boolean; now: Date }) {
   const subscription = await liveSubscription(prisma, input.orgId);
   if (!subscription) throw err('SUBSCRIPTION_STATE_INVALID', 'The organisation has no live subscription.');
-  return prisma.billingSubscription.update({
-    where: { id: subscription.id },
-    data: input.atPeriodEnd ? { cancelAtPeriodEnd: true } : { status: 'CANCELLED', cancelledAt: input.now },
-    include: SUBSCRIPTION_INCLUDE,
-  });
+  const data: Prisma.BillingSubscriptionUpdateInput = input.atPeriodEnd
+    ? { cancelAtPeriodEnd: true }
+    : subscription.currentPeriodStart < input.now && subscription.status !== 'TRIALING'
+      ? { cancelAtPeriodEnd: true, currentPeriodEnd: input.now }
+      : { status: 'CANCELLED', cancelledAt: input.now };
+  return prisma.billingSubscription.update({ where: { id: subscription.id }, data, include: SUBSCRIPTION_INCLUDE });
 }
