@@ -396,7 +396,7 @@ export type OrganizationInvoicesArgs = {
 export type OrganizationStatus =
   | 'ACTIVE'
   | 'CLOSED'
-  /** Kept, not billed for new periods. */
+  /** Its data is kept and read as before; it cannot subscribe (cancel its subscription to stop billing). */
   | 'SUSPENDED';
 
 /** Relay-style page information. */
