@@ -22,8 +22,9 @@ async function as(org: string, scope: string, query: string, variables: Record<s
   });
   return (await response.json()) as Answer;
 }
-const operator = (query: string, variables?: Record<string, unknown>) => as('platform', 'billing:admin', query, variables);
+const operator = (query: string, variables?: Record<string, unknown>) => as('platform', 'dictamesh:platform', query, variables);
 const TENANT = 'billing:read billing:write dictamesh:admin';
+const ORG_ADMIN = 'dictamesh:admin';
 
 const ORGANIZATION = `{
   organization {
@@ -72,12 +73,19 @@ afterAll(async () => {
 
 describe('billing through the gateway', () => {
   it('refuses billing fields and mutations to callers without the billing scopes', async () => {
-    const noScope = await as('acme', 'dictamesh:admin', `mutation { subscribe(planCode: "team") { id } }`);
+    const noScope = await as('acme', 'adapters:read', `mutation { subscribe(planCode: "team") { id } }`);
     expect(noScope.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
     const reader = await as('acme', 'billing:read', `mutation { subscribe(planCode: "team") { id } }`);
     expect(reader.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
-    const tenantAsOperator = await as('acme', TENANT, `mutation { addCredits(input: { orgId: "acme", amount: "100" }) { id } }`);
+    // an organisation's administrator is not the operator: no credits, and no operator key to mint
+    const tenantAsOperator = await as('acme', ORG_ADMIN, `mutation { addCredits(input: { orgId: "acme", amount: "100" }) { id } }`);
     expect(tenantAsOperator.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED');
+    const operatorKey = await as(
+      'acme',
+      ORG_ADMIN,
+      `mutation { createApiKey(input: { org: "acme", name: "x", scopes: ["dictamesh:platform"] }) { key } }`,
+    );
+    expect(operatorKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await stack.db.prisma.billingSubscription.count()).toBe(0);
     expect(await stack.db.prisma.creditGrant.count()).toBe(0);
   });

@@ -19,7 +19,7 @@ let bus: InProcessEventBus;
 let billing: BillingService;
 const events: BusRecord[] = [];
 
-const operator: Principal = { subject: 'ops', org: 'platform', scopes: ['billing:admin'], method: 'jwt' };
+const operator: Principal = { subject: 'ops', org: 'platform', scopes: ['dictamesh:platform'], method: 'jwt' };
 const acme: Principal = { subject: 'ann@acme', org: 'acme', scopes: ['billing:read', 'billing:write'], method: 'api-key' };
 const globex: Principal = { subject: 'gus@globex', org: 'globex', scopes: ['billing:read', 'billing:write'], method: 'api-key' };
 const initech: Principal = { subject: 'ian@initech', org: 'initech', scopes: ['billing:read', 'billing:write'], method: 'api-key' };

@@ -272,7 +272,7 @@ export type Mutation = {
   subscribe: BillingSubscription;
   /**
    * Changes an organisation's name and billing email (`billing:write`, own organisation); status,
-   * currency, tax jurisdiction and payment provider need `billing:admin`.
+   * currency, tax jurisdiction and payment provider need the platform operator (`dictamesh:platform`).
    */
   updateOrganization: Organization;
   /** Voids an invoice that is not paid (applied credits are given back). Error `INVOICE_STATE_INVALID`. */
@@ -479,10 +479,10 @@ export type Query = {
   __typename?: 'Query';
   /** The billable metrics DictaMesh meters. */
   billableMetrics: Array<BillableMetric>;
-  /** An invoice of the caller's organisation (any with `billing:admin`); null when unknown. */
+  /** An invoice of the caller's organisation (any for the platform operator); null when unknown. */
   invoice?: Maybe<Invoice>;
   /**
-   * An organisation: the caller's own (no `id`), or any with `billing:admin`. Null when billing
+   * An organisation: the caller's own (no `id`), or any for the platform operator. Null when billing
    * does not know it or the caller may not see it.
    */
   organization?: Maybe<Organization>;

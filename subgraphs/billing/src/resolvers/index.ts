@@ -1,7 +1,7 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { guardResolvers } from '@dictamesh/runtime';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { adminOnly } from '../graphql/access';
+import { operatorOnly } from '../graphql/access';
 import { CreditGrant, Invoice, InvoiceLine, Payment, invoiceMutations, invoiceQueries } from './invoices';
 import { Money } from './money';
 import { Organization, organizationMutations, organizationQueries } from './organization';
@@ -13,7 +13,7 @@ export const resolvers: Resolvers = guardResolvers<Resolvers>({
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
   Query: { ...organizationQueries, ...planQueries, ...subscriptionQueries, ...invoiceQueries },
-  Mutation: adminOnly({ ...organizationMutations, ...planMutations, ...subscriptionMutations, ...invoiceMutations }),
+  Mutation: operatorOnly({ ...organizationMutations, ...planMutations, ...subscriptionMutations, ...invoiceMutations }),
   Money,
   Organization,
   Plan,

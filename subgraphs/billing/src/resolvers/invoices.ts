@@ -8,7 +8,7 @@ import type {
   QueryResolvers,
 } from '../__generated__/resolvers-types';
 import type { BillingContext } from '../context';
-import { isBillingAdmin, maySee, targetOrg } from '../graphql/access';
+import { isPlatformOperator, maySee, targetOrg } from '../graphql/access';
 import { finalizeInvoice, grantCredit, markUncollectible, voidInvoice } from '../invoices/lifecycle';
 import { createOnDemandInvoice } from '../invoices/on-demand';
 import { findInvoice } from '../invoices/queries';
@@ -19,7 +19,7 @@ import { money } from './money';
 
 /** The organisation a caller's invoice operations are limited to: its own, or none for the operator. */
 function scopeOf(ctx: BillingContext): string | null {
-  return isBillingAdmin(ctx) ? null : ctx.org;
+  return isPlatformOperator(ctx) ? null : ctx.org;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
-import { isBillingAdmin, maySee, targetOrg } from '../graphql/access';
+import { isPlatformOperator, maySee, targetOrg } from '../graphql/access';
 import { createOrganization, updateOrganization } from '../organizations/organizations';
 import { liveSubscription } from '../subscriptions/subscriptions';
 import { currentUsage } from '../usage/current-usage';
@@ -24,18 +24,20 @@ export const organizationMutations: Pick<MutationResolvers, 'createOrganization'
   },
   updateOrganization: async (_, { input }, ctx) => {
     const orgId = targetOrg(ctx, input.orgId);
-    const adminOnly = (['status', 'taxJurisdiction', 'paymentProvider'] as const).filter(
+    const operatorOnly = (['status', 'taxJurisdiction', 'paymentProvider'] as const).filter(
       (f) => input[f] !== undefined && input[f] !== null,
     );
-    if (adminOnly.length > 0 && !isBillingAdmin(ctx))
-      throw err('FORBIDDEN', `Only the platform operator (billing:admin) changes ${adminOnly.join(', ')}.`, { fields: adminOnly });
+    if (operatorOnly.length > 0 && !isPlatformOperator(ctx))
+      throw err('FORBIDDEN', `Only the platform operator (dictamesh:platform) changes ${operatorOnly.join(', ')}.`, {
+        fields: operatorOnly,
+      });
     return updateOrganization(ctx.prisma, ctx.providers, orgId, input);
   },
 };
 
 /**
  * `Organization`: a reference resolves only for a caller who may see it (its own organisation,
- * or any for `billing:admin`); for anyone else it is null, so nothing of another tenant leaks.
+ * or any for `dictamesh:platform`); for anyone else it is null, so nothing of another tenant leaks.
  */
 export const Organization: OrganizationResolvers = {
   __resolveReference: async (ref, ctx) => (maySee(ctx, ref.id) ? ctx.prisma.organization.findUnique({ where: { id: ref.id } }) : null),
