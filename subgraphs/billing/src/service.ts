@@ -108,6 +108,7 @@ export async function createBillingService(options: BillingServiceOptions): Prom
           metrics.meteringLag(lagMs / 1000);
         },
         onParked: (count) => metrics.metered('parked', count),
+        onDuplicates: (count) => metrics.metered('duplicate', count),
         // the alert and its event commit together; the outbox publishes it after the batch
         emit: async (reached, tx) => {
           await enqueueThresholdReached(tx, reached, now());

@@ -9,7 +9,7 @@ import { checkUsageThresholds, type ThresholdEmitter } from './thresholds';
 export const BILLING_METERING_CONSUMER_GROUP = 'dictamesh-billing-metering';
 
 /** Options of {@link billingMetering}. */
-export interface BillingMeteringOptions extends Partial<Pick<RecordUsageOptions, 'onParked' | 'onRecorded'>> {
+export interface BillingMeteringOptions extends Partial<Pick<RecordUsageOptions, 'onParked' | 'onRecorded' | 'onDuplicates'>> {
   prisma: PrismaClient;
   log: Logger;
   /** Clock (metering lag, current period of the thresholds). Default: the system clock. */
@@ -47,6 +47,7 @@ export function billingMetering(options: BillingMeteringOptions): ConsumerSpec {
         now,
         ...(options.onParked ? { onParked: options.onParked } : {}),
         ...(options.onRecorded ? { onRecorded: options.onRecorded } : {}),
+        ...(options.onDuplicates ? { onDuplicates: options.onDuplicates } : {}),
       });
       const { recorded, duplicates, parked } = result;
       options.log.debug({ records: records.length, recorded, duplicates, parked }, 'usage metered');

@@ -169,8 +169,13 @@ describe('recordUsage', () => {
     });
 
     // the same batch again (a replay), and a batch repeating one event twice: nothing counted twice
-    const again = await recordUsage(db.prisma, [...batch, operation('acme', 'op-2', 1), operation('acme', 'op-2', 1)], { now });
+    const seen: number[] = [];
+    const again = await recordUsage(db.prisma, [...batch, operation('acme', 'op-2', 1), operation('acme', 'op-2', 1)], {
+      now,
+      onDuplicates: (count) => seen.push(count),
+    });
     expect(again).toEqual({ recorded: 1, duplicates: 5, parked: 0, orgIds: ['acme'] });
+    expect(seen).toEqual([5]);
     expect(await aggregateUsage(db.prisma, { orgId: 'acme', metricCodes: ['graphql_operations', 'cost_units'], ...MARCH })).toEqual({
       graphql_operations: '2',
       cost_units: '3.5',

@@ -17,6 +17,8 @@ export interface RecordUsageOptions {
    * in ms: `now` − the instant the oldest of them is counted at (`MeteredEvent.occurredAt`).
    */
   onRecorded?(count: number, lagMs: number): void;
+  /** Called with the number of events metered before (a replay or a redelivery), when there are any. */
+  onDuplicates?(count: number): void;
 }
 
 /** What {@link recordUsage} did with a batch (counts of CloudEvents, not of usage rows). */
@@ -82,9 +84,11 @@ export async function recordUsage(
     options.onRecorded(recorded, Math.max(0, options.now().getTime() - oldest));
   }
   if (result.parked > 0) options.onParked?.(result.parked);
+  const duplicates = records.length - recorded - result.parked;
+  if (duplicates > 0) options.onDuplicates?.(duplicates);
   return {
     recorded,
-    duplicates: records.length - recorded - result.parked,
+    duplicates,
     parked: result.parked,
     orgIds: orgIds.filter((id) => result.known.has(id)),
   };
