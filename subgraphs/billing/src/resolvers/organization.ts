@@ -1,7 +1,7 @@
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
 import { isPlatformOperator, maySee, targetOrg } from '../graphql/access';
 import { createOrganization, updateOrganization } from '../organizations/organizations';
-import { liveSubscription } from '../subscriptions/subscriptions';
+import { liveSubscriptionLoader } from '../subscriptions/loader';
 import { currentUsage } from '../usage/current-usage';
 import { listInvoices } from '../invoices/queries';
 import { releaseParkedUsage } from '../metering/record-usage';
@@ -41,10 +41,10 @@ export const organizationMutations: Pick<MutationResolvers, 'createOrganization'
  */
 export const Organization: OrganizationResolvers = {
   __resolveReference: async (ref, ctx) => (maySee(ctx, ref.id) ? ctx.prisma.organization.findUnique({ where: { id: ref.id } }) : null),
-  subscription: (org, _, ctx) => liveSubscription(ctx.prisma, org.id),
-  plan: async (org, _, ctx) => (await liveSubscription(ctx.prisma, org.id))?.plan ?? null,
+  subscription: (org, _, ctx) => liveSubscriptionLoader(ctx).load(org.id),
+  plan: async (org, _, ctx) => (await liveSubscriptionLoader(ctx).load(org.id))?.plan ?? null,
   usage: async (org, _, ctx) => {
-    const subscription = await liveSubscription(ctx.prisma, org.id);
+    const subscription = await liveSubscriptionLoader(ctx).load(org.id);
     return subscription ? currentUsage(ctx.prisma, subscription, ctx.usage, ctx.now()) : [];
   },
   invoices: (org, { first, after }, ctx) => listInvoices(ctx.prisma, org.id, { first: first ?? 20, after: after ?? null }),
