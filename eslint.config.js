@@ -37,10 +37,10 @@ const libAbove = (name, below) => ({
 });
 const policies = [
   // libraries in ranks, so that no cycle can form: runtime (errors, logging, principal,
-  // telemetry) imports no library; events and db import runtime; any other library (a kit)
-  // imports those three, never another kit
+  // telemetry) and feature-flags (pure flag evaluation) import no library; events and db import
+  // runtime; any other library (a kit) imports those four, never another kit
   libAbove('{events,db}', 'runtime'),
-  libAbove('!{runtime,events,db}', '{runtime,events,db}'),
+  libAbove('!{runtime,events,db,feature-flags}', '{runtime,events,db,feature-flags}'),
   mayImport('adapter-sdk', ['lib']),
   mayImport('adapter', ['lib', 'adapter-sdk']),
   mayImport('adapter-runtime', ['lib', 'adapter-sdk']),

@@ -53,17 +53,19 @@ export const envSchemas = {
     ADAPTERS_PORT: port(4003),
     /** The billing subgraph. */
     BILLING_PORT: port(4004),
+    /** The config subgraph. */
+    CONFIG_PORT: port(4005),
     LOG_LEVEL: logLevel,
     /**
      * Which services this process runs (comma-separated): `gateway`, `catalog`, `adapters` (the
-     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`.
+     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`, `config`.
      * `webhooks` is the deprecated name of `adapters`, still accepted.
      */
     DICTAMESH_SERVICES: z
       .string()
       .default('gateway,catalog,adapters,billing')
       .transform(splitList)
-      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'webhooks'])).min(1))
+      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'config', 'webhooks'])).min(1))
       .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
   }),
   /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, adapters, webhooks), ms. */

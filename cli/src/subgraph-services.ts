@@ -13,4 +13,5 @@ export const SUBGRAPH_SERVICES: Readonly<Record<string, ServiceName>> = {
   catalog: 'catalog',
   adapters: 'adapters',
   billing: 'billing',
+  config: 'config',
 };

@@ -2,6 +2,7 @@ export { formatUrn, parseUrn, type UrnParts } from './urn';
 export type { EntityChange, EntityOperation, Cardinality, RelationshipRef } from './entity-change';
 export { TOPICS, ENTITY_TOPICS, BILLING_TOPICS, entityTopic } from './topics';
 export type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
+export { configChangeMatches, type ConfigChanged, type ConfigScopeRef, type ConfigWatch } from './config-events';
 export type { SchemaChanged, AdapterEvent, AdapterEventName, AdapterStatus, OperationUsage, StorageUsage } from './platform-events';
 export { toEntityChangeEvent, toDictaMeshEvent, deterministicEventId, type EntityChangeEvent, type EnvelopeOptions } from './cloudevent';
 export {

@@ -18,6 +18,8 @@ export const TOPICS = {
   invoiceVoided: 'dictamesh.billing.invoice.voided',
   paymentFailed: 'dictamesh.billing.payment.failed',
   usageThresholdReached: 'dictamesh.billing.usage.threshold_reached',
+  /** Configuration changes (the config subgraph's change log, keyed by organisation or `platform`), which the gateway's `configChanged` and config clients follow. */
+  configChanged: 'dictamesh.config.changed',
 } as const;
 
 /** The three entity change topics. */

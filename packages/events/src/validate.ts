@@ -5,6 +5,7 @@ import type { CloudEvent } from 'cloudevents';
 import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
 import type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
+import type { ConfigChanged } from './config-events';
 import type { AdapterEvent, OperationUsage, SchemaChanged, StorageUsage } from './platform-events';
 import { TOPICS } from './topics';
 
@@ -35,6 +36,7 @@ export const EVENT_SCHEMAS = {
   [TOPICS.invoiceVoided]: 'urn:dictamesh:schema:billing-invoice:1',
   [TOPICS.paymentFailed]: 'urn:dictamesh:schema:billing-payment-failed:1',
   [TOPICS.usageThresholdReached]: 'urn:dictamesh:schema:billing-usage-threshold:1',
+  [TOPICS.configChanged]: 'urn:dictamesh:schema:config-changed:1',
 } as const;
 
 /** A DictaMesh CloudEvent type. */
@@ -54,6 +56,7 @@ export interface EventDataOf {
   'dictamesh.billing.invoice.voided': BillingInvoiceEvent;
   'dictamesh.billing.payment.failed': BillingPaymentFailed;
   'dictamesh.billing.usage.threshold_reached': BillingUsageThresholdReached;
+  'dictamesh.config.changed': ConfigChanged;
 }
 
 const validators = new Map<string, ValidateFunction>(

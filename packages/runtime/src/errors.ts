@@ -62,6 +62,27 @@ export const ERROR_CODES = {
   INVOICE_STATE_INVALID: { status: 409, message: 'The invoice cannot move to this state from its current one.' },
   PAYMENT_PROVIDER_FAILED: { status: 502, message: 'The payment provider refused or failed the request.' },
   PAYMENT_PROVIDER_UNKNOWN: { status: 400, message: 'No payment provider of this name is configured.' },
+  CONFIG_SCOPE_INVALID: {
+    status: 400,
+    message: 'The configuration scope is invalid: a component needs a service, a service an environment; names are [a-z0-9][a-z0-9._-]*.',
+  },
+  CONFIG_KEY_INVALID: { status: 400, message: 'The configuration key is invalid: dotted segments of [A-Za-z0-9_-], at most 200 characters.' },
+  CONFIG_KEY_UNKNOWN: { status: 404, message: 'No configuration entry has this key at this scope.' },
+  CONFIG_VALIDATION_FAILED: { status: 400, message: "The value breaks the key's JSON Schema (every violation is listed by JSON pointer)." },
+  CONFIG_SCHEMA_INVALID: { status: 400, message: 'The JSON Schema is not a valid draft 2020-12 schema.' },
+  CONFIG_SCHEMA_CONFLICT: { status: 409, message: 'Values the key holds now break the new JSON Schema; change them first.' },
+  CONFIG_VERSION_CONFLICT: { status: 409, message: 'The entry changed since the version you read (expectedVersion is stale); read it again.' },
+  CONFIG_VERSION_UNKNOWN: { status: 404, message: 'The entry has no such version (or it was compacted).' },
+  CONFIG_REVISION_FUTURE: { status: 400, message: 'The revision to resume from is ahead of the configuration log.' },
+  CONFIG_SECRET_FORBIDDEN: { status: 403, message: 'Reading secret values needs the config:secrets:read scope.' },
+  CONFIG_IMPORT_INVALID: { status: 400, message: 'The configuration document to import is invalid.' },
+  CONFIG_WATCHER_UNKNOWN: { status: 404, message: 'No configuration watcher has this id in your organisation.' },
+  ENCRYPTION_KEY_UNKNOWN: { status: 404, message: 'No encryption key has this id.' },
+  ENCRYPTION_KEY_IN_USE: { status: 409, message: 'The encryption key still wraps data keys, or it is the active one; rotate and re-wrap first.' },
+  SECRET_UNDECRYPTABLE: {
+    status: 500,
+    message: 'A stored secret cannot be decrypted: its key-encryption key or the master key is missing, or the ciphertext was altered.',
+  },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
 

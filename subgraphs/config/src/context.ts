@@ -1,0 +1,20 @@
+import type { PrismaClient } from '@dictamesh/db';
+import type { Logger } from '@dictamesh/runtime';
+import type { SecretSealer } from '@dictamesh/secrets';
+import type { SubgraphContext } from '@dictamesh/subgraph-kit';
+
+/** The config subgraph's own fields of a request's context (one set per process). */
+export interface ConfigServices {
+  /** The process-wide Prisma client. */
+  prisma: PrismaClient;
+  /** The clock (tests inject one). */
+  now: () => Date;
+  /** Envelope encryption of SECRET values (@dictamesh/secrets). */
+  secrets: SecretSealer;
+  /** Publishes the change log now (called after commits that wrote versions). */
+  publishChanges: () => void;
+  log: Logger;
+}
+
+/** Per-request context of the config subgraph: the kit's (principal, org, loaders) and config's services. */
+export type ConfigContext = SubgraphContext & ConfigServices;

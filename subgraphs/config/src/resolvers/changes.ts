@@ -1,0 +1,4 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+
+/** Filled in by issue 14's work on changes. */
+export const changeResolvers: Resolvers = {};

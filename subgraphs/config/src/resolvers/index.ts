@@ -1,0 +1,23 @@
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { auditResolvers } from './audit';
+import { changeResolvers } from './changes';
+import { entryResolvers } from './entries';
+import { flagResolvers } from './flags';
+import { keyResolvers } from './keys';
+import { scopeResolvers } from './scope';
+import { watcherResolvers } from './watchers';
+
+const parts: Resolvers[] = [scopeResolvers, entryResolvers, auditResolvers, keyResolvers, changeResolvers, watcherResolvers, flagResolvers];
+
+/** Every resolver of the config subgraph, merged per type from one file per concern. */
+export const resolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  JSON: JSONResolver,
+  ...Object.fromEntries(
+    [...new Set(parts.flatMap((part) => Object.keys(part)))].map((type) => [
+      type,
+      Object.assign({}, ...parts.map((part) => (part as Record<string, object | undefined>)[type] ?? {})),
+    ]),
+  ),
+};
