@@ -483,7 +483,12 @@ export type Query = {
   configChanges: ConfigChangeHistory;
   /** What changed between two versions of an entry. */
   configDiff: ConfigDiff;
-  /** The entries set at exactly this scope (not inherited ones), optionally under a key prefix. */
+  /**
+   * The entries set at exactly this scope (not inherited ones), optionally under a key prefix; with
+   * `below`, also those of the more specific scopes under it (an organisation's environments,
+   * services and components; for `platform: true` the platform's own levels, never an
+   * organisation's), as `dictamesh config export` lists them.
+   */
   configEntries: Array<ConfigEntry>;
   /** One entry at exactly this scope; null when there is none. */
   configEntry?: Maybe<ConfigEntry>;
@@ -532,6 +537,7 @@ export type QueryConfigDiffArgs = {
 
 
 export type QueryConfigEntriesArgs = {
+  below?: InputMaybe<Scalars['Boolean']['input']>;
   prefix?: InputMaybe<Scalars['String']['input']>;
   revealSecrets?: InputMaybe<Scalars['Boolean']['input']>;
   scope: ConfigScopeInput;
@@ -1049,7 +1055,7 @@ export type QueryResolvers<ContextType = ConfigContext, ParentType extends Resol
   configAuditLog?: Resolver<ResolversTypes['ConfigAuditConnection'], ParentType, ContextType, RequireFields<QueryConfigAuditLogArgs, 'first'>>;
   configChanges?: Resolver<ResolversTypes['ConfigChangeHistory'], ParentType, ContextType, RequireFields<QueryConfigChangesArgs, 'first'>>;
   configDiff?: Resolver<ResolversTypes['ConfigDiff'], ParentType, ContextType, RequireFields<QueryConfigDiffArgs, 'fromVersion' | 'key' | 'scope' | 'toVersion'>>;
-  configEntries?: Resolver<Array<ResolversTypes['ConfigEntry']>, ParentType, ContextType, RequireFields<QueryConfigEntriesArgs, 'revealSecrets' | 'scope'>>;
+  configEntries?: Resolver<Array<ResolversTypes['ConfigEntry']>, ParentType, ContextType, RequireFields<QueryConfigEntriesArgs, 'below' | 'revealSecrets' | 'scope'>>;
   configEntry?: Resolver<Maybe<ResolversTypes['ConfigEntry']>, ParentType, ContextType, RequireFields<QueryConfigEntryArgs, 'key' | 'revealSecrets' | 'scope'>>;
   configVersions?: Resolver<Array<ResolversTypes['ConfigVersion']>, ParentType, ContextType, RequireFields<QueryConfigVersionsArgs, 'first' | 'key' | 'revealSecrets' | 'scope'>>;
   configWatchers?: Resolver<Array<ResolversTypes['ConfigWatcher']>, ParentType, ContextType, RequireFields<QueryConfigWatchersArgs, 'includeExpired'>>;
