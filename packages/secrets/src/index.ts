@@ -4,4 +4,13 @@
  * versioned key-encryption key kept in `dictamesh_encryption_keys`, itself wrapped by the master
  * key. Used by the config subgraph (secret values) and the adapter runtime (adapter secrets).
  */
-export type { SealedSecret, SecretSealer } from './keyring';
+export {
+  Keyring,
+  type EncryptionKeyInfo,
+  type EncryptionKeyStatus,
+  type KeyringOptions,
+  type SealedSecret,
+  type SecretSealer,
+} from './keyring';
+export { LocalMasterKey, localMasterKeys, type MasterKeyProvider } from './master-key';
+export { DATA_KEY_TABLES, type DataKeyTable } from './data-key-tables';
