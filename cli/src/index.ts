@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { adapterNewCommand } from './commands/adapter-new';
+import { configCommand, isCommanderStop } from './commands/config';
 import { eventsTailCommand } from './commands/events-tail';
 import { operationsPublishCommand } from './commands/operations-publish';
 import { replayCommand } from './commands/replay';
@@ -52,4 +53,9 @@ operations
   .option('--supergraph <file>', 'supergraph SDL', 'schemas/supergraph.graphql')
   .action(operationsPublishCommand);
 
-await program.parseAsync();
+program.addCommand(configCommand());
+
+// `dictamesh config` stops on usage errors and --help by throwing (its exit status is set: 2 / 0)
+await program.parseAsync().catch((error: unknown) => {
+  if (!isCommanderStop(error)) throw error;
+});

@@ -1,0 +1,58 @@
+import { ConfigCliFailure, usage } from './failure';
+
+/** The default gateway endpoint (`dictamesh start` on this machine). */
+export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
+
+/** How `dictamesh config` reaches DictaMesh: the gateway and the caller's credentials. */
+export interface GatewayConnection {
+  /** GraphQL endpoint of the gateway. */
+  gateway: string;
+  /** An API key (`dmk_…`), sent as `X-API-Key`. */
+  apiKey?: string | undefined;
+  /** A JWT, sent as `Authorization: Bearer`. */
+  token?: string | undefined;
+}
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/**
+ * Sends one GraphQL operation to the gateway with the caller's credentials.
+ * @returns the answer's `data`
+ * @throws ConfigCliFailure with the first error's code (`extensions.code`, e.g.
+ *   `CONFIG_VERSION_CONFLICT`, `UNAUTHORIZED`) and its other extensions as details;
+ *   `GATEWAY_UNREACHABLE` when the gateway does not answer, `GATEWAY_ERROR` when it answers
+ *   without GraphQL; `USAGE` when both an API key and a token are given
+ */
+export async function gatewayRequest<T>(connection: GatewayConnection, query: string, variables: Record<string, unknown>): Promise<T> {
+  if (connection.apiKey && connection.token) throw usage('give --api-key or --token, not both');
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (connection.apiKey) headers['x-api-key'] = connection.apiKey;
+  if (connection.token) headers.authorization = `Bearer ${connection.token}`;
+  let response: Response;
+  try {
+    response = await fetch(connection.gateway, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new ConfigCliFailure('GATEWAY_UNREACHABLE', `${connection.gateway}: ${cause}`);
+  }
+  const text = await response.text();
+  let answer: GraphQLAnswer<T>;
+  try {
+    answer = JSON.parse(text) as GraphQLAnswer<T>;
+  } catch {
+    throw new ConfigCliFailure(
+      'GATEWAY_ERROR',
+      `${connection.gateway} answered HTTP ${response.status} without GraphQL: ${text.slice(0, 200)}`,
+    );
+  }
+  const first = answer.errors?.[0];
+  if (first) {
+    const { code, stacktrace: _stack, ...details } = first.extensions ?? {};
+    throw new ConfigCliFailure(typeof code === 'string' ? code : 'GRAPHQL_ERROR', first.message, details);
+  }
+  if (!answer.data) throw new ConfigCliFailure('GATEWAY_ERROR', `${connection.gateway} answered HTTP ${response.status} without data`);
+  return answer.data;
+}

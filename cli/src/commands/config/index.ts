@@ -1,0 +1,109 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { diffCommand, type DiffOptions } from './diff';
+import { exportCommand, type ExportOptions } from './export';
+import { ConfigCliFailure, type ExitCode } from './failure';
+import { getCommand, type GetOptions } from './get';
+import { importCommand, type ImportOptions } from './import';
+import { processIo, type ConfigIo } from './io';
+import { failureLines } from './print';
+import { rollbackCommand, type RollbackOptions } from './rollback';
+import { withConnectionOptions, withScopeOptions } from './scope';
+import { setCommand, type SetOptions } from './set';
+import { validateCommand, type ValidateOptions } from './validate';
+
+export type { ConfigIo } from './io';
+
+/** A non-negative integer argument (versions). */
+function integer(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('not a non-negative integer');
+  return Number(text);
+}
+
+/**
+ * `dictamesh config`: get | set | validate | diff | rollback | export | import of the
+ * configuration subgraph, through the gateway (`--gateway`, default
+ * `http://127.0.0.1:4000/graphql` or `DICTAMESH_GATEWAY_URL`) with the caller's `--api-key`
+ * (`DICTAMESH_API_KEY`) or `--token` (`DICTAMESH_TOKEN`). Exit status through `io.exit`: 0 ok,
+ * 1 refused or invalid (printed with its code), 2 usage errors (commander's included).
+ *
+ * Commander stops on usage errors and `--help` by throwing its `CommanderError` out of
+ * `parseAsync` (after `io.exit`), so a caller awaiting the parse catches it.
+ */
+export function configCommand(io: ConfigIo = processIo): Command {
+  const config = new Command('config')
+    .description('configuration: get | set | validate | diff | rollback | export | import (through the gateway)')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    .exitOverride((error) => {
+      io.exit(error.exitCode === 0 ? 0 : 2);
+      throw error;
+    });
+  // commander passes the arguments, then the options
+  const run =
+    <A extends unknown[]>(handler: (...args: A) => Promise<ExitCode>) =>
+    async (...args: A) => {
+      try {
+        io.exit(await handler(...args));
+      } catch (error) {
+        if (!(error instanceof ConfigCliFailure)) throw error;
+        for (const line of failureLines(error)) io.err(`${line}\n`);
+        io.exit(error.exitCode);
+      }
+    };
+  const sub = (name: string, description: string) => withConnectionOptions(config.command(name).description(description));
+
+  withScopeOptions(sub('get', 'the resolved configuration at a scope: values with their source scope and version'))
+    .argument('[key]', 'only this key')
+    .option('--json', 'print JSON')
+    .option('--reveal', 'show secret values (needs config:secrets:read; audited)')
+    .action(run((key: string | undefined, options: GetOptions) => getCommand(key, options, io)));
+
+  withScopeOptions(sub('set', 'set a value at a scope (a new version)'))
+    .argument('<key>', 'dotted key, e.g. rateLimit.requests')
+    .argument('<value-json>', `the value as JSON: 100, '"text"', '{"a":1}'`)
+    .option('--secret', 'store it encrypted as a secret')
+    .option('--schema <file>', "the key's JSON Schema (draft 2020-12) at this scope, JSON or YAML")
+    .option('--expected-version <n>', 'compare-and-set: the version read (0: must not exist yet)', integer)
+    .option('--reason <text>', 'why (kept with the version)')
+    .option('--description <text>', 'what the key is for')
+    .action(run((key: string, value: string, options: SetOptions) => setCommand(key, value, options, io)));
+
+  withScopeOptions(sub('validate', 'check a value, or every entry of a file, against its schema (nothing written)'))
+    .argument('[key]', 'dotted key')
+    .argument('[value-json]', 'the value as JSON')
+    .option('--file <config>', 'a configuration document (YAML or JSON, as export writes)')
+    .option('--schema <file>', "check against this JSON Schema instead of the key's")
+    .action(
+      run((key: string | undefined, value: string | undefined, options: ValidateOptions) => validateCommand(key, value, options, io)),
+    );
+
+  withScopeOptions(sub('diff', 'what changed between two versions of an entry (JSON Patch lines)'))
+    .argument('<key>', 'dotted key')
+    .argument('<from>', 'version', integer)
+    .argument('<to>', 'version', integer)
+    .option('--json', 'print JSON')
+    .action(run((key: string, from: number, to: number, options: DiffOptions) => diffCommand(key, from, to, options, io)));
+
+  withScopeOptions(sub('rollback', "restore an earlier version's value as a new version"))
+    .argument('<key>', 'dotted key')
+    .argument('<version>', 'the version to restore', integer)
+    .option('--expected-version <n>', 'compare-and-set: the current version', integer)
+    .option('--reason <text>', 'why (kept with the version)')
+    .action(run((key: string, version: number, options: RollbackOptions) => rollbackCommand(key, version, options, io)));
+
+  withScopeOptions(sub('export', 'the entries at a scope and below as a document (secrets redacted)'))
+    .addOption(new Option('--format <format>', 'document format').choices(['yaml', 'json']).default('yaml'))
+    .option('--prefix <prefix>', 'only keys under this prefix')
+    .action(run((options: ExportOptions) => exportCommand(options, io)));
+
+  sub('import', 'import a document (YAML/JSON): a dry run unless --apply')
+    .argument('<file>', 'the document (*.json: JSON, else YAML)')
+    .option('--apply', 'write the entries (all or nothing)')
+    .option('--reason <text>', 'why (kept with the versions)')
+    .action(run((file: string, options: ImportOptions) => importCommand(file, options, io)));
+
+  return config;
+}
+
+/** Whether an error is commander's stop after a usage error or help (its status already given to `io.exit`). */
+export const isCommanderStop = (error: unknown): boolean => error instanceof CommanderError;

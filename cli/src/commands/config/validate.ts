@@ -1,0 +1,114 @@
+import { gatewayRequest, type GatewayConnection } from './client';
+import { isRedactedSecret, parseConfigDocument, type DocumentEntry } from './document';
+import { ConfigCliFailure, parseJsonArgument, usage, type ExitCode } from './failure';
+import type { ConfigIo } from './io';
+import { violationLine, type Violation } from './print';
+import { readSchemaFile } from './schema-file';
+import { connectionOf, scopeInputOf, scopeLabel, type ConnectionOptions, type ScopeInput, type ScopeOptions } from './scope';
+
+/** Options of `dictamesh config validate`. */
+export interface ValidateOptions extends ScopeOptions, ConnectionOptions {
+  file?: string;
+  schema?: string;
+}
+
+const VALIDATE = `query ValidateConfig($input: ValidateConfigInput!) {
+  validateConfig(input: $input) { valid violations { pointer keyword message } }
+}`;
+
+/** Errors that stop `validate --file` at once instead of being reported against one entry. */
+const FATAL = new Set(['USAGE', 'GATEWAY_UNREACHABLE', 'GATEWAY_ERROR', 'UNAUTHENTICATED', 'UNAUTHORIZED']);
+
+async function violationsOf(
+  connection: GatewayConnection,
+  input: { scope: ScopeInput; key: string; value: unknown; jsonSchema?: unknown },
+): Promise<Violation[]> {
+  const { validateConfig } = await gatewayRequest<{ validateConfig: { valid: boolean; violations: Violation[] } }>(connection, VALIDATE, {
+    input,
+  });
+  return validateConfig.violations;
+}
+
+/**
+ * `dictamesh config validate <key> <value-json>` checks one value against the key's schema at
+ * the scope (or `--schema <file>`); `validate --file <config.yaml>` checks every entry of a
+ * configuration document against its own `jsonSchema` when it has one, else the key's (secrets
+ * redacted by an export and entries without a value are skipped). Nothing is written. Prints
+ * `OK` / `INVALID` per entry with its violations by JSON pointer.
+ * @returns 0 when everything is valid, 1 when a value breaks its schema or an entry is refused
+ * @throws ConfigCliFailure `USAGE` (neither a key and value nor `--file`, both, a value that is
+ *   not JSON); `CONFIG_IMPORT_INVALID` (a document of the wrong shape); the gateway's error
+ */
+export async function validateCommand(
+  key: string | undefined,
+  valueJson: string | undefined,
+  options: ValidateOptions,
+  io: ConfigIo,
+): Promise<ExitCode> {
+  const connection = connectionOf(options);
+  if (options.file !== undefined) {
+    if (key !== undefined) throw usage('give <key> <value-json> or --file, not both');
+    return validateFile(options.file, connection, io);
+  }
+  if (key === undefined || valueJson === undefined) throw usage('give <key> <value-json>, or --file <config.yaml>');
+  const value = parseJsonArgument('<value-json>', valueJson);
+  const scope = scopeInputOf(options);
+  const violations = await violationsOf(connection, {
+    scope,
+    key,
+    value,
+    ...(options.schema !== undefined ? { jsonSchema: readSchemaFile(options.schema, io) } : {}),
+  });
+  return report([{ key, scope }], [violations], io);
+}
+
+async function validateFile(file: string, connection: GatewayConnection, io: ConfigIo): Promise<ExitCode> {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (error) {
+    throw usage(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const { entries } = parseConfigDocument(text, file);
+  const checked: DocumentEntry[] = [];
+  const results: Array<Violation[] | ConfigCliFailure> = [];
+  let skipped = 0;
+  for (const entry of entries) {
+    if (!('value' in entry) || isRedactedSecret(entry)) {
+      io.out(`SKIP     ${entry.key}  ${scopeLabel(entry.scope)}  (${isRedactedSecret(entry) ? 'secret redacted' : 'no value'})\n`);
+      skipped += 1;
+      continue;
+    }
+    checked.push(entry);
+    try {
+      const input = { scope: entry.scope, key: entry.key, value: entry.value };
+      results.push(await violationsOf(connection, 'jsonSchema' in entry ? { ...input, jsonSchema: entry.jsonSchema } : input));
+    } catch (error) {
+      if (!(error instanceof ConfigCliFailure) || FATAL.has(error.code)) throw error;
+      results.push(error);
+    }
+  }
+  const code = report(checked, results, io);
+  io.out(
+    `# ${entries.length} entries: ${checked.length - countInvalid(results)} valid, ${countInvalid(results)} invalid, ${skipped} skipped\n`,
+  );
+  return code;
+}
+
+const countInvalid = (results: Array<Violation[] | ConfigCliFailure>) =>
+  results.filter((r) => r instanceof ConfigCliFailure || r.length > 0).length;
+
+function report(
+  entries: Array<{ key: string; scope: ScopeInput }>,
+  results: Array<Violation[] | ConfigCliFailure>,
+  io: ConfigIo,
+): ExitCode {
+  entries.forEach((entry, i) => {
+    const result = results[i]!;
+    const where = `${entry.key}  ${scopeLabel(entry.scope)}`;
+    if (result instanceof ConfigCliFailure) io.out(`INVALID  ${where}  ${result.code}: ${result.message}\n`);
+    else if (result.length === 0) io.out(`OK       ${where}\n`);
+    else io.out(`INVALID  ${where}  CONFIG_VALIDATION_FAILED\n${result.map((v) => `${violationLine(v)}\n`).join('')}`);
+  });
+  return countInvalid(results) > 0 ? 1 : 0;
+}
