@@ -16,7 +16,8 @@ export {
 export { createAuthenticator, type AuthenticationOptions } from './plugins/authentication';
 export { jwtVerifier, type JwtOptions } from './auth/jwt';
 export { ApiKeyVerifier, type ApiKeyRecord, type ApiKeyStore } from './auth/api-keys';
-export { GatewayRateLimits, type RateLimitOptions } from './plugins/rate-limit';
+export { GatewayRateLimits, type RateLimitBudgets, type RateLimitOptions } from './plugins/rate-limit';
+export { GatewaySettings, type DemandControlLimits, type GatewaySettingsState, type GatewaySettingsUpdate } from './settings';
 export { buildSubscriptionSchema } from './subscriptions/schema';
 export { manifestFromFolder } from './persisted-operations/publish';
 export { readManifest, operationId, type PersistedQueryManifest, type PersistedOperation } from './persisted-operations/manifest';

@@ -46,6 +46,7 @@ import { requestContext } from './request-context';
 import { withoutSuggestions } from './hide-suggestions';
 import type { SubgraphSource } from './supergraph';
 import { GATEWAY_DEFAULTS } from './defaults';
+import { GatewaySettings } from './settings';
 
 /** Options of {@link createGatewayService}. */
 export interface GatewayServiceOptions {
@@ -105,6 +106,8 @@ export interface GatewayServiceOptions {
 /** A gateway: HTTP app with `/graphql` (HTTP and graphql-ws), `/graphql/stream` (SSE), `/healthz`, `/readyz`, `/metrics`. */
 export interface GatewayService {
   app: FastifyInstance;
+  /** Rate limit and demand control limits, changed live (DictaMesh's own settings through the config client). */
+  settings: GatewaySettings;
   close(): Promise<void>;
 }
 
@@ -169,8 +172,11 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     ? createSubscriptions(gateway, { ...options.subscriptions, hideSuggestions: !options.introspection }, options.logger)
     : undefined;
   if (subscriptions) metrics.subscriptions(() => subscriptions.hub.size);
+  // one object each, read on every operation: `settings.apply` changes them in place
   const { maxTokens, ...limits } = { ...GATEWAY_DEFAULTS.demandControl, ...options.demandControl };
-  const persisted = persistedOperations(options.persistedQueries ?? {}, maxTokens);
+  const parseOptions = { maxTokens };
+  const settings = new GatewaySettings(limits, parseOptions, options.rateLimits, options.logger);
+  const persisted = persistedOperations(options.persistedQueries ?? {}, () => parseOptions.maxTokens);
   const usage = options.usage
     ? new UsageStream({
         bus: options.usage.bus,
@@ -186,7 +192,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
     hideSchemaDetailsFromClientErrors: !options.introspection,
     formatError: options.introspection ? createErrorFormatter(options.logger) : withoutSuggestions(createErrorFormatter(options.logger)),
     includeStacktraceInErrorResponses: false,
-    parseOptions: { maxTokens },
+    parseOptions,
     persistedQueries: persisted.apolloOption,
     plugins: [
       operationReportingPlugin(metrics.operation, ...(usage ? [(u: OperationUsage) => usage.record(u)] : [])),
@@ -195,7 +201,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       // demand control refuses in didResolveOperation; authorization filters in responseForOperation, only what passed
-      demandControlPlugin({ ...limits, onCost: metrics.operationCost }, () => costModel),
+      demandControlPlugin(Object.assign(limits, { onCost: metrics.operationCost }), () => costModel),
       authorizationPlugin(() => authorization, metrics.unauthorizedFields),
       ...(options.rateLimits ? [rateLimitCostPlugin(options.rateLimits)] : []), // after demand control: it charges the cost
     ],
@@ -231,6 +237,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const live = await subscriptions?.start(app, apollo, bodyLimitBytes, options.auth?.authenticate, persisted.transportRefusal);
   return {
     app,
+    settings,
     async close() {
       await live?.close();
       await app.close();

@@ -67,7 +67,13 @@ interface Running {
   /** The registration's `generation` this instance runs; a newer one (update elsewhere) restarts it. */
   generation: number;
   adapter?: Adapter;
-  timers: NodeJS.Timeout[];
+  /** Health check timer, and the incremental re-sync timer once a streaming adapter initialized (rescheduled by `updateIntervals`). */
+  health?: NodeJS.Timeout;
+  resync?: NodeJS.Timeout;
+  /** Runs the periodic health check (kept to reschedule it). */
+  checkHealth?: () => void;
+  /** A streaming adapter whose re-syncs run here. */
+  resyncs?: boolean;
   sync?: { controller: AbortController; done: Promise<void> };
 }
 
@@ -101,12 +107,17 @@ export class AdapterHost {
   private readonly checkpoints: CheckpointStore;
   private readonly leases: AdapterLeases;
   private reconcileTimer?: NodeJS.Timeout;
+  private readonly intervals: { healthIntervalMs: number; syncIntervalMs: number };
   private reconciling?: Promise<void>;
   /** The registrations with their secrets, as the webhook receivers read them (cleared on every change made here). */
   readonly registrations: RegistrationRegistry;
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
+    this.intervals = {
+      healthIntervalMs: options.healthIntervalMs ?? ADAPTER_HOST_DEFAULTS.healthIntervalMs,
+      syncIntervalMs: options.syncIntervalMs ?? ADAPTER_HOST_DEFAULTS.syncIntervalMs,
+    };
     this.registrations = new RegistrationRegistry(prisma, options.secrets);
     this.leases = new AdapterLeases(prisma, options.leaseMs ?? ADAPTER_HOST_DEFAULTS.leaseMs, options.instanceId, options.clock);
     this.checkpoints = {
@@ -119,6 +130,35 @@ export class AdapterHost {
         });
       },
     };
+  }
+
+  /** The health check and re-sync periods in force, ms. */
+  get currentIntervals(): { healthIntervalMs: number; syncIntervalMs: number } {
+    return { ...this.intervals };
+  }
+
+  /**
+   * Changes the health check and / or incremental re-sync period without a restart (DictaMesh's
+   * `health.intervalMs` / `sync.intervalMs` settings): every running adapter's timers are
+   * rescheduled at once (the next check / re-sync comes one new period from now); a sync period
+   * of 0 stops periodic re-syncs. Periods left out keep their value.
+   * @throws RangeError for a health period under 100 ms or a negative / fractional period; nothing changed
+   */
+  updateIntervals(intervals: { healthIntervalMs?: number; syncIntervalMs?: number }): void {
+    const next = { ...this.intervals, ...intervals };
+    if (!Number.isInteger(next.healthIntervalMs) || next.healthIntervalMs < 100)
+      throw new RangeError(`health interval must be an integer of at least 100 ms, got ${next.healthIntervalMs}`);
+    if (!Number.isInteger(next.syncIntervalMs) || next.syncIntervalMs < 0)
+      throw new RangeError(`sync interval must be a non-negative integer, got ${next.syncIntervalMs}`);
+    const health = next.healthIntervalMs !== this.intervals.healthIntervalMs;
+    const sync = next.syncIntervalMs !== this.intervals.syncIntervalMs;
+    if (!health && !sync) return;
+    Object.assign(this.intervals, next);
+    for (const [id, running] of this.running) {
+      if (health) this.scheduleHealth(running);
+      if (sync) this.scheduleResync(id, running);
+    }
+    this.options.log.info({ ...next, adapters: this.running.size }, 'adapter intervals updated');
   }
 
   /** Whether this process runs the adapter now. */
@@ -376,14 +416,14 @@ export class AdapterHost {
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
     await this.stop(registration.id);
     const { definition, adapter } = await this.instantiate(registration);
-    const running: Running = { definition, generation: registration.generation, timers: [] };
+    const running: Running = { definition, generation: registration.generation };
     this.running.set(registration.id, running);
-    const checkHealth = () =>
+    running.checkHealth = () =>
       // a check still in flight when the host closes (a slow source) meets a closed database: logged, never unhandled
-      this.checkHealth(registration.id, running).catch((error: unknown) =>
+      void this.checkHealth(registration.id, running).catch((error: unknown) =>
         this.options.log.warn({ err: error, adapter: registration.id }, 'adapter health check failed'),
       );
-    running.timers.push(setInterval(() => void checkHealth(), this.options.healthIntervalMs ?? ADAPTER_HOST_DEFAULTS.healthIntervalMs));
+    this.scheduleHealth(running);
     const initialized = await adapter.initialize().then(
       () => true,
       async (error: unknown) => {
@@ -404,17 +444,32 @@ export class AdapterHost {
       if (requested)
         await this.options.prisma.adapterRegistration.update({ where: { id: registration.id }, data: { syncRequested: null } });
       this.startSync(registration.id, running, requested ?? (completed ? 'incremental' : 'backfill'));
-      const every = this.options.syncIntervalMs ?? ADAPTER_HOST_DEFAULTS.syncIntervalMs;
-      if (every > 0) running.timers.push(setInterval(() => this.startSync(registration.id, running, 'incremental'), every));
+      running.resyncs = true;
+      this.scheduleResync(registration.id, running);
     }
     return updated;
+  }
+
+  /** (Re)starts an adapter's health check timer on the current period. */
+  private scheduleHealth(running: Running): void {
+    clearInterval(running.health);
+    if (running.checkHealth) running.health = setInterval(running.checkHealth, this.intervals.healthIntervalMs);
+  }
+
+  /** (Re)starts a streaming adapter's incremental re-sync timer on the current period (none at 0). */
+  private scheduleResync(id: string, running: Running): void {
+    clearInterval(running.resync);
+    running.resync = undefined;
+    const every = this.intervals.syncIntervalMs;
+    if (running.resyncs && every > 0) running.resync = setInterval(() => this.startSync(id, running, 'incremental'), every);
   }
 
   private async stop(id: string, options: { dispose?: boolean } = {}): Promise<void> {
     const running = this.running.get(id);
     if (!running) return;
     this.running.delete(id);
-    for (const timer of running.timers) clearInterval(timer);
+    clearInterval(running.health);
+    clearInterval(running.resync);
     running.sync?.controller.abort();
     await running.sync?.done;
     if (options.dispose && running.adapter) await this.dispose(running.adapter);

@@ -56,14 +56,14 @@ const MEASURES_PER_DOCUMENT = 64;
  * Over a limit the operation is rejected with no subgraph called: HTTP 400 with
  * `extensions.{actual,limit}` (and `cost`). The token limit is the parser's
  * (`parseOptions.maxTokens` of the server).
+ * @param options read on every operation: a limit changed in this object (`GatewaySettings.apply`) applies to the next operation
  * @param costModel read on every operation, so a reloaded supergraph takes effect at once
  */
 export function demandControlPlugin(options: DemandControlOptions, costModel: () => CostModel): ApolloServerPlugin<GatewayContext> {
-  const enforce = (options.mode ?? GATEWAY_DEFAULTS.demandControl.mode) === 'enforce';
   // Apollo Server keeps one parsed document per query text (its document store), so the shape
   // is measured once per document and operation name, the cost once per variables and cost model
   const shapes = new WeakMap<DocumentNode, Map<string, OperationShape | null>>();
-  const costs = new WeakMap<DocumentNode, Map<string, { model: CostModel; cost: number }>>();
+  const costs = new WeakMap<DocumentNode, Map<string, { model: CostModel; listSize: number; cost: number }>>();
   const shapeOf = (document: DocumentNode, operationName: string | null): OperationShape | null => {
     let byName = shapes.get(document);
     if (!byName) shapes.set(document, (byName = new Map()));
@@ -81,7 +81,7 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
     const key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
     let byKey = costs.get(document);
     const known = byKey?.get(key);
-    if (known?.model === model) return known.cost;
+    if (known?.model === model && known.listSize === options.defaultListSize) return known.cost;
     let cost: number;
     try {
       cost = getComplexity({
@@ -104,13 +104,14 @@ export function demandControlPlugin(options: DemandControlOptions, costModel: ()
       throw httpError('BAD_USER_INPUT', message);
     }
     if (!byKey) costs.set(document, (byKey = new Map()));
-    if (byKey.size < MEASURES_PER_DOCUMENT) byKey.set(key, { model, cost });
+    if (byKey.size < MEASURES_PER_DOCUMENT || byKey.has(key)) byKey.set(key, { model, listSize: options.defaultListSize, cost });
     return cost;
   };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, operation, request, schema, contextValue }) {
+          const enforce = (options.mode ?? GATEWAY_DEFAULTS.demandControl.mode) === 'enforce';
           checkVariableLimits(request.variables, options.variables ?? VARIABLE_LIMITS);
           assertNoNulCharacters(document, request.variables);
           const shape = shapeOf(document, operationName);

@@ -72,9 +72,10 @@ export interface PersistedOperationsOptions {
  * (the {@link PersistedQueryStore}), the safelist plugin, and the safelist's verdict for
  * operations arriving over graphql-ws / graphql-sse (which carry no persisted query ids, so
  * listed bodies run there even in `ids` mode; null when no safelist is on).
+ * @param maxTokens the parser's token limit, or a function read on every parse (a limit changed live)
  * @throws DictaMeshError `CONFIGURATION_INVALID` for a safelist without a manifest of operations
  */
-export function persistedOperations(options: PersistedOperationsOptions, maxTokens: number) {
+export function persistedOperations(options: PersistedOperationsOptions, maxTokens: number | (() => number)) {
   const safelist = options.safelist ?? 'off';
   if (safelist !== 'off' && !options.manifest?.operations.length) {
     throw err(
@@ -86,7 +87,7 @@ export function persistedOperations(options: PersistedOperationsOptions, maxToke
   const store = new PersistedQueryStore(options.manifest, { register: apq, ...(options.redis ? { redis: options.redis } : {}) });
   const transportRefusal = (query: string): ErrorCode | null => {
     try {
-      const document = parse(query, { maxTokens });
+      const document = parse(query, { maxTokens: typeof maxTokens === 'number' ? maxTokens : maxTokens() });
       return safelistRefusal(store, safelist === 'ids' ? 'safelist' : safelist, { query, queryHash: operationId(query), document });
     } catch {
       return null; // not parsable: the transport reports the syntax error

@@ -40,36 +40,73 @@ const client = (p: Principal, ip: string) =>
   p.method === 'anonymous' ? `ip:${ip}` : p.method === 'api-key' ? p.subject : `user:${p.org ?? ''}:${p.subject}`;
 const org = (p: Principal) => (p.org ? `org:${p.org}` : null);
 
+/** The budgets of {@link GatewayRateLimits} that can change while it runs ({@link GatewayRateLimits.update}). */
+export type RateLimitBudgets = Pick<RateLimitOptions, 'requests' | 'cost' | 'orgRequests' | 'orgCost' | 'windowSeconds'>;
+
 /**
  * Request and cost budgets per client and per organisation over a fixed window
  * (rate-limiter-flexible), in memory or on Redis so that several gateway instances share them.
  * If Redis fails, each instance falls back to its own in-memory budget (an "insurance"
- * limiter) instead of refusing or waving through every request.
+ * limiter) instead of refusing or waving through every request. The budgets change live
+ * ({@link update}); on Redis the keys name the budget and window, so instances with the same
+ * limits share one count.
  */
 export class GatewayRateLimits {
-  private readonly requestBudgets: Budget[];
-  private readonly costBudgets: Budget[];
+  private requestBudgets: Budget[] = [];
+  private costBudgets: Budget[] = [];
+  private limits: RateLimitBudgets;
 
   constructor(private readonly options: RateLimitOptions) {
+    const { requests, cost, orgRequests, orgCost, windowSeconds } = options;
+    this.limits = { requests, cost, orgRequests, orgCost, windowSeconds };
+    this.build();
+  }
+
+  /** The budgets in force. */
+  get current(): RateLimitBudgets {
+    return { ...this.limits };
+  }
+
+  /**
+   * Changes budgets without a restart (DictaMesh's `rateLimit.*` settings): every client starts a
+   * new window under the new limits at once (counts restart); requests in flight finish under
+   * the old ones. Keys left out keep their value. Nothing happens when nothing changed.
+   * @throws RangeError when a budget or the window is not a positive integer
+   */
+  update(limits: Partial<RateLimitBudgets>): void {
+    const next = { ...this.limits, ...limits };
+    for (const [name, value] of Object.entries(next)) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`rate limit ${name} must be a positive integer, got ${value}`);
+    }
+    if (Object.entries(next).every(([name, value]) => this.limits[name as keyof RateLimitBudgets] === value)) return;
+    this.limits = next;
+    this.build();
+    this.options.log?.info({ limits: next }, 'rate limits updated');
+  }
+
+  private build(): void {
+    const { redis } = this.options;
+    const { windowSeconds: duration } = this.limits;
     const make = (prefix: string, points: number): RateLimiterAbstract => {
-      const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration: options.windowSeconds });
-      return options.redis
+      const memory = new RateLimiterMemory({ keyPrefix: `${prefix}:${points}:${duration}`, points, duration });
+      return redis
         ? new RateLimiterRedis({
-            storeClient: options.redis,
-            keyPrefix: `dictamesh:rl:${prefix}`,
+            storeClient: redis,
+            keyPrefix: `dictamesh:rl:${prefix}:${points}:${duration}`,
             points,
-            duration: options.windowSeconds,
+            duration,
             insuranceLimiter: memory,
           })
         : memory;
     };
+    const { requests, orgRequests, cost, orgCost } = this.limits;
     this.requestBudgets = [
-      { limiter: make('req', options.requests), points: options.requests, key: client },
-      { limiter: make('org-req', options.orgRequests), points: options.orgRequests, key: org },
+      { limiter: make('req', requests), points: requests, key: client },
+      { limiter: make('org-req', orgRequests), points: orgRequests, key: org },
     ];
     this.costBudgets = [
-      { limiter: make('cost', options.cost), points: options.cost, key: client },
-      { limiter: make('org-cost', options.orgCost), points: options.orgCost, key: org },
+      { limiter: make('cost', cost), points: cost, key: client },
+      { limiter: make('org-cost', orgCost), points: orgCost, key: org },
     ];
   }
 
@@ -104,7 +141,8 @@ export class GatewayRateLimits {
       const state = { limit: budget.points, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1_000) };
       if (!tightest || state.remaining / state.limit < tightest.remaining / tightest.limit) tightest = state;
     }
-    return tightest ?? { limit: this.options.requests, remaining: this.options.requests, resetSeconds: this.options.windowSeconds };
+    const { requests, windowSeconds } = this.limits;
+    return tightest ?? { limit: requests, remaining: requests, resetSeconds: windowSeconds };
   }
 }
 
