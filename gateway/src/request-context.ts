@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ANONYMOUS, DictaMeshError, type Principal } from '@dictamesh/runtime';
+import { ANONYMOUS, DictaMeshError, USER_AGENT_MAX, type Principal } from '@dictamesh/runtime';
 import type { GatewayContext } from './context';
 import { httpError } from './http-error';
 import { rateLimitHeaders, type GatewayRateLimits } from './plugins/rate-limit';
@@ -29,6 +29,11 @@ export function requestContext(options: RequestContextOptions): (request: Fastif
     if (options.rateLimits) {
       for (const [name, value] of rateLimitHeaders(await options.rateLimits.request(principal, request.ip))) reply.header(name, value);
     }
-    return { principal, ip: request.ip };
+    const userAgent = request.headers['user-agent'];
+    return {
+      principal,
+      ip: request.ip,
+      origin: { requestId: request.id, ip: request.ip, userAgent: userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null },
+    };
   };
 }

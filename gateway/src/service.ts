@@ -162,7 +162,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
           observer: metrics.fetches,
         }),
         async willSendRequest({ request, context }) {
-          if (sign) request.http?.headers.set(PRINCIPAL_HEADER, await sign(context.principal ?? ANONYMOUS));
+          if (sign) request.http?.headers.set(PRINCIPAL_HEADER, await sign(context.principal ?? ANONYMOUS, context.origin));
           // W3C trace context of the gateway's fetch span: the subgraph's spans continue the trace
           for (const [name, value] of Object.entries(injectContext({}))) request.http?.headers.set(name, value);
         },

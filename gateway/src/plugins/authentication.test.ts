@@ -1,10 +1,10 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey, type Principal } from '@dictamesh/runtime';
+import { generateApiKey, GatewayTokens, type Principal } from '@dictamesh/runtime';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
 import { ApiKeyVerifier, type ApiKeyRecord } from '../auth/api-keys';
 import { jwtVerifier } from '../auth/jwt';
-import { createAuthenticator } from './authentication';
+import { cachedSigner, createAuthenticator } from './authentication';
 
 let idp: LocalServer;
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -88,5 +88,16 @@ describe('authentication', () => {
       code: 'UNAUTHENTICATED',
     });
     await expect(createAuthenticator({ mode: 'optional' })({ 'x-api-key': 'dmk_x' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('signs the request origin with the principal, one token per principal and origin', async () => {
+    const tokens = new GatewayTokens(Buffer.alloc(32, 7).toString('base64'));
+    const sign = cachedSigner(tokens);
+    const principal: Principal = { subject: 'user-7', org: 'acme', scopes: [], method: 'jwt' };
+    const origin = { requestId: 'req-9', ip: '198.51.100.4', userAgent: 'curl/8' };
+    const token = await sign(principal, origin);
+    expect(await sign(principal, { ...origin })).toBe(token);
+    expect(await sign(principal, { ...origin, requestId: 'req-10' })).not.toBe(token);
+    expect(await tokens.verifyRequest(token)).toEqual({ principal, origin });
   });
 });

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ANONYMOUS, err, type GatewayTokens, type Principal } from '@dictamesh/runtime';
+import { ANONYMOUS, err, type GatewayTokens, type Principal, type RequestOrigin } from '@dictamesh/runtime';
 import { isApiKey, type ApiKeyVerifier } from '../auth/api-keys';
 
 /** Options of {@link createAuthenticator}. */
@@ -50,16 +50,17 @@ export function createAuthenticator(options: AuthenticationOptions): (headers: H
 }
 
 /**
- * Signs principals for subgraph requests, reusing a token for half its lifetime (signing per
- * subgraph fetch would cost more than the fetch's own overhead).
+ * Signs principals (with the request's origin, when given) for subgraph requests, reusing a
+ * token for half its lifetime (signing per subgraph fetch would cost more than the fetch's own
+ * overhead): the fetches of one request share a token.
  */
-export function cachedSigner(tokens: GatewayTokens): (principal: Principal) => Promise<string> {
+export function cachedSigner(tokens: GatewayTokens): (principal: Principal, origin?: RequestOrigin) => Promise<string> {
   const cache = new LRUCache<string, Promise<string>>({ max: 10_000, ttl: (tokens.ttlSeconds * 1_000) / 2 });
-  return (principal) => {
-    const key = JSON.stringify([principal.subject, principal.org, principal.scopes, principal.method]);
+  return (principal, origin) => {
+    const key = JSON.stringify([principal.subject, principal.org, principal.scopes, principal.method, origin ?? null]);
     let token = cache.get(key);
     if (!token) {
-      token = tokens.sign(principal);
+      token = tokens.sign(principal, origin);
       cache.set(key, token);
     }
     return token;

@@ -7,7 +7,17 @@ export { createErrorFormatter } from './graphql-errors';
 export { guardResolvers } from './graphql-guard';
 export { nulPath } from './nul-arguments';
 export { boundedError, echo, echoed, MAX_ECHO } from './echo';
-export { ANONYMOUS, DEFAULT_ORG, GatewayTokens, orgOf, PRINCIPAL_HEADER, type Principal } from './principal';
+export {
+  ANONYMOUS,
+  DEFAULT_ORG,
+  GatewayTokens,
+  NO_ORIGIN,
+  orgOf,
+  PRINCIPAL_HEADER,
+  USER_AGENT_MAX,
+  type Principal,
+  type RequestOrigin,
+} from './principal';
 export { readOrCreateKeyFile } from './key-file';
 export { generateApiKey, parseApiKey, hashApiKeySecret } from './api-key';
 export {

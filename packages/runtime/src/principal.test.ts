@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, GatewayTokens, type Principal } from './principal';
+import { ANONYMOUS, GatewayTokens, NO_ORIGIN, type Principal } from './principal';
 
 const key = randomBytes(32).toString('base64');
 const tokens = new GatewayTokens(key);
@@ -11,6 +11,15 @@ describe('gateway principal tokens', () => {
   it('round-trips a principal and the anonymous one', async () => {
     expect(await tokens.verify(await tokens.sign(acme))).toEqual(acme);
     expect(await tokens.verify(await tokens.sign(ANONYMOUS))).toEqual(ANONYMOUS);
+  });
+
+  it('carries the request origin (request id, client address, user agent cut at 300 characters)', async () => {
+    const origin = { requestId: 'req-42', ip: '203.0.113.9', userAgent: 'x'.repeat(400) };
+    expect(await tokens.verifyRequest(await tokens.sign(acme, origin))).toEqual({
+      principal: acme,
+      origin: { requestId: 'req-42', ip: '203.0.113.9', userAgent: 'x'.repeat(300) },
+    });
+    expect(await tokens.verifyRequest(await tokens.sign(acme))).toEqual({ principal: acme, origin: NO_ORIGIN });
   });
 
   it('refuses missing, altered, foreign-key, expired and wrong-audience tokens', async () => {

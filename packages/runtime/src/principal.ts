@@ -29,6 +29,23 @@ export function orgOf(principal: Principal): string {
 /** The principal of requests without credentials. */
 export const ANONYMOUS: Principal = Object.freeze({ subject: 'anonymous', org: null, scopes: [], method: 'anonymous' as const });
 
+/**
+ * Where a request came from, as the gateway saw it (audit trails): its request id, the client
+ * address (as the gateway's `trustProxy` computed it) and user agent (at most
+ * {@link USER_AGENT_MAX} characters); null when unknown.
+ */
+export interface RequestOrigin {
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Longest user agent carried in a principal token, characters. */
+export const USER_AGENT_MAX = 300;
+
+/** The origin of requests the gateway did not describe. */
+export const NO_ORIGIN: RequestOrigin = Object.freeze({ requestId: null, ip: null, userAgent: null });
+
 /** Header carrying the gateway-signed principal token on gateway → subgraph requests. */
 export const PRINCIPAL_HEADER = 'x-dictamesh-principal';
 
@@ -58,9 +75,10 @@ export class GatewayTokens {
       throw err('CONFIGURATION_INVALID', 'SUBGRAPH_TOKEN_KEY must be at least 32 bytes, base64-encoded', { field: 'SUBGRAPH_TOKEN_KEY' });
   }
 
-  /** Signs a principal for subgraph requests. */
-  sign(principal: Principal): Promise<string> {
-    return new SignJWT({ org: principal.org, scopes: principal.scopes, method: principal.method })
+  /** Signs a principal for subgraph requests, with the request's origin as claims `rid`, `ip`, `ua` when given. */
+  sign(principal: Principal, origin?: RequestOrigin): Promise<string> {
+    const claims = origin ? { rid: origin.requestId, ip: origin.ip, ua: origin.userAgent?.slice(0, USER_AGENT_MAX) ?? null } : {};
+    return new SignJWT({ org: principal.org, scopes: principal.scopes, method: principal.method, ...claims })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.subject)
       .setIssuer(ISSUER)
@@ -75,6 +93,15 @@ export class GatewayTokens {
    * @throws DictaMeshError `UNAUTHENTICATED` when it is missing, forged, altered or expired
    */
   async verify(token: string | undefined): Promise<Principal> {
+    return (await this.verifyRequest(token)).principal;
+  }
+
+  /**
+   * Verifies a token as {@link verify} does, returning the principal and the request origin it carries
+   * ({@link NO_ORIGIN}'s nulls for what it does not).
+   * @throws DictaMeshError `UNAUTHENTICATED` when it is missing, forged, altered or expired
+   */
+  async verifyRequest(token: string | undefined): Promise<{ principal: Principal; origin: RequestOrigin }> {
     if (!token) throw err('UNAUTHENTICATED', 'Requests to subgraphs must come through the gateway (no principal token).');
     try {
       const { payload } = await jwtVerify(token, this.key, {
@@ -84,11 +111,15 @@ export class GatewayTokens {
         clockTolerance: 5,
       });
       const method = payload.method === 'jwt' || payload.method === 'api-key' ? payload.method : 'anonymous';
+      const text = (claim: unknown) => (typeof claim === 'string' ? claim : null);
       return {
-        subject: payload.sub ?? 'anonymous',
-        org: typeof payload.org === 'string' ? payload.org : null,
-        scopes: Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [],
-        method,
+        principal: {
+          subject: payload.sub ?? 'anonymous',
+          org: typeof payload.org === 'string' ? payload.org : null,
+          scopes: Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [],
+          method,
+        },
+        origin: { requestId: text(payload.rid), ip: text(payload.ip), userAgent: text(payload.ua)?.slice(0, USER_AGENT_MAX) ?? null },
       };
     } catch (cause) {
       throw err('UNAUTHENTICATED', 'The principal token is not one the gateway signed, or it expired.', {}, cause);

@@ -1,4 +1,4 @@
-import { ANONYMOUS, orgOf, type Principal } from '@dictamesh/runtime';
+import { ANONYMOUS, NO_ORIGIN, orgOf, type Principal, type RequestOrigin } from '@dictamesh/runtime';
 import { LoaderRegistry } from './loaders';
 
 /**
@@ -10,6 +10,8 @@ export interface SubgraphContext {
   principal: Principal;
   /** The organisation whose data this request sees (`orgOf(principal)`): every read and write is limited to it. */
   org: string;
+  /** Where the request came from, as the gateway signed it (request id, client address, user agent; nulls when unknown). */
+  origin: RequestOrigin;
   /** This request's DataLoaders ({@link LoaderRegistry}); never shared between requests. */
   loaders: LoaderRegistry;
 }
@@ -18,6 +20,6 @@ export interface SubgraphContext {
  * The kit's part of one request's context: the principal, its organisation and a fresh
  * loader registry. Exported for tests that run resolvers without HTTP.
  */
-export function createRequestContext(principal: Principal = ANONYMOUS): SubgraphContext {
-  return { principal, org: orgOf(principal), loaders: new LoaderRegistry() };
+export function createRequestContext(principal: Principal = ANONYMOUS, origin: RequestOrigin = NO_ORIGIN): SubgraphContext {
+  return { principal, org: orgOf(principal), origin, loaders: new LoaderRegistry() };
 }

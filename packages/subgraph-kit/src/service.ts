@@ -109,7 +109,7 @@ export async function createSubgraphService<Extra extends object = object, C ext
   const guard = principalGuard(options.gatewayTokens);
   const handler = fastifyApolloHandler(apollo, {
     context: async (request) => {
-      const base = createRequestContext(guard.principalOf(request));
+      const base = createRequestContext(guard.principalOf(request), guard.originOf(request));
       return { ...((await options.context?.(base)) as Extra), ...base };
     },
   });

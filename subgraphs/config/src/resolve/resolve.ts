@@ -1,0 +1,62 @@
+import type { PrismaClient } from '@dictamesh/db';
+import type { ConfigScopeRef } from '@dictamesh/events';
+import { chainOf, pathOf } from '../scopes/scope';
+import { currentRevision } from '../store/revision';
+import { scopeOfRow, whereScope, type ConfigEntryRow, type ConfigValueKind } from '../store/rows';
+
+/** One effective value at a point of the hierarchy, with where it came from. */
+export interface ResolvedValue {
+  key: string;
+  kind: ConfigValueKind;
+  /** The entry that wins (the most specific scope holding a value of the key). */
+  entry: ConfigEntryRow;
+  /** Its scope (provenance). */
+  source: ConfigScopeRef;
+  /** Less specific entries of the same key it overrides, most specific first. */
+  overrides: ConfigEntryRow[];
+}
+
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /** Only keys starting with it. */
+  prefix?: string;
+  /** Only entries of these kinds. */
+  kinds?: ConfigValueKind[];
+}
+
+/**
+ * Every effective value at `scope`: the entries holding a value on its inheritance chain
+ * ({@link chainOf}: the platform's levels, then the organisation's), the most specific winning
+ * per key; keys in order. The log's current revision is read FIRST, so the answer reflects at
+ * least that revision (a watch resumed from it misses nothing).
+ */
+export async function resolveConfig(
+  prisma: PrismaClient,
+  scope: ConfigScopeRef,
+  options: ResolveOptions = {},
+): Promise<{ values: ResolvedValue[]; revision: bigint }> {
+  const revision = await currentRevision(prisma);
+  const chain = chainOf(scope);
+  const rank = new Map(chain.map((link, index) => [pathOf(link), index]));
+  const rows = await prisma.configEntry.findMany({
+    where: {
+      OR: chain.map(whereScope),
+      hasValue: true,
+      ...(options.prefix ? { key: { startsWith: options.prefix } } : {}),
+      ...(options.kinds ? { kind: { in: options.kinds } } : {}),
+    },
+  });
+  const byKey = new Map<string, ConfigEntryRow[]>();
+  for (const row of rows) {
+    if (options.prefix && !row.key.startsWith(options.prefix)) continue;
+    const list = byKey.get(row.key) ?? [];
+    list.push(row);
+    byKey.set(row.key, list);
+  }
+  const values: ResolvedValue[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const [entry, ...overrides] = byKey.get(key)!.sort((a, b) => rank.get(pathOf(b))! - rank.get(pathOf(a))!);
+    values.push({ key, kind: entry!.kind as ConfigValueKind, entry: entry!, source: scopeOfRow(entry!), overrides });
+  }
+  return { values, revision };
+}
