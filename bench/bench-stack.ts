@@ -26,6 +26,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       WEBHOOK_PORT: '0',
       ADAPTERS_PORT: '0',
       BILLING_PORT: '0',
+      CONFIG_PORT: '0',
       LOG_LEVEL: 'warn',
       DICTAMESH_DATA_DIR: dataDir,
       ...env,

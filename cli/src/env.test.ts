@@ -95,8 +95,8 @@ describe('defaults', () => {
 });
 
 describe('DICTAMESH_SERVICES', () => {
-  it('runs gateway, catalog, the adapter runtime and billing by default, and takes `webhooks` as the old name of `adapters`', () => {
-    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters', 'billing']);
+  it('runs gateway, catalog, the adapter runtime, billing and config by default, and takes `webhooks` as the old name of `adapters`', () => {
+    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters', 'billing', 'config']);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'webhooks' }).server.DICTAMESH_SERVICES]).toEqual(['adapters']);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'catalog,webhooks,adapters' }).server.DICTAMESH_SERVICES]).toEqual([
       'catalog',

@@ -63,7 +63,7 @@ export const envSchemas = {
      */
     DICTAMESH_SERVICES: z
       .string()
-      .default('gateway,catalog,adapters,billing')
+      .default('gateway,catalog,adapters,billing,config')
       .transform(splitList)
       .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'config', 'webhooks'])).min(1))
       .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
@@ -235,6 +235,14 @@ export const envSchemas = {
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
+  }),
+  secrets: z.object({
+    /**
+     * Master key(s) of envelope encryption (secret configuration values, adapter secrets): 32-byte
+     * base64 keys, comma-separated; the first wraps, the others only unwrap (rotation). Unset = the
+     * key file `master.key` in the data directory, created on first start.
+     */
+    DICTAMESH_MASTER_KEY: z.string().min(1).optional(),
   }),
   billing: z
     .object({

@@ -28,6 +28,8 @@ import {
   type CatalogServiceOptions,
 } from '@dictamesh/subgraph-catalog';
 import { BILLING_METERING_CONSUMER_GROUP, createBillingService, METERED_TYPES, StripePaymentProvider } from '@dictamesh/subgraph-billing';
+import { createConfigService } from '@dictamesh/subgraph-config';
+import { Keyring, localMasterKeys } from '@dictamesh/secrets';
 import type { StackEnv } from './env';
 import { SUBGRAPH_SERVICES } from './subgraph-services';
 
@@ -35,11 +37,13 @@ import { SUBGRAPH_SERVICES } from './subgraph-services';
 export interface Stack {
   /**
    * Base URLs of the services started: gateway, catalog, adapters (the adapter runtime's
-   * subgraph) and billing end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
+   * subgraph), billing and config end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
    */
-  urls: { gateway?: string; catalog?: string; adapters?: string; billing?: string; webhooks?: string };
-  /** The database (when the catalog, the adapter runtime or billing runs here; one instance shared by them). */
+  urls: { gateway?: string; catalog?: string; adapters?: string; billing?: string; config?: string; webhooks?: string };
+  /** The database (when the catalog, the adapter runtime, billing or config runs here; one instance shared by them). */
   db: Database | undefined;
+  /** The envelope-encryption key ring (with the database): adapter secrets and secret configuration values. */
+  keyring: Keyring | undefined;
   bus: EventBus;
   logger: Logger;
   /** Waits until the catalog has ingested everything published so far. */
@@ -159,7 +163,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   // the database first (one instance shared by catalog and adapter runtime): with the catalog
   // on the in-process bus it also holds the bus's outbox
   const db =
-    services.has('catalog') || services.has('adapters') || services.has('billing')
+    services.has('catalog') || services.has('adapters') || services.has('billing') || services.has('config')
       ? await openDatabase(
           env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
           { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
@@ -169,12 +173,17 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
   const tokenKey = env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key'));
   const tokens = new GatewayTokens(tokenKey);
+  // one key ring per process: the master key (DICTAMESH_MASTER_KEY, else a key file) wraps its key-encryption keys
+  const keyring = db
+    ? await Keyring.open(db.prisma, localMasterKeys(env.secrets.DICTAMESH_MASTER_KEY, join(env.database.DICTAMESH_DATA_DIR, 'master.key')))
+    : undefined;
   // stopped in this order: webhooks (no new input), gateway, adapters, billing, catalog (after ingest drained)
   const stops: {
     webhooks?: () => Promise<void>;
     gateway?: () => Promise<void>;
     adapters?: () => Promise<void>;
     billing?: () => Promise<void>;
+    config?: () => Promise<void>;
     catalog?: () => Promise<void>;
   } = {};
   const urls: Stack['urls'] = {};
@@ -262,6 +271,20 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     stops.billing = () => billing.close();
   }
 
+  if (db && keyring && services.has('config')) {
+    const config = await createConfigService({
+      db,
+      bus,
+      gatewayTokens: tokens,
+      logger: logger.child({ component: 'config' }),
+      introspection,
+      serverLimits,
+      secrets: keyring,
+    });
+    urls.config = `${await listen(config.app, host, env.server.CONFIG_PORT)}/graphql`;
+    stops.config = () => config.close();
+  }
+
   if (services.has('gateway')) {
     const g = env.gateway;
     const redis = g.REDIS_URL ? new Redis(g.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
@@ -328,6 +351,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   return {
     urls,
     db,
+    keyring,
     bus,
     logger,
     drained: (timeoutMs) => drain(bus, CATALOG_CONSUMER_GROUP, timeoutMs),
@@ -336,6 +360,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await stops.gateway?.();
       await stops.adapters?.();
       await stops.billing?.();
+      await stops.config?.();
       await stops.catalog?.();
       await bus.close();
       await db?.close();

@@ -41,6 +41,7 @@ export function startEmbeddedProcess(
       WEBHOOK_PORT: '0',
       ADAPTERS_PORT: '0',
       BILLING_PORT: '0',
+      CONFIG_PORT: '0',
       DICTAMESH_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ...env,

@@ -24,6 +24,7 @@ export async function startTestStack(dataDir: string, hooks: StackHooks = {}, ex
     WEBHOOK_PORT: '0',
     ADAPTERS_PORT: '0',
     BILLING_PORT: '0',
+    CONFIG_PORT: '0',
     LOG_LEVEL: 'silent',
     DICTAMESH_DATA_DIR: dataDir,
     ...extraEnv,

@@ -21,7 +21,7 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
-  const { gateway, catalog, adapters, webhooks } = stack.urls;
+  const { gateway, catalog, adapters, billing, config, webhooks } = stack.urls;
   const bus = env.kafka.KAFKA_BROKERS
     ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}`
     : catalog
@@ -34,6 +34,8 @@ export async function startCommand(): Promise<void> {
       ...(gateway ? [`  GraphQL gateway   ${gateway} (subscriptions: same URL over WebSocket; SSE at ${gateway}/stream)`] : []),
       ...(catalog ? [`  catalog subgraph  ${catalog}`] : []),
       ...(adapters ? [`  adapters subgraph ${adapters} (adapter runtime)`] : []),
+      ...(billing ? [`  billing subgraph  ${billing}`] : []),
+      ...(config ? [`  config subgraph   ${config}`] : []),
       ...(stack.db ? [`  database          ${where}`] : []),
       ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/adapters/<adapter id>`] : []),
       `  event bus         ${bus}`,
