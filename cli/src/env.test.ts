@@ -102,7 +102,7 @@ describe('DICTAMESH_SERVICES', () => {
       'catalog',
       'adapters',
     ]);
-    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,config' })[0]).toMatch(/^DICTAMESH_SERVICES/);
+    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,notifications' })[0]).toMatch(/^DICTAMESH_SERVICES/);
     expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_x' })[0]).toMatch(/^STRIPE_API_BASE_URL/);
   });
 });
