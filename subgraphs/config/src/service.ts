@@ -4,8 +4,11 @@ import type { EventBus } from '@dictamesh/events';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
 import type { SecretSealer } from '@dictamesh/secrets';
 import { createSubgraphService, tableReadiness } from '@dictamesh/subgraph-kit';
+import { compactConfigHistory, DEFAULT_HISTORY_KEEP_VERSIONS, type CompactionResult } from './changes/compaction';
+import { ConfigChangeRelay } from './changes/relay';
 import type { ConfigServices } from './context';
 import { buildConfigSchema } from './schema';
+import { purgeExpiredWatchers } from './watchers/watchers';
 
 /** Config's tables besides `dictamesh_config_*`. */
 const CONFIG_TABLES = ['dictamesh_configurations', 'dictamesh_encryption_keys'];
@@ -24,13 +27,38 @@ export interface ConfigServiceOptions {
   secrets: SecretSealer;
   /** The clock (tests inject one). */
   now?: () => Date;
+  /** Versions kept per entry by compaction (`CONFIG_HISTORY_KEEP_VERSIONS`, default 100). */
+  historyKeepVersions?: number;
+  /** How often the change log is compacted, ms (default 1 h); 0 = only when `compactHistory()` is called. */
+  compactionIntervalMs?: number;
+  /** How often the relay publishes besides right after commits, ms (default 5 000). */
+  relayIntervalMs?: number;
+  /** How often watchers expired for longer than `watcherRetentionMs` are deleted, ms (default 1 h); 0 = never. */
+  watcherPurgeIntervalMs?: number;
+  /** How long an expired watcher stays listed (`includeExpired`) before it is purged, ms (default 24 h). */
+  watcherRetentionMs?: number;
 }
+
+/** Defaults of the config service's timers. */
+export const CONFIG_DEFAULTS = {
+  historyKeepVersions: DEFAULT_HISTORY_KEEP_VERSIONS,
+  compactionIntervalMs: 3_600_000,
+  relayIntervalMs: 5_000,
+  watcherPurgeIntervalMs: 3_600_000,
+  watcherRetentionMs: 86_400_000,
+} as const;
 
 /** A running config subgraph. */
 export interface ConfigService {
   app: FastifyInstance;
   services: ConfigServices;
-  /** Stops HTTP. */
+  /** Publishes the change log (`dictamesh.config.changed`). */
+  relay: ConfigChangeRelay;
+  /** Compacts the change log now (keeps `historyKeepVersions` per entry). */
+  compactHistory(): Promise<CompactionResult>;
+  /** Deletes the watchers expired for longer than `watcherRetentionMs`; returns how many. */
+  purgeWatchers(): Promise<number>;
+  /** Stops the timers and HTTP, then publishes what is left. */
   close(): Promise<void>;
 }
 
@@ -42,11 +70,12 @@ export interface ConfigService {
 export async function createConfigService(options: ConfigServiceOptions): Promise<ConfigService> {
   const { db, bus, logger } = options;
   const now = options.now ?? (() => new Date());
+  const relay = new ConfigChangeRelay({ prisma: db.prisma, bus, log: logger.child({ component: 'config-relay' }), now });
   const services: ConfigServices = {
     prisma: db.prisma,
     now,
     secrets: options.secrets,
-    publishChanges: () => {},
+    publishChanges: () => void relay.flush(),
     log: logger,
   };
   const service = await createSubgraphService({
@@ -60,5 +89,34 @@ export async function createConfigService(options: ConfigServiceOptions): Promis
     readiness: { database: tableReadiness(db, (table) => table.startsWith('dictamesh_config') || CONFIG_TABLES.includes(table)) },
     bus,
   });
-  return { app: service.app, services, close: () => service.close() };
+  const keep = options.historyKeepVersions ?? CONFIG_DEFAULTS.historyKeepVersions;
+  const compactHistory = () => compactConfigHistory(db.prisma, keep);
+  const retentionMs = options.watcherRetentionMs ?? CONFIG_DEFAULTS.watcherRetentionMs;
+  const purgeWatchers = () => purgeExpiredWatchers(db.prisma, new Date(now().getTime() - retentionMs));
+  const timers = [
+    every(options.compactionIntervalMs ?? CONFIG_DEFAULTS.compactionIntervalMs, compactHistory, 'config history compaction failed', logger),
+    every(options.watcherPurgeIntervalMs ?? CONFIG_DEFAULTS.watcherPurgeIntervalMs, purgeWatchers, 'config watcher purge failed', logger),
+  ];
+  relay.start(options.relayIntervalMs ?? CONFIG_DEFAULTS.relayIntervalMs);
+  return {
+    app: service.app,
+    services,
+    relay,
+    compactHistory,
+    purgeWatchers,
+    close: async () => {
+      for (const timer of timers) if (timer) clearInterval(timer);
+      await service.close();
+      await relay.stop();
+      await relay.flush();
+    },
+  };
+}
+
+/** Runs `task` every `intervalMs` (0: never), logging its failures. */
+function every(intervalMs: number, task: () => Promise<unknown>, failure: string, logger: Logger): NodeJS.Timeout | undefined {
+  if (intervalMs <= 0) return undefined;
+  const timer = setInterval(() => void task().catch((error: unknown) => logger.warn({ err: error }, failure)), intervalMs);
+  timer.unref();
+  return timer;
 }

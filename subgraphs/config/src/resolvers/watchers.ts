@@ -1,4 +1,87 @@
-import type { Resolvers } from '../__generated__/resolvers-types';
+import type { Resolvers, ResolversTypes } from '../__generated__/resolvers-types';
+import { currentRevision, parseRevision } from '../changes/history';
+import type { ConfigContext } from '../context';
+import { pathOf, scopeOf } from '../scopes/scope';
+import {
+  heartbeatWatcher,
+  listWatchers,
+  registerWatcher,
+  unregisterWatcher,
+  watcherScope,
+  watcherStatus,
+  type WatcherRow,
+} from '../watchers/watchers';
+import { err } from '@dictamesh/runtime';
 
-/** Filled in by issue 14's work on watchers. */
-export const watcherResolvers: Resolvers = {};
+/** A watcher as the SDL's `ConfigWatcher`, its status at the service's clock. */
+function toGraphQL(row: WatcherRow, now: Date): ResolversTypes['ConfigWatcher'] {
+  return {
+    id: row.id,
+    name: row.name,
+    instance: row.instance,
+    scope: watcherScope(row),
+    prefix: row.prefix,
+    lastRevision: row.lastRevision.toString(),
+    ttlSeconds: row.ttlSeconds,
+    status: watcherStatus(row, now),
+    registeredAt: row.registeredAt,
+    lastHeartbeatAt: row.lastHeartbeatAt,
+  };
+}
+
+/** Records a watcher registration or removal in the audit log (who, from where). */
+async function audit(ctx: ConfigContext, action: 'WATCHER_REGISTER' | 'WATCHER_UNREGISTER', row: WatcherRow): Promise<void> {
+  const origin = (ctx as { origin?: { requestId: string | null; ip: string | null; userAgent: string | null } }).origin;
+  await ctx.prisma.configAuditLog.create({
+    data: {
+      at: ctx.now(),
+      orgId: row.platform ? null : row.orgId,
+      actor: ctx.principal.subject,
+      actorMethod: ctx.principal.method,
+      action,
+      outcome: 'ALLOWED',
+      scope: pathOf(watcherScope(row)),
+      requestId: origin?.requestId ?? null,
+      ip: origin?.ip ?? null,
+      userAgent: origin?.userAgent ?? null,
+      detail: { watcher: row.id, name: row.name, ...(row.prefix ? { prefix: row.prefix } : {}) },
+    },
+  });
+}
+
+/** Watchers: registration, heartbeats, removal and the list, limited to the caller's organisation (and the platform's for its operator). */
+export const watcherResolvers: Resolvers = {
+  Query: {
+    configWatchers: async (_root, args, ctx) => {
+      const now = ctx.now();
+      return (await listWatchers(ctx.prisma, ctx, args.includeExpired ?? false, now)).map((row) => toGraphQL(row, now));
+    },
+  },
+  Mutation: {
+    registerConfigWatcher: async (_root, { input }, ctx) => {
+      const scope = scopeOf(ctx, input.scope);
+      const row = await registerWatcher(
+        ctx.prisma,
+        { name: input.name, instance: input.instance ?? null, scope, prefix: input.prefix ?? null, ttlSeconds: input.ttlSeconds ?? null },
+        ctx.now(),
+      );
+      await audit(ctx, 'WATCHER_REGISTER', row);
+      return toGraphQL(row, ctx.now());
+    },
+    heartbeatConfigWatcher: async (_root, args, ctx) => {
+      const revision = args.revision == null ? null : parseRevision(args.revision, 'revision');
+      if (revision !== null) {
+        const current = await currentRevision(ctx.prisma);
+        if (revision > current)
+          throw err('CONFIG_REVISION_FUTURE', undefined, { revision: args.revision!, currentRevision: current.toString() });
+      }
+      const now = ctx.now();
+      return toGraphQL(await heartbeatWatcher(ctx.prisma, ctx, args.id, revision, now), now);
+    },
+    unregisterConfigWatcher: async (_root, args, ctx) => {
+      const row = await unregisterWatcher(ctx.prisma, ctx, args.id);
+      await audit(ctx, 'WATCHER_UNREGISTER', row);
+      return true;
+    },
+  },
+};
