@@ -1,4 +1,5 @@
 import type { Resolvers, ResolversTypes } from '../__generated__/resolvers-types';
+import { actorOf, recordAudit } from '../audit/record';
 import { currentRevision, parseRevision } from '../changes/history';
 import type { ConfigContext } from '../context';
 import { pathOf, scopeOf } from '../scopes/scope';
@@ -30,23 +31,10 @@ function toGraphQL(row: WatcherRow, now: Date): ResolversTypes['ConfigWatcher'] 
 }
 
 /** Records a watcher registration or removal in the audit log (who, from where). */
-async function audit(ctx: ConfigContext, action: 'WATCHER_REGISTER' | 'WATCHER_UNREGISTER', row: WatcherRow): Promise<void> {
-  const origin = (ctx as { origin?: { requestId: string | null; ip: string | null; userAgent: string | null } }).origin;
-  await ctx.prisma.configAuditLog.create({
-    data: {
-      at: ctx.now(),
-      orgId: row.platform ? null : row.orgId,
-      actor: ctx.principal.subject,
-      actorMethod: ctx.principal.method,
-      action,
-      outcome: 'ALLOWED',
-      scope: pathOf(watcherScope(row)),
-      requestId: origin?.requestId ?? null,
-      ip: origin?.ip ?? null,
-      userAgent: origin?.userAgent ?? null,
-      detail: { watcher: row.id, name: row.name, ...(row.prefix ? { prefix: row.prefix } : {}) },
-    },
-  });
+function audit(ctx: ConfigContext, action: 'WATCHER_REGISTER' | 'WATCHER_UNREGISTER', row: WatcherRow): Promise<void> {
+  const detail = { watcher: row.id, name: row.name, ...(row.prefix ? { prefix: row.prefix } : {}) };
+  const scope = watcherScope(row);
+  return recordAudit(ctx.prisma, actorOf(ctx), { orgId: scope.orgId, action, outcome: 'ALLOWED', scope: pathOf(scope), detail }, ctx.now());
 }
 
 /** Watchers: registration, heartbeats, removal and the list, limited to the caller's organisation (and the platform's for its operator). */
