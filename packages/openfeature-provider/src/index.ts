@@ -1,1 +1,2 @@
-export {};
+export { DictaMeshFlagProvider, type DictaMeshFlagProviderOptions } from './provider';
+export type { FlagSnapshot } from './flag-set';
