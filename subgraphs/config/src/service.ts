@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DictaMeshSetting } from '@dictamesh/config-client';
 import type { Database } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
@@ -9,6 +10,7 @@ import { ConfigChangeRelay } from './changes/relay';
 import type { ConfigServices } from './context';
 import { buildConfigSchema } from './schema';
 import { purgeExpiredWatchers } from './watchers/watchers';
+import { seedSettingSchemas } from './seed/settings';
 
 /** Config's tables besides `dictamesh_config_*`. */
 const CONFIG_TABLES = ['dictamesh_configurations', 'dictamesh_encryption_keys'];
@@ -37,6 +39,8 @@ export interface ConfigServiceOptions {
   watcherPurgeIntervalMs?: number;
   /** How long an expired watcher stays listed (`includeExpired`) before it is purged, ms (default 24 h). */
   watcherRetentionMs?: number;
+  /** DictaMesh's own settings (`DICTAMESH_SETTINGS` of @dictamesh/config-client) whose schemas are seeded at start when absent (`seedSettingSchemas`); default none. */
+  settings?: readonly DictaMeshSetting[];
 }
 
 /** Defaults of the config service's timers. */
@@ -78,6 +82,7 @@ export async function createConfigService(options: ConfigServiceOptions): Promis
     publishChanges: () => void relay.flush(),
     log: logger,
   };
+  if (options.settings?.length) await seedSettingSchemas(services, options.settings);
   const service = await createSubgraphService({
     schema: buildConfigSchema(),
     logger,
