@@ -106,3 +106,14 @@ describe('DICTAMESH_SERVICES', () => {
     expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_x' })[0]).toMatch(/^STRIPE_API_BASE_URL/);
   });
 });
+
+describe('DICTAMESH_MASTER_KEY', () => {
+  it('takes a comma-separated list of 32-byte base64 keys and names a bad one without echoing it', () => {
+    const keys = `${Buffer.alloc(32, 1).toString('base64')},${Buffer.alloc(32, 2).toString('base64')}`;
+    expect(parseStackEnv({ DICTAMESH_MASTER_KEY: keys }).secrets.DICTAMESH_MASTER_KEY).toBe(keys);
+    expect(parseStackEnv({}).secrets.DICTAMESH_MASTER_KEY).toBeUndefined();
+    const bad = `${Buffer.alloc(32, 1).toString('base64')},${Buffer.alloc(16, 3).toString('base64')}`;
+    const problems = problemsOf({ DICTAMESH_MASTER_KEY: bad });
+    expect(problems).toEqual(['DICTAMESH_MASTER_KEY: each comma-separated key must be 32 bytes, base64-encoded']);
+  });
+});

@@ -6,6 +6,7 @@ import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway'
 import { BILLING_DEFAULTS } from '@dictamesh/subgraph-billing';
 import { CATALOG_DEFAULTS } from '@dictamesh/subgraph-catalog';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
+import { localMasterKeys } from '@dictamesh/secrets';
 
 const optionalUrl = z
   .string()
@@ -212,8 +213,29 @@ export const envSchemas = {
     /** Producer linger (ms): how long a publish waits for others to share its produce request. */
     KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(KAFKA_BUS_DEFAULTS.producerLingerMs),
   }),
+  /** Envelope encryption of stored secrets (@dictamesh/secrets): configuration secrets and adapter secrets. */
+  secrets: z.object({
+    /**
+     * Master key(s), 32 bytes base64 each, comma-separated: the first wraps the key-encryption
+     * keys, the others only unwrap (master-key rotation); unset = `<DATA_DIR>/master.key`.
+     */
+    DICTAMESH_MASTER_KEY: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (!value?.trim()) return;
+        try {
+          localMasterKeys(value, '');
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'each comma-separated key must be 32 bytes, base64-encoded' });
+        }
+      }),
+  }),
   adapters: z.object({
-    /** AES-256-GCM key of stored adapter secrets, 32 bytes base64; unset = a key file in the data directory. */
+    /**
+     * Legacy AES-256-GCM key of adapter secrets stored before the key ring (`DICTAMESH_MASTER_KEY`);
+     * read only to re-seal such rows at start; unset = the key file `<DATA_DIR>/secret.key` if present.
+     */
     DICTAMESH_SECRET_KEY: z.string().min(1).optional(),
     /** Where adapter packages are found (comma-separated directories). */
     DICTAMESH_ADAPTER_DIRS: z.string().default('adapters').transform(splitList),
@@ -235,14 +257,6 @@ export const envSchemas = {
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
-  }),
-  secrets: z.object({
-    /**
-     * Master key(s) of envelope encryption (secret configuration values, adapter secrets): 32-byte
-     * base64 keys, comma-separated; the first wraps, the others only unwrap (rotation). Unset = the
-     * key file `master.key` in the data directory, created on first start.
-     */
-    DICTAMESH_MASTER_KEY: z.string().min(1).optional(),
   }),
   billing: z
     .object({
