@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -59,6 +60,16 @@ export interface StackHooks {
   logger?: Logger;
   /** Where spans go instead of OTLP (tests: an in-memory exporter); tracing starts with it. */
   traceExporter?: SpanExporter;
+}
+
+/**
+ * The key of adapter secrets sealed before the key ring (`DICTAMESH_SECRET_KEY`, else the key
+ * file `<DATA_DIR>/secret.key` if it exists — never created now): read at start to re-seal them.
+ */
+function legacySecretBox(env: StackEnv): SecretBox | undefined {
+  if (env.adapters.DICTAMESH_SECRET_KEY) return SecretBox.fromBase64(env.adapters.DICTAMESH_SECRET_KEY);
+  const file = join(env.database.DICTAMESH_DATA_DIR, 'secret.key');
+  return existsSync(file) ? SecretBox.fromKeyFile(file) : undefined;
 }
 
 async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
@@ -213,9 +224,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       introspection,
       serverLimits,
       directories: env.adapters.DICTAMESH_ADAPTER_DIRS.map((d) => resolve(d)),
-      secrets: env.adapters.DICTAMESH_SECRET_KEY
-        ? SecretBox.fromBase64(env.adapters.DICTAMESH_SECRET_KEY)
-        : SecretBox.fromKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'secret.key')),
+      secrets: { sealer: keyring!, legacy: () => legacySecretBox(env) },
       healthIntervalMs: env.adapters.ADAPTER_HEALTH_INTERVAL_MS,
       syncIntervalMs: env.adapters.ADAPTER_SYNC_INTERVAL_MS,
       // SSRF guard: outside development, sources on non-public addresses only when the operator lists them

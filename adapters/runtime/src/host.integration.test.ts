@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
 import { AdapterHost } from './host';
 import { AdapterKinds } from './kinds';
-import { SecretBox } from './secret-box';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
+import type { AdapterSecretKeys } from './adapter-secrets';
 
 // Two adapter runtime instances (two hosts) on one database: each adapter runs in exactly one of them.
 const ADAPTERS = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,7 +25,7 @@ const clock = () => time;
 let db: Database;
 let source: LocalServer;
 const bus = new InProcessEventBus();
-const secrets = SecretBox.fromBase64(randomBytes(32).toString('base64'));
+let secrets: AdapterSecretKeys;
 const hosts: AdapterHost[] = [];
 
 const host = (instanceId: string) => {
@@ -54,6 +55,7 @@ const owner = async (id: string) => (await db.prisma.adapterRegistration.findUni
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
+  secrets = { sealer: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]) };
   source = await startLocalServer();
   source.handle((req, res) => json(res, 200, [{ id: 1, name: `item from ${req.url}` }]));
 });

@@ -20,7 +20,7 @@ import type { AdapterKinds } from './kinds';
 import { AdapterLeases } from './lease';
 import { publishAdapterEvent, registerSchema } from './platform-events';
 import { RegistrationRegistry } from './registrations';
-import type { SecretBox } from './secret-box';
+import { resealLegacySecrets, sealAdapterSecrets, type AdapterSecretKeys } from './adapter-secrets';
 
 /**
  * Defaults of {@link AdapterHostOptions}, in ms: written once here; `dictamesh start`'s
@@ -33,7 +33,8 @@ export interface AdapterHostOptions {
   prisma: PrismaClient;
   bus: EventBus;
   kinds: AdapterKinds;
-  secrets: SecretBox;
+  /** The key ring sealing adapter secrets (aad `adapter:<id>`), and the legacy box of rows sealed before it. */
+  secrets: AdapterSecretKeys;
   log: Logger;
   /** Health check period per adapter. Default 30 000. */
   healthIntervalMs?: number;
@@ -173,6 +174,7 @@ export class AdapterHost {
    * adapters of instances that stopped renewing.
    */
   async startAll(): Promise<void> {
+    await resealLegacySecrets(this.options.prisma, this.options.secrets, this.options.log);
     await this.reconcile();
     const every = Math.max(50, Math.floor(this.leases.durationMs / 3));
     this.reconcileTimer = setInterval(() => void this.reconcile(), every);
@@ -247,7 +249,7 @@ export class AdapterHost {
         kind: definition.kind,
         version: definition.version,
         config: visible as object,
-        secrets: this.options.secrets.seal(secrets),
+        ...(await sealAdapterSecrets(this.options.secrets, input.id, secrets)),
       },
     });
     this.registrations.clear();
@@ -262,7 +264,7 @@ export class AdapterHost {
   async update(id: string, config: Record<string, unknown>): Promise<AdapterRegistration> {
     const current = await this.find(id);
     const definition = await this.options.kinds.get(current.kind);
-    const stored = this.secretsOf(current);
+    const stored = await this.secretsOf(current);
     const merged = parseAdapterConfig(definition, mergeSecrets(stored, config)) as Record<string, unknown>;
     const { visible, secrets } = splitSecrets(merged, definition.secretFields);
     await this.stop(id);
@@ -270,7 +272,7 @@ export class AdapterHost {
       where: { id },
       data: {
         config: visible as object,
-        secrets: this.options.secrets.seal(secrets),
+        ...(await sealAdapterSecrets(this.options.secrets, id, secrets)),
         version: definition.version,
         errorCount: 0,
         lastError: null,
@@ -359,8 +361,8 @@ export class AdapterHost {
   }
 
   /** Dotted paths of the secret fields a registration has values for (never the values). */
-  secretFieldsSet(registration: AdapterRegistration): string[] {
-    const secrets = this.secretsOf(registration);
+  async secretFieldsSet(registration: AdapterRegistration): Promise<string[]> {
+    const secrets = await this.secretsOf(registration);
     const paths: string[] = [];
     const walk = (node: Record<string, unknown>, prefix: string) => {
       for (const [key, value] of Object.entries(node)) {
@@ -401,7 +403,7 @@ export class AdapterHost {
     const definition = await this.options.kinds.get(registration.kind);
     const config = parseAdapterConfig(
       definition,
-      mergeSecrets(registration.config as Record<string, unknown>, this.secretsOf(registration)),
+      mergeSecrets(registration.config as Record<string, unknown>, await this.secretsOf(registration)),
     );
     const log = this.options.log.child({ adapter: registration.id, kind: definition.kind });
     const outbound = this.options.outbound;
@@ -409,7 +411,7 @@ export class AdapterHost {
   }
 
   /** The decrypted secret fields of a registration (`{}` when it has none). */
-  private secretsOf(registration: AdapterRegistration): Record<string, unknown> {
+  private secretsOf(registration: AdapterRegistration): Promise<Record<string, unknown>> {
     return this.registrations.secretsOf(registration);
   }
 

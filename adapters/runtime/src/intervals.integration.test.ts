@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startLocalServer, type LocalServer } from '../../../test/local-server';
 import { AdapterHost } from './host';
 import { AdapterKinds } from './kinds';
-import { SecretBox } from './secret-box';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 
 // The health check and re-sync periods of a running host change without a restart (DictaMesh's
 // `health.intervalMs` / `sync.intervalMs` settings, applied by the config client).
@@ -26,7 +26,7 @@ beforeAll(async () => {
     prisma: db.prisma,
     bus,
     kinds: new AdapterKinds([ADAPTERS], pino({ level: 'silent' })),
-    secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')),
+    secrets: { sealer: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]) },
     log: pino({ level: 'silent' }),
     healthIntervalMs: 3_600_000,
     syncIntervalMs: 0,

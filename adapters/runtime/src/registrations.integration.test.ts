@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '@dictamesh/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
+import { sealAdapterSecrets, type AdapterSecretKeys } from './adapter-secrets';
 import { RegistrationRegistry } from './registrations';
-import { SecretBox } from './secret-box';
 
 // The registry webhook receivers read: one kind's registrations, secrets opened, nothing of other kinds.
-const secrets = SecretBox.fromBase64(randomBytes(32).toString('base64'));
+let secrets: AdapterSecretKeys;
 let db: Database;
 let registry: RegistrationRegistry;
 
-const register = (id: string, kind: string, orgId: string, accountId: number, secret?: Record<string, unknown>) =>
+const register = async (id: string, kind: string, orgId: string, accountId: number, secret?: Record<string, unknown>) =>
   db.prisma.adapterRegistration.create({
-    data: { id, kind, orgId, version: '1', config: { accountId }, ...(secret ? { secrets: secrets.seal(secret) } : {}) },
+    data: { id, kind, orgId, version: '1', config: { accountId }, ...(secret ? await sealAdapterSecrets(secrets, id, secret) : {}) },
   });
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
+  secrets = { sealer: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]) };
   registry = new RegistrationRegistry(db.prisma, secrets);
   await register('cw-b', 'chatwoot', 'globex', 12, { webhookSecret: 'globex-secret' });
   await register('cw-a', 'chatwoot', 'acme', 12, { webhookSecret: 'acme-secret' });

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { mergeSecrets, type WebhookRegistration, type WebhookRegistrations } from '@dictamesh/adapter-sdk';
 import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
-import type { SecretBox } from './secret-box';
+import { openAdapterSecrets, type AdapterSecretKeys } from './adapter-secrets';
 
 /**
  * The adapter runtime's registry of registrations as the runtime's own webhook receivers read
@@ -17,12 +17,15 @@ export class RegistrationRegistry {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly secrets: SecretBox,
+    private readonly secrets: AdapterSecretKeys,
   ) {}
 
-  /** The decrypted secret fields of a registration (`{}` when it has none). @throws DictaMeshError `CONFIGURATION_INVALID` (another key) */
-  secretsOf(registration: AdapterRegistration): Record<string, unknown> {
-    return registration.secrets ? this.secrets.open<Record<string, unknown>>(registration.secrets) : {};
+  /**
+   * The decrypted secret fields of a registration (`{}` when it has none).
+   * @throws DictaMeshError `SECRET_UNDECRYPTABLE`; `CONFIGURATION_INVALID` (a legacy row without its legacy key)
+   */
+  secretsOf(registration: AdapterRegistration): Promise<Record<string, unknown>> {
+    return openAdapterSecrets(this.secrets, registration);
   }
 
   /** The registrations of `kind` as its webhook side reads them (see {@link WebhookRegistrations}). */
@@ -48,7 +51,7 @@ export class RegistrationRegistry {
       where: { kind, config: { path: [field], equals } },
       orderBy: { id: 'asc' },
     });
-    const found = rows.map((row) => this.view(row));
+    const found = await Promise.all(rows.map((row) => this.view(row)));
     this.cache.set(key, found);
     return found;
   }
@@ -59,12 +62,12 @@ export class RegistrationRegistry {
     const cached = this.cache.get(key);
     if (cached) return cached[0] ?? null;
     const row = await this.prisma.adapterRegistration.findUnique({ where: { id } });
-    const found = row && row.kind === kind ? [this.view(row)] : [];
+    const found = row && row.kind === kind ? [await this.view(row)] : [];
     this.cache.set(key, found);
     return found[0] ?? null;
   }
 
-  private view(row: AdapterRegistration): WebhookRegistration {
-    return { id: row.id, org: row.orgId, config: mergeSecrets(row.config as Record<string, unknown>, this.secretsOf(row)) };
+  private async view(row: AdapterRegistration): Promise<WebhookRegistration> {
+    return { id: row.id, org: row.orgId, config: mergeSecrets(row.config as Record<string, unknown>, await this.secretsOf(row)) };
   }
 }

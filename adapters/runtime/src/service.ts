@@ -5,7 +5,7 @@ import type { EventBus } from '@dictamesh/events';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
 import { AdapterHost } from './host';
 import { AdapterKinds } from './kinds';
-import type { SecretBox } from './secret-box';
+import type { AdapterSecretKeys } from './adapter-secrets';
 import { createAdaptersSubgraph } from './subgraph/server';
 import { createRuntimeWebhooks } from './webhooks';
 
@@ -23,8 +23,8 @@ export interface AdapterRuntimeOptions {
   serverLimits?: ServerLimits;
   /** Where adapter packages are found (directories of `<name>/package.json`). */
   directories: readonly string[];
-  /** Key of the sealed adapter secrets. */
-  secrets: SecretBox;
+  /** The key ring of adapter secrets, and the legacy box of rows sealed before it (re-sealed at start). */
+  secrets: AdapterSecretKeys;
   healthIntervalMs?: number;
   syncIntervalMs?: number;
   /** Lease duration; see `AdapterHostOptions.leaseMs`. */

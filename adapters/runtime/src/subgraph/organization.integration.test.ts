@@ -9,7 +9,7 @@ import { createRequestContext } from '@dictamesh/subgraph-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterHost } from '../host';
 import { AdapterKinds } from '../kinds';
-import { SecretBox } from '../secret-box';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import type { AdapterStatus } from './__generated__/resolvers-types';
 import type { AdaptersContext } from './context';
 import { buildAdaptersSchema } from './schema';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     prisma: db.prisma,
     bus: new InProcessEventBus(),
     kinds: new AdapterKinds([ADAPTERS], log),
-    secrets: SecretBox.fromBase64(randomBytes(32).toString('base64')),
+    secrets: { sealer: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]) },
     log,
   });
   await register('cw-c', 'chatwoot', 'acme', 'RUNNING');
