@@ -1,15 +1,15 @@
+import { flagDefinitionViolations } from '@dictamesh/feature-flags';
 import { err } from '@dictamesh/runtime';
 import type { ConfigValueKind } from '../store/rows';
 import { violationsAgainst, type Violation } from './schemas';
 
 /**
  * What a kind itself demands of a value, before any key schema: FLAG values must be flag
- * definitions (@dictamesh/feature-flags' `flagDefinitionViolations`, wired in with the flags work).
+ * definitions (JSON Schema `urn:dictamesh:schema:feature-flag:1`, @dictamesh/feature-flags'
+ * `flagDefinitionViolations`: every violation by JSON pointer, values of the flag's type).
  */
 export function kindViolations(kind: ConfigValueKind, value: unknown): Violation[] {
-  void kind;
-  void value;
-  return [];
+  return kind === 'FLAG' ? flagDefinitionViolations(value) : [];
 }
 
 /** Every violation of a value of `kind` against its kind and its effective schema (null: none). */
