@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AddressGuard } from '@dictamesh/adapter-sdk';
+import { CONFIG_CLIENT_DEFAULTS } from '@dictamesh/config-client';
 import { ADAPTER_HOST_DEFAULTS } from '@dictamesh/adapter-runtime';
 import { KAFKA_BUS_DEFAULTS, RETRY_DEFAULTS } from '@dictamesh/events';
 import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway';
@@ -257,6 +258,16 @@ export const envSchemas = {
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
+  }),
+  /** DictaMesh's own settings, followed live from the config subgraph (`@dictamesh/config-client`). */
+  ownSettings: z.object({
+    /** The environment whose platform settings this process follows (`platform/<environment>/<service>`); unset = `NODE_ENV`. */
+    DICTAMESH_ENVIRONMENT: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'expected a name such as production')
+      .optional(),
+    /** How often the settings are read again besides on each change event (and retried while the config service is unreachable), ms. */
+    DICTAMESH_CONFIG_REFRESH_MS: z.coerce.number().int().min(100).max(3_600_000).default(CONFIG_CLIENT_DEFAULTS.refreshIntervalMs),
   }),
   billing: z
     .object({

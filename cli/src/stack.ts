@@ -31,7 +31,9 @@ import {
 import { BILLING_METERING_CONSUMER_GROUP, createBillingService, METERED_TYPES, StripePaymentProvider } from '@dictamesh/subgraph-billing';
 import { createConfigService } from '@dictamesh/subgraph-config';
 import { Keyring, localMasterKeys } from '@dictamesh/secrets';
+import { DICTAMESH_SETTINGS } from '@dictamesh/config-client';
 import type { StackEnv } from './env';
+import { followOwnSettings, type OwnSettingsTargets } from './own-settings';
 import { SUBGRAPH_SERVICES } from './subgraph-services';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
@@ -198,6 +200,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     catalog?: () => Promise<void>;
   } = {};
   const urls: Stack['urls'] = {};
+  /** What DictaMesh's own settings apply to in this process. */
+  const targets: OwnSettingsTargets = {};
 
   if (db && services.has('catalog')) {
     const catalog = await createCatalogService({
@@ -244,6 +248,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await drain(bus, CATALOG_CONSUMER_GROUP, 10_000);
     };
     stops.adapters = () => runtime.close();
+    targets.adapters = runtime.host;
   }
 
   if (db && services.has('billing')) {
@@ -289,6 +294,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       introspection,
       serverLimits,
       secrets: keyring,
+      settings: DICTAMESH_SETTINGS,
     });
     urls.config = `${await listen(config.app, host, env.server.CONFIG_PORT)}/graphql`;
     stops.config = () => config.close();
@@ -355,7 +361,15 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await gateway.close();
       await redis?.quit();
     };
+    targets.gateway = gateway.settings;
   }
+
+  // DictaMesh reads itself: gateway and adapter runtime follow their settings in the config subgraph live
+  const configUrl = urls.config ?? env.subgraphUrls[routingUrlVariable('config')];
+  const own =
+    configUrl && (targets.gateway || targets.adapters)
+      ? await followOwnSettings({ url: configUrl, tokens, bus, env, log: logger, targets })
+      : undefined;
 
   return {
     urls,
@@ -365,6 +379,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     logger,
     drained: (timeoutMs) => drain(bus, CATALOG_CONSUMER_GROUP, timeoutMs),
     async close() {
+      await own?.stop();
       await stops.webhooks?.();
       await stops.gateway?.();
       await stops.adapters?.();

@@ -1,0 +1,121 @@
+import type { AdapterHost } from '@dictamesh/adapter-runtime';
+import { ConfigClient, platformPrincipal, subgraphExecutor } from '@dictamesh/config-client';
+import type { EventBus } from '@dictamesh/events';
+import type { GatewaySettings } from '@dictamesh/gateway';
+import type { GatewayTokens, Logger } from '@dictamesh/runtime';
+import type { StackEnv } from './env';
+
+/** What {@link followOwnSettings} applies settings to: the services of this process. */
+export interface OwnSettingsTargets {
+  gateway?: GatewaySettings;
+  adapters?: AdapterHost;
+}
+
+/** The config clients of this process's services. */
+export interface OwnSettings {
+  gateway?: ConfigClient;
+  adapters?: ConfigClient;
+  /** Stops following (before the services stop). */
+  stop(): Promise<void>;
+}
+
+/** The gateway's settings as its environment variables give them (the bootstrap defaults). */
+function gatewayDefaults(env: StackEnv): Record<string, unknown> {
+  const g = env.gateway;
+  return {
+    'rateLimit.requests': g.RATE_LIMIT_REQUESTS,
+    'rateLimit.cost': g.RATE_LIMIT_COST,
+    'rateLimit.orgRequests': g.RATE_LIMIT_ORG_REQUESTS,
+    'rateLimit.orgCost': g.RATE_LIMIT_ORG_COST,
+    'rateLimit.windowSeconds': g.RATE_LIMIT_WINDOW_S,
+    'demandControl.maxCost': g.GATEWAY_MAX_COST,
+    'demandControl.maxDepth': g.GATEWAY_MAX_DEPTH,
+    'demandControl.maxAliases': g.GATEWAY_MAX_ALIASES,
+    'demandControl.maxRootFields': g.GATEWAY_MAX_ROOT_FIELDS,
+    'demandControl.maxSelections': g.GATEWAY_MAX_SELECTIONS,
+    'demandControl.maxTokens': g.GATEWAY_MAX_TOKENS,
+    'demandControl.defaultListSize': g.GATEWAY_DEFAULT_LIST_SIZE,
+    'demandControl.mode': g.GATEWAY_DEMAND_CONTROL,
+  };
+}
+
+/**
+ * DictaMesh reads itself: a {@link ConfigClient} per service of this process (gateway, adapter
+ * runtime) on the config subgraph at `url`, applying its settings live — the gateway's rate limits
+ * and demand control limits (`GatewaySettings.apply`), the adapters' sync and health periods
+ * (`AdapterHost.updateIntervals`). Environment variables are the defaults until the config
+ * service has a value, and while it is unreachable.
+ */
+export async function followOwnSettings(options: {
+  /** The config subgraph's `/graphql`. */
+  url: string;
+  tokens: GatewayTokens;
+  bus: EventBus;
+  env: StackEnv;
+  log: Logger;
+  targets: OwnSettingsTargets;
+}): Promise<OwnSettings> {
+  const { url, tokens, bus, env, log, targets } = options;
+  const environment = env.ownSettings.DICTAMESH_ENVIRONMENT ?? env.server.NODE_ENV;
+  const refreshIntervalMs = env.ownSettings.DICTAMESH_CONFIG_REFRESH_MS;
+  const own: OwnSettings = { stop: async () => undefined };
+  if (targets.gateway) {
+    const settings = targets.gateway;
+    const client = new ConfigClient({
+      execute: subgraphExecutor(url, tokens, platformPrincipal('gateway')),
+      bus,
+      environment,
+      service: 'gateway',
+      defaults: gatewayDefaults(env),
+      log: log.child({ component: 'config-client', service: 'gateway' }),
+      refreshIntervalMs,
+    });
+    client.onChange('', (v) =>
+      settings.apply({
+        ...(settings.current().rateLimits
+          ? {
+              rateLimits: {
+                requests: v['rateLimit.requests'] as number,
+                cost: v['rateLimit.cost'] as number,
+                orgRequests: v['rateLimit.orgRequests'] as number,
+                orgCost: v['rateLimit.orgCost'] as number,
+                windowSeconds: v['rateLimit.windowSeconds'] as number,
+              },
+            }
+          : {}),
+        demandControl: {
+          maxCost: v['demandControl.maxCost'] as number,
+          maxDepth: v['demandControl.maxDepth'] as number,
+          maxAliases: v['demandControl.maxAliases'] as number,
+          maxRootFields: v['demandControl.maxRootFields'] as number,
+          maxSelections: v['demandControl.maxSelections'] as number,
+          maxTokens: v['demandControl.maxTokens'] as number,
+          defaultListSize: v['demandControl.defaultListSize'] as number,
+          mode: v['demandControl.mode'] as 'enforce' | 'measure',
+        },
+      }),
+    );
+    own.gateway = client;
+  }
+  if (targets.adapters) {
+    const host = targets.adapters;
+    const client = new ConfigClient({
+      execute: subgraphExecutor(url, tokens, platformPrincipal('adapters')),
+      bus,
+      environment,
+      service: 'adapters',
+      defaults: { 'sync.intervalMs': env.adapters.ADAPTER_SYNC_INTERVAL_MS, 'health.intervalMs': env.adapters.ADAPTER_HEALTH_INTERVAL_MS },
+      log: log.child({ component: 'config-client', service: 'adapters' }),
+      refreshIntervalMs,
+    });
+    client.onChange(['sync.intervalMs', 'health.intervalMs'], (v) =>
+      host.updateIntervals({ syncIntervalMs: v['sync.intervalMs'] as number, healthIntervalMs: v['health.intervalMs'] as number }),
+    );
+    own.adapters = client;
+  }
+  const clients = [own.gateway, own.adapters].filter((c): c is ConfigClient => c !== undefined);
+  // the config service may start after this process: the clients keep the defaults and retry
+  await Promise.all(clients.map((c) => c.start()));
+  own.stop = async () => void (await Promise.all(clients.map((c) => c.stop())));
+  return own;
+}
