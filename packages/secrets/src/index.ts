@@ -8,6 +8,7 @@ export {
   Keyring,
   type EncryptionKeyInfo,
   type EncryptionKeyStatus,
+  type KeyManager,
   type KeyringOptions,
   type SealedSecret,
   type SecretSealer,

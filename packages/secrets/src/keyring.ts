@@ -54,6 +54,16 @@ export interface EncryptionKeyInfo {
   retiredAt: Date | null;
 }
 
+/** Administration of the key ring (the config subgraph's `encryptionKeys`, `rotateEncryptionKey`, `retireEncryptionKey`). */
+export interface KeyManager {
+  /** New ACTIVE key-encryption key, every data key re-wrapped with it online; the old ones DECRYPT_ONLY. */
+  rotate(): Promise<{ key: EncryptionKeyInfo; rewrapped: number }>;
+  /** @throws DictaMeshError `ENCRYPTION_KEY_UNKNOWN`, `ENCRYPTION_KEY_IN_USE` */
+  retire(id: string): Promise<EncryptionKeyInfo>;
+  /** Every key, newest first, with its data-key count. */
+  list(): Promise<EncryptionKeyInfo[]>;
+}
+
 /** Options of {@link Keyring.open}. */
 export interface KeyringOptions {
   /** Clock of the key rows' timestamps (tests inject one). */
@@ -99,7 +109,7 @@ const KEY_RING_LOCK = 0x6b656b21;
  *   `masters[0]` the KEKs it finds under another master key, after which the old one can go.
  * - Errors carry key ids and master key fingerprints, never plaintext or key material.
  */
-export class Keyring implements SecretSealer {
+export class Keyring implements SecretSealer, KeyManager {
   private readonly keys = new Map<string, LoadedKey>();
   private readonly reloads = new Map<string, Promise<LoadedKey | null>>();
   private activeId = '';

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@dictamesh/db';
 import type { Logger } from '@dictamesh/runtime';
-import type { SecretSealer } from '@dictamesh/secrets';
+import type { KeyManager, SecretSealer } from '@dictamesh/secrets';
 import type { SubgraphContext } from '@dictamesh/subgraph-kit';
 
 /** The config subgraph's own fields of a request's context (one set per process). */
@@ -11,6 +11,8 @@ export interface ConfigServices {
   now: () => Date;
   /** Envelope encryption of SECRET values (@dictamesh/secrets). */
   secrets: SecretSealer;
+  /** Administration of the key ring (list, rotate, retire); unset: those operations are refused (tests with a stand-in sealer). */
+  keys?: KeyManager;
   /** Publishes the change log now (called after commits that wrote versions). */
   publishChanges: () => void;
   log: Logger;

@@ -3,7 +3,7 @@ import type { DictaMeshSetting } from '@dictamesh/config-client';
 import type { Database } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
-import type { SecretSealer } from '@dictamesh/secrets';
+import { Keyring, type KeyManager, type SecretSealer } from '@dictamesh/secrets';
 import { createSubgraphService, tableReadiness } from '@dictamesh/subgraph-kit';
 import { compactConfigHistory, DEFAULT_HISTORY_KEEP_VERSIONS, type CompactionResult } from './changes/compaction';
 import { ConfigChangeRelay } from './changes/relay';
@@ -27,6 +27,8 @@ export interface ConfigServiceOptions {
   serverLimits?: ServerLimits;
   /** Envelope encryption of secret values (a `Keyring` of @dictamesh/secrets). */
   secrets: SecretSealer;
+  /** Administration of the key ring; default: `secrets` itself when it is a `Keyring`. */
+  keys?: KeyManager;
   /** The clock (tests inject one). */
   now?: () => Date;
   /** Versions kept per entry by compaction (`CONFIG_HISTORY_KEEP_VERSIONS`, default 100). */
@@ -41,6 +43,11 @@ export interface ConfigServiceOptions {
   watcherRetentionMs?: number;
   /** DictaMesh's own settings (`DICTAMESH_SETTINGS` of @dictamesh/config-client) whose schemas are seeded at start when absent (`seedSettingSchemas`); default none. */
   settings?: readonly DictaMeshSetting[];
+}
+
+/** The key ring's administration: `keys`, else `secrets` when it is a {@link Keyring}. */
+function keysOf(options: Pick<ConfigServiceOptions, 'keys' | 'secrets'>): KeyManager | undefined {
+  return options.keys ?? (options.secrets instanceof Keyring ? options.secrets : undefined);
 }
 
 /** Defaults of the config service's timers. */
@@ -75,10 +82,12 @@ export async function createConfigService(options: ConfigServiceOptions): Promis
   const { db, bus, logger } = options;
   const now = options.now ?? (() => new Date());
   const relay = new ConfigChangeRelay({ prisma: db.prisma, bus, log: logger.child({ component: 'config-relay' }), now });
+  const keys = keysOf(options);
   const services: ConfigServices = {
     prisma: db.prisma,
     now,
     secrets: options.secrets,
+    ...(keys ? { keys } : {}),
     publishChanges: () => void relay.flush(),
     log: logger,
   };
