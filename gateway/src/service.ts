@@ -171,7 +171,7 @@ export async function createGatewayService(options: GatewayServiceOptions): Prom
   const subscriptions = options.subscriptions
     ? createSubscriptions(gateway, { ...options.subscriptions, hideSuggestions: !options.introspection }, options.logger)
     : undefined;
-  if (subscriptions) metrics.subscriptions(() => subscriptions.hub.size);
+  if (subscriptions) metrics.subscriptions(() => subscriptions.size);
   // one object each, read on every operation: `settings.apply` changes them in place
   const { maxTokens, ...limits } = { ...GATEWAY_DEFAULTS.demandControl, ...options.demandControl };
   const parseOptions = { maxTokens };

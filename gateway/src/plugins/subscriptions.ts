@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { EventBus } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
 import type { SupergraphExecutor } from '../subscriptions/delegate';
+import { ConfigChangeHub } from '../subscriptions/config-hub';
 import { EntityChangeHub } from '../subscriptions/hub';
 import { buildSubscriptionSchema } from '../subscriptions/schema';
 import { installSubscriptionTransports } from '../subscriptions/transport';
@@ -27,7 +28,8 @@ export interface SubscriptionOptions {
 }
 
 /**
- * Adds `subscription { entityChanged }` to a gateway: a change hub on the event bus, a
+ * Adds `subscription { entityChanged }` (and `configChanged` when the supergraph has the config
+ * subgraph) to a gateway: change hubs on the event bus, a
  * subscription schema that follows the supergraph, and the graphql-ws / graphql-sse
  * transports. Register before `apollo.start()` so the first supergraph load is seen.
  */
@@ -42,8 +44,19 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
     appliedByGroup: options.appliedByGroup,
     ...(options.groupId ? { groupId: options.groupId } : {}),
   });
+  // configuration changes: its own consumer group per instance (`<groupId>.config`)
+  const configHub = new ConfigChangeHub({
+    bus: options.bus,
+    log,
+    ...(options.groupId ? { groupId: `${options.groupId}.config` } : {}),
+  });
   return {
     hub,
+    configHub,
+    /** Subscriptions open (entity and configuration changes). */
+    get size(): number {
+      return hub.size + configHub.size;
+    },
     /** Starts consuming and serving, once Apollo Server has started. */
     async start(
       app: FastifyInstance,
@@ -62,9 +75,11 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
         return response.body.singleResult as Awaited<ReturnType<SupergraphExecutor>>;
       };
       await hub.start();
+      await configHub.start();
       const transports = installSubscriptionTransports({
         app,
         hub,
+        configHub,
         schema: () => {
           if (!schema) throw new Error('supergraph not loaded yet');
           return schema;
@@ -80,6 +95,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
         async close() {
           await transports.close();
           await hub.stop();
+          await configHub.stop();
         },
       };
     },

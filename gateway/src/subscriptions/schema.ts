@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extendSchema, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { orgOf, type Principal } from '@dictamesh/runtime';
+import { CONFIG_CHANGED_SDL, hasConfigChanges, installConfigChanged } from './config-changed';
+import type { ConfigChangeHub } from './config-hub';
 import { resolveEntity, type SupergraphExecutor } from './delegate';
 import type { EntityChangeFilter, EntityChangeHub, EntityChangeNotice } from './hub';
 import { SubscriberQueue } from './subscriber-queue';
@@ -10,6 +12,8 @@ const SDL = readFileSync(new URL('../../../schemas/gateway/subscriptions.graphql
 /** Per-connection context of subscription operations. */
 export interface SubscriptionContext {
   hub: EntityChangeHub;
+  /** Configuration changes (`configChanged`), when the supergraph has the config subgraph. */
+  configHub?: ConfigChangeHub;
   /** The subscriber, authenticated when it connected: it receives its organisation's changes only. */
   principal: Principal;
   execute: SupergraphExecutor;
@@ -22,10 +26,12 @@ export interface SubscriptionContext {
 /**
  * The schema the gateway executes subscriptions with: the supergraph's API schema extended
  * with `schemas/gateway/subscriptions.graphql`, so `entity` selections are validated against
- * every federated field of Entity.
+ * every federated field of Entity. When the API schema has the config subgraph's `ConfigChange`,
+ * `configChanged` is added too (see `config-changed.ts`).
  */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
-  const schema = extendSchema(apiSchema, parse(SDL));
+  const schema = extendSchema(apiSchema, parse(hasConfigChanges(apiSchema) ? SDL + CONFIG_CHANGED_SDL : SDL));
+  installConfigChanged(schema);
   const entityChanged = schema.getSubscriptionType()!.getFields().entityChanged!;
   entityChanged.subscribe = (_root, args: { filter?: EntityChangeFilter | null }, context: SubscriptionContext) => {
     let stopListening = () => {};

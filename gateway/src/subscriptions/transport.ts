@@ -6,6 +6,7 @@ import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { supergraphAwareFieldResolver, type SupergraphExecutor } from './delegate';
+import type { ConfigChangeHub } from './config-hub';
 import type { EntityChangeHub } from './hub';
 import type { SubscriptionContext } from './schema';
 import { ANONYMOUS, DictaMeshError, ERROR_CODES, type ErrorCode, type Principal } from '@dictamesh/runtime';
@@ -17,6 +18,8 @@ export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
 export interface SubscriptionTransportOptions {
   app: FastifyInstance;
   hub: EntityChangeHub;
+  /** Configuration changes for `configChanged` (when the supergraph has them). */
+  configHub?: ConfigChangeHub;
   /** The current subscription schema (it follows supergraph updates). */
   schema: () => GraphQLSchema;
   execute: SupergraphExecutor;
@@ -50,6 +53,7 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
  */
 export function installSubscriptionTransports(options: SubscriptionTransportOptions): { close(): Promise<void> } {
   const { hub, execute, bufferLimit } = options;
+  const configHub = options.configHub ? { configHub: options.configHub } : {};
   const authenticate = async (headers: Record<string, string | string[] | undefined>) =>
     options.authenticate ? options.authenticate(headers) : ANONYMOUS;
   const run = {
@@ -86,6 +90,7 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
       },
       context: (ctx): SubscriptionContext => ({
         hub,
+        ...configHub,
         principal: principals.get(ctx.extra) ?? ANONYMOUS,
         execute,
         bufferLimit,
@@ -111,6 +116,7 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
     },
     context: (req) => ({
       hub,
+      ...configHub,
       principal: principals.get(req) ?? ANONYMOUS,
       execute,
       bufferLimit,
