@@ -6,6 +6,7 @@ import { KAFKA_BUS_DEFAULTS, RETRY_DEFAULTS } from '@dictamesh/events';
 import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway';
 import { BILLING_DEFAULTS } from '@dictamesh/subgraph-billing';
 import { CATALOG_DEFAULTS } from '@dictamesh/subgraph-catalog';
+import { CONFIG_DEFAULTS } from '@dictamesh/subgraph-config';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 import { localMasterKeys } from '@dictamesh/secrets';
 
@@ -258,6 +259,11 @@ export const envSchemas = {
           ctx.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
+  }),
+  /** The config subgraph's change log. */
+  configLog: z.object({
+    /** Versions of each configuration entry kept by compaction (the latest always stays); watchers resuming from before them are told to re-read. */
+    CONFIG_HISTORY_KEEP_VERSIONS: z.coerce.number().int().min(1).max(1_000_000).default(CONFIG_DEFAULTS.historyKeepVersions),
   }),
   /** DictaMesh's own settings, followed live from the config subgraph (`@dictamesh/config-client`). */
   ownSettings: z.object({

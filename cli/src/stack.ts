@@ -294,6 +294,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       introspection,
       serverLimits,
       secrets: keyring,
+      historyKeepVersions: env.configLog.CONFIG_HISTORY_KEEP_VERSIONS,
       settings: DICTAMESH_SETTINGS,
     });
     urls.config = `${await listen(config.app, host, env.server.CONFIG_PORT)}/graphql`;

@@ -5,4 +5,4 @@
  * compare-and-set, envelope-encrypted secrets, an audit trail, a change log that watchers resume
  * from, and feature flags.
  */
-export { createConfigService, type ConfigService, type ConfigServiceOptions } from './service';
+export { CONFIG_DEFAULTS, createConfigService, type ConfigService, type ConfigServiceOptions } from './service';
