@@ -1,19 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@dictamesh/db';
 import type { ConfigScopeRef } from '@dictamesh/events';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import type { ConfigServices } from '../context';
 import { resolveConfig } from '../resolve/resolve';
 import { pathOf } from '../scopes/scope';
 import { currentRevision } from './revision';
-import { TestSealer } from './test-sealer';
 import { writeConfig, type WriteActor } from './write';
 
-// The write path and resolution on an in-memory PGlite.
+// The write path and resolution on an in-memory PGlite, secrets sealed by the real key ring.
 let db: Database;
 let services: ConfigServices;
 let published = 0;
-const sealer = new TestSealer();
 const actor: WriteActor = { subject: 'ann@acme', method: 'jwt', requestId: 'req-1', ip: '203.0.113.7', userAgent: 'vitest' };
 const platform: ConfigScopeRef = { orgId: null, environment: '', service: '', component: '' };
 const acme: ConfigScopeRef = { orgId: 'acme', environment: '', service: '', component: '' };
@@ -26,7 +26,7 @@ beforeAll(async () => {
   services = {
     prisma: db.prisma,
     now: () => new Date('2026-12-01T00:00:00.000Z'),
-    secrets: sealer,
+    secrets: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]),
     publishChanges: () => void published++,
     log: pino({ level: 'silent' }),
   };
@@ -200,7 +200,7 @@ describe('config writes', () => {
       kind: 'SECRET',
       value: 's3cr3t-plaintext',
     });
-    expect([row.kind, row.value, row.keyId]).toEqual(['SECRET', null, 'test-key']);
+    expect([row.kind, row.value, row.keyId]).toEqual(['SECRET', null, expect.stringMatching(/^kek-/)]);
     // kind kept
     const next = await writeConfig(services, actor, { scope: acme, key: 'api.token', operation: 'SET', value: 's3cr3t-plaintext-2' });
     expect([next.kind, next.value]).toEqual(['SECRET', null]);
@@ -227,6 +227,6 @@ describe('config writes', () => {
       writeConfig(services, actor, { scope: acme, key: 'rateLimit.requests', operation: 'ROLLBACK', rollbackTo: 9 }),
     ).rejects.toMatchObject({ code: 'CONFIG_VERSION_UNKNOWN' });
     const secret = await writeConfig(services, actor, { scope: acme, key: 'api.token', operation: 'ROLLBACK', rollbackTo: 2 });
-    expect([secret.version, secret.kind, secret.value, secret.keyId]).toEqual([4, 'SECRET', null, 'test-key']);
+    expect([secret.version, secret.kind, secret.value, secret.keyId]).toEqual([4, 'SECRET', null, expect.stringMatching(/^kek-/)]);
   });
 });
