@@ -55,7 +55,7 @@ interface GraphQLResponse<T> {
  * POSTs one GraphQL operation.
  * @throws Error on an HTTP failure or GraphQL errors (message and codes of the first errors)
  */
-async function post<T>(target: GatewayTarget, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function post<T>(target: GatewayTarget, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await target.fetch(target.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...target.headers },
@@ -102,4 +102,54 @@ export async function fetchFlags(target: GatewayTarget): Promise<{ flags: FlagSn
     })),
     revision,
   };
+}
+
+const REGISTER = /* GraphQL */ `
+  mutation DictaMeshRegisterWatcher($input: RegisterConfigWatcherInput!) {
+    registerConfigWatcher(input: $input) {
+      id
+    }
+  }
+`;
+const HEARTBEAT = /* GraphQL */ `
+  mutation DictaMeshWatcherHeartbeat($id: ID!, $revision: ID) {
+    heartbeatConfigWatcher(id: $id, revision: $revision) {
+      id
+    }
+  }
+`;
+const UNREGISTER = /* GraphQL */ `
+  mutation DictaMeshUnregisterWatcher($id: ID!) {
+    unregisterConfigWatcher(id: $id)
+  }
+`;
+
+/**
+ * Registers the provider as a watcher of the target's scope (listed by `configWatchers` while it
+ * heartbeats within `ttlSeconds`).
+ * @returns the watcher id
+ * @throws Error when the gateway refuses or lacks the mutation
+ */
+export async function registerWatcher(target: GatewayTarget, name: string, instance: string, ttlSeconds: number): Promise<string> {
+  const scope = scopeVariables(target);
+  const data = await post<{ registerConfigWatcher: { id: string } }>(target, REGISTER, {
+    input: { name, instance, prefix: '', ttlSeconds, ...(Object.keys(scope).length ? { scope } : {}) },
+  });
+  return data.registerConfigWatcher.id;
+}
+
+/**
+ * Reports the watcher alive, having applied the log up to `revision`.
+ * @throws Error when the gateway refuses (e.g. the watcher was purged)
+ */
+export async function heartbeatWatcher(target: GatewayTarget, id: string, revision: string | null): Promise<void> {
+  await post(target, HEARTBEAT, { id, revision });
+}
+
+/**
+ * Removes the watcher.
+ * @throws Error when the gateway refuses
+ */
+export async function unregisterWatcher(target: GatewayTarget, id: string): Promise<void> {
+  await post(target, UNREGISTER, { id });
 }

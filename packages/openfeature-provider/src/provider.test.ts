@@ -103,7 +103,15 @@ function fakeGateway(state: {
     const body = JSON.parse(String(init?.body)) as { query: string; variables: unknown };
     requests.push({ ...body, headers: init?.headers as Record<string, string> });
     if (state.down) return new Response('unavailable', { status: 503 });
-    const data = body.query.includes('configChanges') ? { configChanges: { revision: state.revision } } : { featureFlags: state.flags };
+    const data = body.query.includes('configChanges')
+      ? { configChanges: { revision: state.revision } }
+      : body.query.includes('registerConfigWatcher')
+        ? { registerConfigWatcher: { id: 'w-1' } }
+        : body.query.includes('heartbeatConfigWatcher')
+          ? { heartbeatConfigWatcher: { id: 'w-1' } }
+          : body.query.includes('unregisterConfigWatcher')
+            ? { unregisterConfigWatcher: true }
+            : { featureFlags: state.flags };
     return Response.json({ data });
   }) as typeof fetch;
   return { impl, requests };
@@ -127,6 +135,7 @@ describe('DictaMeshFlagProvider reading the gateway', () => {
       environment: 'production',
       subscribe: false,
       refreshIntervalMs: 0,
+      watcher: false,
       fetch: gateway.impl,
     });
     const events: string[] = [];
@@ -179,6 +188,7 @@ describe('DictaMeshFlagProvider reading the gateway', () => {
       url: 'http://gateway.invalid/graphql',
       subscribe: false,
       refreshIntervalMs: 0,
+      watcher: false,
       fetch: gateway.impl,
     });
     await provider.initialize();
@@ -193,9 +203,42 @@ describe('DictaMeshFlagProvider reading the gateway', () => {
       url: 'http://gateway.invalid/graphql',
       subscribe: false,
       refreshIntervalMs: 0,
+      watcher: false,
       fetch: gateway.impl,
     });
     await expect(provider.initialize()).rejects.toThrow('HTTP 503');
     await expect(new DictaMeshFlagProvider({}).initialize()).rejects.toThrow('needs `url`');
+  });
+
+  it('registers as a config watcher, heartbeats with the revision after each refetch, unregisters on close', async () => {
+    const state = { revision: '7', flags: [flag(1, false, '7')] };
+    const gateway = fakeGateway(state);
+    const provider = new DictaMeshFlagProvider({
+      url: 'http://gateway.invalid/graphql',
+      environment: 'production',
+      service: 'search',
+      subscribe: false,
+      refreshIntervalMs: 10_000,
+      watcher: { name: 'search-flags', instance: 'pod-1' },
+      fetch: gateway.impl,
+    });
+    await provider.initialize();
+    state.revision = '9';
+    await provider.refresh();
+    await provider.onClose();
+    const mutations = gateway.requests.filter((r) => r.query.includes('Watcher')).map((r) => r.variables);
+    expect(mutations).toEqual([
+      {
+        input: {
+          name: 'search-flags',
+          instance: 'pod-1',
+          prefix: '',
+          ttlSeconds: 30,
+          scope: { environment: 'production', service: 'search' },
+        },
+      },
+      { id: 'w-1', revision: '9' },
+      { id: 'w-1' },
+    ]);
   });
 });

@@ -9,10 +9,19 @@ import {
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/server-sdk';
+import { hostname } from 'node:os';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { changedKeys, holdFlags, type FlagSnapshot, type HeldFlag } from './flag-set';
-import { CHANGES_SUBSCRIPTION, fetchFlags, scopeVariables, type GatewayTarget } from './gateway-client';
+import {
+  CHANGES_SUBSCRIPTION,
+  fetchFlags,
+  heartbeatWatcher,
+  registerWatcher,
+  scopeVariables,
+  unregisterWatcher,
+  type GatewayTarget,
+} from './gateway-client';
 
 /** Options of {@link DictaMeshFlagProvider}. */
 export interface DictaMeshFlagProviderOptions {
@@ -34,6 +43,13 @@ export interface DictaMeshFlagProviderOptions {
   flags?: Record<string, unknown>;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Registers the provider as a config watcher (`configWatchers` lists it; it heartbeats with the
+   * revision applied after each refetch, TTL three refresh periods, 10–3600 s) and unregisters it on
+   * close; a gateway that refuses is tolerated. Default `{ name: 'openfeature-provider', instance:
+   * '<hostname>:<pid>' }`; false: no registration.
+   */
+  watcher?: { name: string; instance?: string } | false;
 }
 
 /** Flag types of the four resolve methods. */
@@ -70,6 +86,7 @@ export class DictaMeshFlagProvider implements Provider {
   private again = false;
   private stale = false;
   private closed = false;
+  private watcherId: string | null = null;
 
   constructor(private readonly options: DictaMeshFlagProviderOptions) {
     this.target = options.url
@@ -108,8 +125,9 @@ export class DictaMeshFlagProvider implements Provider {
     }
     if (this.options.flags) return;
     await this.refresh();
-    if (this.options.subscribe !== false) this.follow();
     const every = this.options.refreshIntervalMs ?? 30_000;
+    await this.register(every);
+    if (this.options.subscribe !== false) this.follow();
     if (every > 0) {
       this.timer = setInterval(() => {
         this.refresh().catch(() => undefined);
@@ -146,6 +164,7 @@ export class DictaMeshFlagProvider implements Provider {
           if (this.closed) return;
           this.advance(revision);
           this.replace(holdFlags(flags));
+          if (this.watcherId) await heartbeatWatcher(target, this.watcherId, this.lastRevision).catch(() => undefined);
           if (this.stale) {
             this.stale = false;
             this.events.emit(ProviderEvents.Ready, { message: 'flags fetched again' });
@@ -165,9 +184,11 @@ export class DictaMeshFlagProvider implements Provider {
     return this.inFlight;
   }
 
-  /** Stops following changes and polling. */
+  /** Stops following changes and polling; unregisters the watcher. */
   async onClose(): Promise<void> {
     this.closed = true;
+    if (this.target && this.watcherId) await unregisterWatcher(this.target, this.watcherId).catch(() => undefined);
+    this.watcherId = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.unsubscribe?.();
@@ -233,6 +254,16 @@ export class DictaMeshFlagProvider implements Provider {
       ...(result.variant !== undefined ? { variant: result.variant } : {}),
       flagMetadata,
     };
+  }
+
+  /** Registers the watcher (see the `watcher` option); a refusal leaves it unregistered. */
+  private async register(every: number): Promise<void> {
+    const watcher = this.options.watcher ?? { name: 'openfeature-provider' };
+    if (!this.target || watcher === false) return;
+    const ttlSeconds = every > 0 ? Math.min(3600, Math.max(10, Math.ceil((3 * every) / 1000))) : 3600;
+    this.watcherId = await registerWatcher(this.target, watcher.name, watcher.instance ?? `${hostname()}:${process.pid}`, ttlSeconds).catch(
+      () => null,
+    );
   }
 
   /** Keeps the newest revision seen (and the subscription's resume point). */
