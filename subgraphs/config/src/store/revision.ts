@@ -2,14 +2,14 @@ import type { Db } from './rows';
 
 /**
  * The configuration log's current revision: the last revision written (or compacted up to),
- * 0 for an empty log.
+ * 0 for an empty log. Compaction keeps every entry's latest version, so the versions' maximum
+ * (an index lookup) is never behind an entry's revision.
  */
 export async function currentRevision(db: Db): Promise<bigint> {
   const [row] = await db.$queryRaw<{ revision: bigint }[]>`
     SELECT GREATEST(
       (SELECT COALESCE(MAX("revision"), 0) FROM "dictamesh_config_versions"),
-      (SELECT COALESCE(MAX("compacted_revision"), 0) FROM "dictamesh_config_log_state"),
-      (SELECT COALESCE(MAX("revision"), 0) FROM "dictamesh_configurations")
+      (SELECT COALESCE(MAX("compacted_revision"), 0) FROM "dictamesh_config_log_state")
     )::bigint AS "revision"`;
   return row?.revision ?? 0n;
 }
