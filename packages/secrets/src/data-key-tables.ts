@@ -64,20 +64,23 @@ export async function wrappedDataKeys(
 }
 
 /**
- * Replaces one row's wrapped data key, only if it still holds the one that was read (a row
- * re-sealed meanwhile keeps its new value).
- * @returns whether the row was updated
+ * Replaces the wrapped data keys of a batch of rows in one statement (atomic), each only if the
+ * row still holds the key that was read (a row re-sealed meanwhile keeps its new value).
+ * @returns how many rows were updated
  */
-export async function replaceWrappedKey(
+export async function replaceWrappedKeys(
   prisma: Pick<PrismaClient, '$executeRaw'>,
   table: DataKeyTable,
-  row: WrappedDataKey,
+  updates: readonly { row: WrappedDataKey; wrappedKey: Uint8Array }[],
   keyId: string,
-  wrappedKey: Uint8Array,
-): Promise<boolean> {
+): Promise<number> {
+  if (updates.length === 0) return 0;
   const sql = sqlOf(table);
-  const updated = await prisma.$executeRaw`
-    UPDATE ${sql.table} SET ${sql.wrappedKey} = ${wrappedKey}, ${sql.keyId} = ${keyId}
-    WHERE id::text = ${row.id} AND ${sql.keyId} = ${row.keyId} AND ${sql.wrappedKey} = ${row.wrappedKey}`;
-  return updated === 1;
+  const values = Prisma.join(
+    updates.map(({ row, wrappedKey }) => Prisma.sql`(${row.id}::text, ${row.keyId}::text, ${row.wrappedKey}::bytea, ${wrappedKey}::bytea)`),
+  );
+  return prisma.$executeRaw`
+    UPDATE ${sql.table} AS t SET ${sql.wrappedKey} = v.new_key, ${sql.keyId} = ${keyId}
+    FROM (VALUES ${values}) AS v(id, old_key_id, old_key, new_key)
+    WHERE t.id::text = v.id AND t.${sql.keyId} = v.old_key_id AND t.${sql.wrappedKey} = v.old_key`;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@dictamesh/db';
 import { err } from '@dictamesh/runtime';
 import { KEY_BYTES, gcmDecrypt, gcmEncrypt } from './aes-gcm';
-import { DATA_KEY_TABLES, countDataKeys, replaceWrappedKey, wrappedDataKeys } from './data-key-tables';
+import { DATA_KEY_TABLES, countDataKeys, replaceWrappedKeys, wrappedDataKeys } from './data-key-tables';
 import type { MasterKeyProvider } from './master-key';
 
 /**
@@ -175,7 +175,7 @@ export class Keyring implements SecretSealer, KeyManager {
   /**
    * Makes a new ACTIVE key-encryption key (the previous ones become DECRYPT_ONLY), then re-wraps
    * every data key of {@link DATA_KEY_TABLES} wrapped by another key with it, online: batches of
-   * `batchSize` rows, one transaction each; a row changed meanwhile keeps its new value. Data
+   * `batchSize` rows, one UPDATE statement (so one transaction) each; a row changed meanwhile keeps its new value. Data
    * keys no loaded key unwraps are left as they are (they keep their key in use).
    * @returns the new key and how many data keys were re-wrapped
    */
@@ -339,15 +339,7 @@ export class Keyring implements SecretSealer, KeyManager {
           updates.push({ row, wrappedKey: new Uint8Array(gcmEncrypt(active.material, dataKey, activeId)) });
           dataKey.fill(0);
         }
-        if (updates.length === 0) continue;
-        rewrapped += await this.prisma.$transaction(
-          async (tx) => {
-            let updated = 0;
-            for (const update of updates) if (await replaceWrappedKey(tx, table, update.row, activeId, update.wrappedKey)) updated++;
-            return updated;
-          },
-          { timeout: 60_000 },
-        );
+        rewrapped += await replaceWrappedKeys(this.prisma, table, updates, activeId);
       }
     }
     return rewrapped;
