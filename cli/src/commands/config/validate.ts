@@ -1,5 +1,5 @@
 import { gatewayRequest, type GatewayConnection } from './client';
-import { isRedactedSecret, parseConfigDocument, type DocumentEntry } from './document';
+import { isRedactedSecret, parseConfigDocument } from './document';
 import { ConfigCliFailure, parseJsonArgument, usage, type ExitCode } from './failure';
 import type { ConfigIo } from './io';
 import { violationLine, type Violation } from './print';
@@ -59,7 +59,7 @@ export async function validateCommand(
     value,
     ...(options.schema !== undefined ? { jsonSchema: readSchemaFile(options.schema, io) } : {}),
   });
-  return report([{ key, scope }], [violations], io);
+  return printResult({ key, scope }, violations, io) ? 0 : 1;
 }
 
 async function validateFile(file: string, connection: GatewayConnection, io: ConfigIo): Promise<ExitCode> {
@@ -70,45 +70,33 @@ async function validateFile(file: string, connection: GatewayConnection, io: Con
     throw usage(`cannot read ${file}: ${(error as Error).message}`);
   }
   const { entries } = parseConfigDocument(text, file);
-  const checked: DocumentEntry[] = [];
-  const results: Array<Violation[] | ConfigCliFailure> = [];
-  let skipped = 0;
+  let valid = 0;
+  let invalid = 0;
   for (const entry of entries) {
     if (!('value' in entry) || isRedactedSecret(entry)) {
       io.out(`SKIP     ${entry.key}  ${scopeLabel(entry.scope)}  (${isRedactedSecret(entry) ? 'secret redacted' : 'no value'})\n`);
-      skipped += 1;
       continue;
     }
-    checked.push(entry);
+    let result: Violation[] | ConfigCliFailure;
     try {
       const input = { scope: entry.scope, key: entry.key, value: entry.value };
-      results.push(await violationsOf(connection, 'jsonSchema' in entry ? { ...input, jsonSchema: entry.jsonSchema } : input));
+      result = await violationsOf(connection, 'jsonSchema' in entry ? { ...input, jsonSchema: entry.jsonSchema } : input);
     } catch (error) {
       if (!(error instanceof ConfigCliFailure) || FATAL.has(error.code)) throw error;
-      results.push(error);
+      result = error;
     }
+    if (printResult(entry, result, io)) valid += 1;
+    else invalid += 1;
   }
-  const code = report(checked, results, io);
-  io.out(
-    `# ${entries.length} entries: ${checked.length - countInvalid(results)} valid, ${countInvalid(results)} invalid, ${skipped} skipped\n`,
-  );
-  return code;
+  io.out(`# ${entries.length} entries: ${valid} valid, ${invalid} invalid, ${entries.length - valid - invalid} skipped\n`);
+  return invalid > 0 ? 1 : 0;
 }
 
-const countInvalid = (results: Array<Violation[] | ConfigCliFailure>) =>
-  results.filter((r) => r instanceof ConfigCliFailure || r.length > 0).length;
-
-function report(
-  entries: Array<{ key: string; scope: ScopeInput }>,
-  results: Array<Violation[] | ConfigCliFailure>,
-  io: ConfigIo,
-): ExitCode {
-  entries.forEach((entry, i) => {
-    const result = results[i]!;
-    const where = `${entry.key}  ${scopeLabel(entry.scope)}`;
-    if (result instanceof ConfigCliFailure) io.out(`INVALID  ${where}  ${result.code}: ${result.message}\n`);
-    else if (result.length === 0) io.out(`OK       ${where}\n`);
-    else io.out(`INVALID  ${where}  CONFIG_VALIDATION_FAILED\n${result.map((v) => `${violationLine(v)}\n`).join('')}`);
-  });
-  return countInvalid(results) > 0 ? 1 : 0;
+/** Prints `OK` or `INVALID` (with the violations or the refusal's code) for one entry; true when valid. */
+function printResult(entry: { key: string; scope: ScopeInput }, result: Violation[] | ConfigCliFailure, io: ConfigIo): boolean {
+  const where = `${entry.key}  ${scopeLabel(entry.scope)}`;
+  if (result instanceof ConfigCliFailure) io.out(`INVALID  ${where}  ${result.code}: ${result.message}\n`);
+  else if (result.length === 0) io.out(`OK       ${where}\n`);
+  else io.out(`INVALID  ${where}  CONFIG_VALIDATION_FAILED\n${result.map((v) => `${violationLine(v)}\n`).join('')}`);
+  return !(result instanceof ConfigCliFailure) && result.length === 0;
 }
