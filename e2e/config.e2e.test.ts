@@ -47,11 +47,7 @@ let globex: Record<string, string>;
 let operator: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startTestStack(
-    dataDir,
-    {},
-    { JWT_SECRET: SECRET, AUTH_ANONYMOUS_SCOPES: '', ADAPTER_SYNC_INTERVAL_MS: '0', CONFIG_PORT: '0' },
-  );
+  stack = await startTestStack(dataDir, {}, { JWT_SECRET: SECRET, AUTH_ANONYMOUS_SCOPES: '', ADAPTER_SYNC_INTERVAL_MS: '0' });
   acme = await apiKey('acme', ['config:read', 'config:write']);
   acmeReader = await apiKey('acme', ['config:read']);
   acmeSecrets = await apiKey('acme', ['config:read', 'config:secrets:read']);
