@@ -22,7 +22,8 @@ interface GraphQLAnswer<T> {
  * Sends one GraphQL operation to the gateway with the caller's credentials.
  * @returns the answer's `data`
  * @throws ConfigCliFailure with the first error's code (`extensions.code`, e.g.
- *   `CONFIG_VERSION_CONFLICT`, `UNAUTHORIZED`) and its other extensions as details;
+ *   `CONFIG_VERSION_CONFLICT`, `UNAUTHORIZED`) and its other extensions as details (the
+ *   gateway's `serviceName` left out);
  *   `GATEWAY_UNREACHABLE` when the gateway does not answer, `GATEWAY_ERROR` when it answers
  *   without GraphQL; `USAGE` when both an API key and a token are given
  */
@@ -50,7 +51,7 @@ export async function gatewayRequest<T>(connection: GatewayConnection, query: st
   }
   const first = answer.errors?.[0];
   if (first) {
-    const { code, stacktrace: _stack, ...details } = first.extensions ?? {};
+    const { code, stacktrace: _stack, serviceName: _service, ...details } = first.extensions ?? {};
     throw new ConfigCliFailure(typeof code === 'string' ? code : 'GRAPHQL_ERROR', first.message, details);
   }
   if (!answer.data) throw new ConfigCliFailure('GATEWAY_ERROR', `${connection.gateway} answered HTTP ${response.status} without data`);
