@@ -26,7 +26,7 @@ const codeOf = (answer: Answer) => answer.errors?.[0]?.extensions?.code;
 async function apiKey(org: string, scopes: string[]): Promise<Record<string, string>> {
   const admin = { authorization: `Bearer ${await orgToken(SECRET, org, 'dictamesh:admin')}` };
   const created = await call(admin, 'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', {
-    input: { org, name: `config-${scopes.join('-')}`, scopes },
+    input: { org, name: `config ${scopes.join(' ').replaceAll(':', '.')}`, scopes },
   });
   expect(created.errors).toBeUndefined();
   return { 'x-api-key': created.data!.createApiKey.key as string };
