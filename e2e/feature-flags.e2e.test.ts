@@ -8,8 +8,8 @@ import { orgToken } from './harness/identities';
 
 // Feature flags through the running stack: a tenant writes FLAG entries through the gateway, the
 // OpenFeature provider (@dictamesh/openfeature-provider) reads them as that tenant and evaluates
-// them locally; a change is picked up (configChanged subscription, or its periodic refetch)
-// without a new provider; another organisation never sees them.
+// them locally; a change reaches it through the gateway's configChanged subscription (no
+// periodic refetch) without a new provider; another organisation never sees them.
 const SECRET = 'test-jwt-secret-feature-flags-0123456789abcd';
 const dataDir = tempDataDir();
 let stack: FullStack;
@@ -41,13 +41,13 @@ const rollout = (percent: number) => ({
 const setFlag = (org: string, key: string, value: unknown) =>
   as(org, 'config:write', SET, { input: { scope: { environment: 'production' }, key, kind: 'FLAG', value } });
 
-async function providerFor(org: string) {
+async function providerFor(org: string, refreshIntervalMs: number) {
   return new DictaMeshFlagProvider({
     url: stack.urls.gateway,
     headers: { authorization: `Bearer ${await orgToken(SECRET, org, 'config:read')}` },
     environment: 'production',
     webSocketImpl: WebSocket,
-    refreshIntervalMs: 250,
+    refreshIntervalMs,
   });
 }
 
@@ -86,7 +86,8 @@ describe('feature flags through the gateway', () => {
   });
 
   it('the OpenFeature provider evaluates locally, defaults on a type mismatch, and follows a change', async () => {
-    const provider = await providerFor('acme');
+    // no periodic refetch: the change must come through the configChanged subscription
+    const provider = await providerFor('acme', 0);
     const changed: string[][] = [];
     provider.events.addHandler(
       ProviderEvents.ConfigurationChanged,
@@ -114,7 +115,7 @@ describe('feature flags through the gateway', () => {
   });
 
   it("another organisation's provider does not see them", async () => {
-    await OpenFeature.setProviderAndWait('globex', await providerFor('globex'));
+    await OpenFeature.setProviderAndWait('globex', await providerFor('globex', 250));
     expect(await OpenFeature.getClient('globex').getBooleanDetails('checkout.newFlow', false, { targetingKey: '174' })).toMatchObject({
       value: false,
       reason: 'ERROR',
