@@ -8,6 +8,7 @@ import {
   listWatchers,
   registerWatcher,
   unregisterWatcher,
+  visibleWatcher,
   watcherScope,
   watcherStatus,
   type WatcherRow,
@@ -58,6 +59,7 @@ export const watcherResolvers: Resolvers = {
     },
     heartbeatConfigWatcher: async (_root, args, ctx) => {
       const revision = args.revision == null ? null : parseRevision(args.revision, 'revision');
+      await visibleWatcher(ctx.prisma, ctx, args.id); // an unknown id is told so before anything else
       if (revision !== null) {
         const current = await currentRevision(ctx.prisma);
         if (revision > current)

@@ -175,6 +175,7 @@ describe('config watchers', () => {
     expect(await code(acme, HEARTBEAT, { id: '00000000-0000-4000-8000-000000000000' })).toBe('CONFIG_WATCHER_UNKNOWN');
     expect(await code(acme, HEARTBEAT, { id: 'not-a-uuid' })).toBe('CONFIG_WATCHER_UNKNOWN');
     expect(await code(acme, HEARTBEAT, { id: gatewayId, revision: '2' })).toBe('CONFIG_REVISION_FUTURE');
+    expect(await code(globex, HEARTBEAT, { id: gatewayId, revision: '2' })).toBe('CONFIG_WATCHER_UNKNOWN');
     expect(await code(globex, UNREGISTER, { id: gatewayId })).toBe('CONFIG_WATCHER_UNKNOWN');
     expect(await db.prisma.configWatcher.count({ where: { id: gatewayId } })).toBe(1);
     expect((await ok(acme, UNREGISTER, { id: gatewayId })).unregisterConfigWatcher).toBe(true);

@@ -86,7 +86,11 @@ export async function registerWatcher(prisma: PrismaClient, registration: Watche
 }
 
 /** The watcher `id` if the caller sees it. @throws DictaMeshError `CONFIG_WATCHER_UNKNOWN` */
-async function visibleWatcher(prisma: PrismaClient, ctx: Pick<SubgraphContext, 'principal' | 'org'>, id: string): Promise<WatcherRow> {
+export async function visibleWatcher(
+  prisma: PrismaClient,
+  ctx: Pick<SubgraphContext, 'principal' | 'org'>,
+  id: string,
+): Promise<WatcherRow> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
   const row = uuid ? await prisma.configWatcher.findFirst({ where: { id, ...visibleTo(ctx) } }) : null;
   if (!row) throw err('CONFIG_WATCHER_UNKNOWN', undefined, { id: id.slice(0, 64) });
@@ -126,7 +130,7 @@ export async function unregisterWatcher(
   return row;
 }
 
-/** The watchers the caller sees, oldest registration first; expired ones only with `includeExpired`. */
+/** The watchers the caller sees, oldest registration first (then by name); expired ones only with `includeExpired`. */
 export async function listWatchers(
   prisma: PrismaClient,
   ctx: Pick<SubgraphContext, 'principal' | 'org'>,
@@ -135,7 +139,7 @@ export async function listWatchers(
 ): Promise<WatcherRow[]> {
   const rows = await prisma.configWatcher.findMany({
     where: visibleTo(ctx),
-    orderBy: [{ registeredAt: 'asc' }, { id: 'asc' }],
+    orderBy: [{ registeredAt: 'asc' }, { name: 'asc' }, { id: 'asc' }],
     take: 1000,
   });
   return includeExpired ? rows : rows.filter((row) => watcherStatus(row, now) === 'ACTIVE');
