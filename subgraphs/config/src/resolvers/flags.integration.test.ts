@@ -104,6 +104,10 @@ describe('featureFlags', () => {
         ],
       },
     });
+    const reads = await db.prisma.configAuditLog.findMany({ where: { orgId: 'acme', action: 'READ' }, orderBy: { at: 'asc' } });
+    expect(reads.map((r) => [r.actor, r.scope, r.outcome, r.detail])).toEqual([
+      ['u@acme', 'org:acme/production', 'ALLOWED', { query: 'featureFlags', count: 2 }],
+    ]);
     expect(await run('acme', FLAGS)).toMatchObject({
       data: { featureFlags: [{ key: 'checkout.newFlow' }, { key: 'ui.theme', source: { path: 'platform' } }] },
     });
@@ -131,6 +135,8 @@ describe('evaluateFlag', () => {
         data: { evaluateFlag: { key, value: null, variant: null, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND', flagVersion: null } },
       });
     expect((await run('globex', EVALUATE, { key: 'globex.only' })).data?.evaluateFlag).toMatchObject({ value: true, reason: 'STATIC' });
+    const read = await db.prisma.configAuditLog.findFirst({ where: { orgId: 'globex', action: 'READ' } });
+    expect(read).toMatchObject({ key: 'globex.only', version: 1, scope: 'org:globex', detail: { query: 'evaluateFlag', found: true } });
   });
 });
 

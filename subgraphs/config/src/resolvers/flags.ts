@@ -1,12 +1,14 @@
 import { evaluateFlag, flagDefinitionViolations, type EvaluationContext, type FlagDefinition } from '@dictamesh/feature-flags';
 import type { FlagContextInput, FlagEvaluation, Resolvers } from '../__generated__/resolvers-types';
+import { audited, type AuditNote } from '../audit/audited';
 import type { ConfigContext } from '../context';
 import { resolveConfig } from '../resolve/resolve';
 import { scopeOf, type ScopeInput } from '../scopes/scope';
 
-/** The flags in effect at a scope of the caller (`resolveConfig`, kind FLAG only), keys in order. */
-async function flagsAt(ctx: ConfigContext, input: ScopeInput) {
+/** The flags in effect at a scope of the caller (`resolveConfig`, kind FLAG only), keys in order; the scope noted for the audit row. */
+async function flagsAt(ctx: ConfigContext, note: AuditNote, input: ScopeInput) {
   const scope = scopeOf(ctx, input);
+  note.scope = scope;
   const { values } = await resolveConfig(ctx.prisma, scope, { kinds: ['FLAG'] });
   return values;
 }
@@ -47,26 +49,37 @@ function evaluateStored(key: string, definition: unknown, version: number, conte
  * `featureFlags` (the flags in effect at a point of the hierarchy, with provenance) and
  * `evaluateFlag` (one flag for a context; never an error for the flag itself: an unknown key
  * answers reason ERROR, `FLAG_NOT_FOUND`). Both read the caller's organisation (and the platform
- * levels above it) only.
+ * levels above it) only; each read is audited (READ, as `resolvedConfig`).
  * @throws DictaMeshError `CONFIG_SCOPE_INVALID` for a bad scope, `FORBIDDEN` for the platform scope without `dictamesh:platform`
  */
 export const flagResolvers: Resolvers = {
   Query: {
-    featureFlags: async (_parent, args, ctx) =>
-      (
-        await flagsAt(ctx, { platform: args.platform, environment: args.environment, service: args.service, component: args.component })
-      ).map((v) => ({
-        key: v.key,
-        definition: v.entry.value,
-        source: v.source,
-        version: v.entry.version,
-        revision: String(v.entry.revision),
-      })),
-    evaluateFlag: async (_parent, args, ctx) => {
-      const values = await flagsAt(ctx, { environment: args.environment, service: args.service, component: args.component });
-      const found = values.find((v) => v.key === args.key);
-      if (!found) return { key: args.key, value: null, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };
-      return evaluateStored(args.key, found.entry.value, found.entry.version, flagContextOf(args.context));
-    },
+    featureFlags: (_parent, args, ctx) =>
+      audited(ctx, 'READ', true, async (note) => {
+        const values = await flagsAt(ctx, note, {
+          platform: args.platform,
+          environment: args.environment,
+          service: args.service,
+          component: args.component,
+        });
+        note.detail = { query: 'featureFlags', count: values.length };
+        return values.map((v) => ({
+          key: v.key,
+          definition: v.entry.value,
+          source: v.source,
+          version: v.entry.version,
+          revision: String(v.entry.revision),
+        }));
+      }),
+    evaluateFlag: (_parent, args, ctx) =>
+      audited(ctx, 'READ', true, async (note) => {
+        note.key = args.key;
+        const values = await flagsAt(ctx, note, { environment: args.environment, service: args.service, component: args.component });
+        const found = values.find((v) => v.key === args.key);
+        note.version = found?.entry.version ?? null;
+        note.detail = { query: 'evaluateFlag', found: found !== undefined };
+        if (!found) return { key: args.key, value: null, reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND' };
+        return evaluateStored(args.key, found.entry.value, found.entry.version, flagContextOf(args.context));
+      }),
   },
 };
