@@ -8,6 +8,7 @@ import { createSubgraphService, tableReadiness } from '@dictamesh/subgraph-kit';
 import { compactConfigHistory, DEFAULT_HISTORY_KEEP_VERSIONS, type CompactionResult } from './changes/compaction';
 import { ConfigChangeRelay } from './changes/relay';
 import type { ConfigServices } from './context';
+import { createConfigMetrics } from './metrics';
 import { buildConfigSchema } from './schema';
 import { purgeExpiredWatchers } from './watchers/watchers';
 import { seedSettingSchemas } from './seed/settings';
@@ -101,6 +102,7 @@ export async function createConfigService(options: ConfigServiceOptions): Promis
     context: () => services,
     // its own tables only
     readiness: { database: tableReadiness(db, (table) => table.startsWith('dictamesh_config') || CONFIG_TABLES.includes(table)) },
+    registry: createConfigMetrics(db.prisma, now),
     bus,
   });
   const keep = options.historyKeepVersions ?? CONFIG_DEFAULTS.historyKeepVersions;

@@ -20,7 +20,7 @@ export interface ResolvedValue {
 export interface ResolveOptions {
   /** Only keys starting with it. */
   prefix?: string;
-  /** Only entries of these kinds. */
+  /** Only keys whose winning (most specific) value is of these kinds. */
   kinds?: ConfigValueKind[];
 }
 
@@ -43,7 +43,6 @@ export async function resolveConfig(
       OR: chain.map(whereScope),
       hasValue: true,
       ...(options.prefix ? { key: { startsWith: options.prefix } } : {}),
-      ...(options.kinds ? { kind: { in: options.kinds } } : {}),
     },
   });
   const byKey = new Map<string, ConfigEntryRow[]>();
@@ -56,6 +55,8 @@ export async function resolveConfig(
   const values: ResolvedValue[] = [];
   for (const key of [...byKey.keys()].sort()) {
     const [entry, ...overrides] = byKey.get(key)!.sort((a, b) => rank.get(pathOf(b))! - rank.get(pathOf(a))!);
+    // the kind filter applies to the winning value: a flag a more specific plain value overrides is not in effect
+    if (options.kinds && !options.kinds.includes(entry!.kind as ConfigValueKind)) continue;
     values.push({ key, kind: entry!.kind as ConfigValueKind, entry: entry!, source: scopeOfRow(entry!), overrides });
   }
   return { values, revision };

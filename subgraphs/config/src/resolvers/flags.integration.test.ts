@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import { execute, parse } from 'graphql';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +9,6 @@ import type { Principal } from '@dictamesh/runtime';
 import { createRequestContext } from '@dictamesh/subgraph-kit';
 import type { ConfigServices } from '../context';
 import { buildConfigSchema } from '../schema';
-import { TestSealer } from '../store/test-sealer';
 import { writeConfig, type WriteActor } from '../store/write';
 
 // featureFlags / evaluateFlag and the FLAG-kind validation on an in-memory PGlite, executed on
@@ -48,7 +49,7 @@ beforeAll(async () => {
   services = {
     prisma: db.prisma,
     now: () => new Date('2026-12-01T00:00:00.000Z'),
-    secrets: new TestSealer(),
+    secrets: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]),
     publishChanges: () => undefined,
     log: pino({ level: 'silent' }),
   };
@@ -160,5 +161,17 @@ describe('FLAG values are flag definitions', () => {
       },
     });
     expect(await db.prisma.configEntry.count({ where: { key: 'bad.flag' } })).toBe(0);
+  });
+});
+
+describe('a flag overridden by a plain value', () => {
+  it('is not in effect where a more specific scope sets the key as a value', async () => {
+    await writeConfig(services, actor, { scope: { ...acme, environment: 'staging' }, key: 'ui.theme', operation: 'SET', value: 'blue' });
+    const flags = (await run('acme', FLAGS, { environment: 'staging' })).data?.featureFlags as { key: string }[];
+    expect(flags.map((f) => f.key)).toEqual(['checkout.newFlow']);
+    expect((await run('acme', EVALUATE, { key: 'ui.theme', environment: 'staging' })).data?.evaluateFlag).toMatchObject({
+      reason: 'ERROR',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
   });
 });

@@ -30,7 +30,9 @@ const KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 export function scopeOf(ctx: Pick<SubgraphContext, 'principal' | 'org'>, input: ScopeInput | null | undefined): ConfigScopeRef {
   const platform = input?.platform === true;
   if (platform && !isPlatformOperator(ctx))
-    throw err('FORBIDDEN', 'Only the platform operator (dictamesh:platform) reads or writes the platform scope.', { scope: PLATFORM_SCOPE });
+    throw err('FORBIDDEN', 'Only the platform operator (dictamesh:platform) reads or writes the platform scope.', {
+      scope: PLATFORM_SCOPE,
+    });
   const environment = input?.environment ?? '';
   const service = input?.service ?? '';
   const component = input?.component ?? '';

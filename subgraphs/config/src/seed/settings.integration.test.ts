@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DICTAMESH_SETTINGS } from '@dictamesh/config-client';
 import { openDatabase, type Database } from '@dictamesh/db';
 import type { ConfigScopeRef } from '@dictamesh/events';
 import type { ConfigServices } from '../context';
-import { TestSealer } from '../store/test-sealer';
 import { writeConfig, type WriteActor } from '../store/write';
 import { seedSettingSchemas, SETTINGS_SCOPE } from './settings';
 
@@ -19,7 +20,7 @@ beforeEach(async () => {
   services = {
     prisma: db.prisma,
     now: () => new Date('2026-12-01T00:00:00.000Z'),
-    secrets: new TestSealer(),
+    secrets: await Keyring.open(db.prisma, [LocalMasterKey.fromBase64(randomBytes(32).toString('base64'))]),
     publishChanges: () => {},
     log: pino({ level: 'silent' }),
   };
