@@ -2,6 +2,7 @@ import type { PrismaClient } from '@dictamesh/db';
 import type { Logger } from '@dictamesh/runtime';
 import type { KeyManager, SecretSealer } from '@dictamesh/secrets';
 import type { SubgraphContext } from '@dictamesh/subgraph-kit';
+import type { ResolveCache } from './resolve/resolve';
 
 /** The config subgraph's own fields of a request's context (one set per process). */
 export interface ConfigServices {
@@ -16,6 +17,8 @@ export interface ConfigServices {
   /** Publishes the change log now (called after commits that wrote versions). */
   publishChanges: () => void;
   log: Logger;
+  /** Resolved configurations reused while the log revision has not moved (unset: none). */
+  resolveCache?: ResolveCache;
 }
 
 /** Per-request context of the config subgraph: the kit's (principal, org, loaders) and config's services. */

@@ -9,6 +9,7 @@ import { compactConfigHistory, DEFAULT_HISTORY_KEEP_VERSIONS, type CompactionRes
 import { ConfigChangeRelay } from './changes/relay';
 import type { ConfigServices } from './context';
 import { createConfigMetrics } from './metrics';
+import { ResolveCache } from './resolve/resolve';
 import { buildConfigSchema } from './schema';
 import { purgeExpiredWatchers } from './watchers/watchers';
 import { seedSettingSchemas } from './seed/settings';
@@ -90,6 +91,7 @@ export async function createConfigService(options: ConfigServiceOptions): Promis
     secrets: options.secrets,
     ...(keys ? { keys } : {}),
     publishChanges: () => void relay.flush(),
+    resolveCache: new ResolveCache(),
     log: logger,
   };
   if (options.settings?.length) await seedSettingSchemas(services, options.settings);

@@ -34,8 +34,19 @@ export async function resolveConfig(
   prisma: PrismaClient,
   scope: ConfigScopeRef,
   options: ResolveOptions = {},
+  cache?: ResolveCache,
 ): Promise<{ values: ResolvedValue[]; revision: bigint }> {
   const revision = await currentRevision(prisma);
+  const cacheKey = JSON.stringify([
+    scope.orgId,
+    scope.environment,
+    scope.service,
+    scope.component,
+    options.prefix ?? '',
+    options.kinds ?? [],
+  ]);
+  const cached = cache?.get(cacheKey, revision);
+  if (cached) return { values: cached, revision };
   const chain = chainOf(scope);
   const rank = new Map(chain.map((link, index) => [pathOf(link), index]));
   const rows = await prisma.configEntry.findMany({
@@ -59,5 +70,30 @@ export async function resolveConfig(
     if (options.kinds && !options.kinds.includes(entry!.kind as ConfigValueKind)) continue;
     values.push({ key, kind: entry!.kind as ConfigValueKind, entry: entry!, source: scopeOfRow(entry!), overrides });
   }
+  cache?.set(cacheKey, revision, values);
   return { values, revision };
+}
+
+/**
+ * Resolved configurations by scope and options, each valid for the log revision it was read at:
+ * every write takes a new revision, so an answer is reused only while the revision (read first,
+ * one indexed query) has not moved — across instances too, since the revision is the database's.
+ * Holds at most `capacity` answers (the oldest go first).
+ */
+export class ResolveCache {
+  private readonly answers = new Map<string, { revision: bigint; values: ResolvedValue[] }>();
+
+  constructor(private readonly capacity = 500) {}
+
+  /** The answer for `key` if it was read at `revision`. */
+  get(key: string, revision: bigint): ResolvedValue[] | undefined {
+    const answer = this.answers.get(key);
+    return answer?.revision === revision ? answer.values : undefined;
+  }
+
+  set(key: string, revision: bigint, values: ResolvedValue[]): void {
+    this.answers.delete(key);
+    this.answers.set(key, { revision, values });
+    if (this.answers.size > this.capacity) this.answers.delete(this.answers.keys().next().value!);
+  }
 }

@@ -92,7 +92,7 @@ export const entryResolvers: Resolvers = {
       audited(ctx, 'READ', true, async (note) => {
         const scope = target(ctx, note, args);
         const reveal = revealOf(ctx, args.revealSecrets, note);
-        const { values, revision } = await resolveConfig(ctx.prisma, scope, args.prefix ? { prefix: args.prefix } : {});
+        const { values, revision } = await resolveConfig(ctx.prisma, scope, args.prefix ? { prefix: args.prefix } : {}, ctx.resolveCache);
         const resolved = [];
         for (const value of values) {
           const winner = await entryView(ctx.secrets, value.entry, reveal, scope.orgId);

@@ -9,7 +9,7 @@ import { scopeOf, type ScopeInput } from '../scopes/scope';
 async function flagsAt(ctx: ConfigContext, note: AuditNote, input: ScopeInput) {
   const scope = scopeOf(ctx, input);
   note.scope = scope;
-  const { values } = await resolveConfig(ctx.prisma, scope, { kinds: ['FLAG'] });
+  const { values } = await resolveConfig(ctx.prisma, scope, { kinds: ['FLAG'] }, ctx.resolveCache);
   return values;
 }
 
