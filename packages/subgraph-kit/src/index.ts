@@ -52,3 +52,4 @@ export { loadSubgraphSchema } from './schema';
 export { startConsumer, type ConsumerSpec } from './consumers';
 export { tableReadiness, type Readiness, type ReadinessCheck } from './readiness';
 export { createMetricsRegistry } from './metrics';
+export { RelayLoop } from './relay-loop';

@@ -3,6 +3,7 @@ import { CloudEvent } from 'cloudevents';
 import type { Prisma, PrismaClient } from '@dictamesh/db';
 import { assertEventData, toDictaMeshEvent, type EventBus, type EventDataOf } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
+import { RelayLoop } from '@dictamesh/subgraph-kit';
 
 /** The billing event types (topic = CloudEvent type). */
 export type BillingEventType =
@@ -69,50 +70,13 @@ export interface OutboxRelayOptions {
  * id). Call {@link flush} after a commit that wrote events; {@link start} also flushes on an
  * interval, which picks up what a crash or a bus outage left behind.
  */
-export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private again = false;
-
-  constructor(private readonly options: OutboxRelayOptions) {}
-
-  /**
-   * Publishes until the outbox is empty (or the bus fails: the rows stay for the next round).
-   * Concurrent calls share one run and make it go round once more.
-   * @returns events published
-   */
-  flush(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async drain(): Promise<number> {
-    let total = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        let published: number;
-        try {
-          published = await this.round();
-        } catch (error) {
-          this.options.log.warn({ err: error }, 'billing outbox: publishing failed; the events stay for the next round');
-          return total;
-        }
-        total += published;
-        if (published === 0) break;
-      }
-    } while (this.again);
-    return total;
+export class OutboxRelay extends RelayLoop {
+  constructor(private readonly options: OutboxRelayOptions) {
+    super(options.log, 'billing outbox: publishing failed; the events stay for the next round');
   }
 
   /** One claimed batch: publish, then delete, in one transaction holding the row locks. */
-  private round(): Promise<number> {
+  protected round(): Promise<number> {
     const limit = this.options.batchSize ?? 100;
     return this.options.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ id: bigint; topic: string; key: string; event: unknown }[]>`
@@ -130,19 +94,5 @@ export class OutboxRelay {
       this.options.onPublished?.(rows.length);
       return rows.length;
     });
-  }
-
-  /** Flushes now and every `intervalMs` until {@link stop}. */
-  start(intervalMs: number): void {
-    void this.flush();
-    this.timer = setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
-  }
-
-  /** Stops the interval and waits for a round in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
   }
 }

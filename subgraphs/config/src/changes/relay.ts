@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@dictamesh/db';
 import { assertEventData, toDictaMeshEvent, TOPICS, type EventBus, type OutgoingRecord } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
+import { RelayLoop } from '@dictamesh/subgraph-kit';
 import { changeOf, type VersionRow } from './change-record';
 
 /** CloudEvent `source` of configuration change events. */
@@ -33,50 +34,13 @@ export interface ConfigChangeRelayOptions {
  * again (at least once; consumers dedupe by revision); a bus outage leaves the versions for the
  * next round. Call {@link flush} after commits; {@link start} also flushes on an interval.
  */
-export class ConfigChangeRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private again = false;
-
-  constructor(private readonly options: ConfigChangeRelayOptions) {}
-
-  /**
-   * Publishes until no version is left unpublished (or the bus fails: they stay for the next
-   * round). Concurrent calls share one run and make it go round once more.
-   * @returns change events published
-   */
-  flush(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async drain(): Promise<number> {
-    let total = 0;
-    do {
-      this.again = false;
-      for (;;) {
-        let published: number;
-        try {
-          published = await this.round();
-        } catch (error) {
-          this.options.log.warn({ err: error }, 'config change relay: publishing failed; the changes stay for the next round');
-          return total;
-        }
-        total += published;
-        if (published === 0) break;
-      }
-    } while (this.again);
-    return total;
+export class ConfigChangeRelay extends RelayLoop {
+  constructor(private readonly options: ConfigChangeRelayOptions) {
+    super(options.log, 'config change relay: publishing failed; the changes stay for the next round');
   }
 
   /** One claimed batch: publish, then mark published, in one transaction holding the row locks. */
-  private round(): Promise<number> {
+  protected round(): Promise<number> {
     const limit = this.options.batchSize ?? 200;
     return this.options.prisma.$transaction(
       async (tx) => {
@@ -109,19 +73,5 @@ export class ConfigChangeRelay {
       },
       { timeout: 60_000 },
     );
-  }
-
-  /** Flushes now and every `intervalMs` until {@link stop}. */
-  start(intervalMs: number): void {
-    void this.flush();
-    this.timer = setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
-  }
-
-  /** Stops the interval and waits for a round in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
   }
 }
