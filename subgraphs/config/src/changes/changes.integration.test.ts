@@ -3,9 +3,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Prisma } from '@dictamesh/db';
 import { InProcessEventBus, TOPICS, type BusRecord, type ConfigChanged, type EventBus } from '@dictamesh/events';
-import { GatewayTokens, PRINCIPAL_HEADER, type Principal } from '@dictamesh/runtime';
+import { GatewayTokens, type Principal } from '@dictamesh/runtime';
 import type { SecretSealer } from '@dictamesh/secrets';
 import { createConfigService, type ConfigService } from '../service';
+import { subgraphClient } from '../test/subgraph-client';
 
 // The config subgraph over HTTP as the gateway calls it, on an in-memory PGlite and the
 // in-process bus behind a switch that fails publishing on demand. Versions are written directly
@@ -31,33 +32,7 @@ const sealer: SecretSealer = {
   open: () => Promise.reject(new Error('not in this test')),
 };
 
-interface GqlResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of GraphQL JSON
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
-}
-
-async function gql(principal: Principal, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-  const response = await config.app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await tokens.sign(principal) },
-    payload: { query, variables },
-  });
-  return response.json() as GqlResult;
-}
-
-async function ok(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
-
-async function failure(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors, JSON.stringify(result.data)).toHaveLength(1);
-  return result.errors![0]!;
-}
+const { ok, failure } = subgraphClient(() => config.app, tokens);
 
 interface Write {
   orgId: string | null;

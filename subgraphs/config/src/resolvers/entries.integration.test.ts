@@ -3,9 +3,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@dictamesh/db';
 import { InProcessEventBus } from '@dictamesh/events';
-import { GatewayTokens, PRINCIPAL_HEADER, type Principal } from '@dictamesh/runtime';
+import { GatewayTokens, type Principal } from '@dictamesh/runtime';
 import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import { createConfigService, type ConfigService } from '../service';
+import { subgraphClient } from '../test/subgraph-client';
 
 // The config subgraph's entries and audit log over HTTP as the gateway calls it (signed
 // principal and request origin per request), on an in-memory PGlite with the real key ring.
@@ -20,34 +21,15 @@ const acmeAdmin: Principal = { subject: 'ann@acme', org: 'acme', scopes: ['dicta
 const acmeWriter: Principal = { subject: 'wes@acme', org: 'acme', scopes: ['config:write', 'config:read'], method: 'api-key' };
 const globex: Principal = { subject: 'gus@globex', org: 'globex', scopes: ['dictamesh:admin'], method: 'jwt' };
 
-interface GqlResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of GraphQL JSON
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
-}
-
-async function gql(principal: Principal, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-  const origin = { requestId: `req-${++requests}`, ip: '203.0.113.5', userAgent: 'dictamesh-test/1' };
-  const response = await config.app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await tokens.sign(principal, origin) },
-    payload: { query, variables },
-  });
-  return response.json() as GqlResult;
-}
-
-async function ok(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
+const { ok, failure } = subgraphClient(
+  () => config.app,
+  tokens,
+  () => ({ requestId: `req-${++requests}`, ip: '203.0.113.5', userAgent: 'dictamesh-test/1' }),
+);
 
 /** The error of a request that must fail. */
 async function refused(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors, JSON.stringify(result.data)).toHaveLength(1);
-  return result.errors![0]!.extensions!;
+  return (await failure(principal, query, variables)).extensions!;
 }
 
 const SET = `mutation ($input: SetConfigInput!) { setConfig(input: $input) { key version revision kind value redacted hasValue scope { path level } } }`;

@@ -3,9 +3,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@dictamesh/db';
 import { InProcessEventBus } from '@dictamesh/events';
-import { GatewayTokens, PRINCIPAL_HEADER, type Principal } from '@dictamesh/runtime';
+import { GatewayTokens, type Principal } from '@dictamesh/runtime';
 import { Keyring, LocalMasterKey } from '@dictamesh/secrets';
 import { createConfigService, type ConfigService } from '../service';
+import { subgraphClient } from '../test/subgraph-client';
 
 // The key ring through the config subgraph's GraphQL API (platform operator only, audited), on an in-memory PGlite.
 const log = pino({ level: 'silent' });
@@ -19,31 +20,7 @@ let config: ConfigService;
 const operator: Principal = { subject: 'ops', org: 'platform', scopes: ['dictamesh:platform'], method: 'jwt' };
 const acmeAdmin: Principal = { subject: 'ann@acme', org: 'acme', scopes: ['dictamesh:admin', 'config:write'], method: 'api-key' };
 
-interface GqlResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of GraphQL JSON
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
-}
-
-async function gql(principal: Principal, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-  const response = await config.app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await tokens.sign(principal) },
-    payload: { query, variables },
-  });
-  return response.json() as GqlResult;
-}
-async function ok(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
-async function code(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors, JSON.stringify(result.data)).toHaveLength(1);
-  return result.errors![0]!.extensions?.code;
-}
+const { ok, code } = subgraphClient(() => config.app, tokens);
 
 const LIST = '{ encryptionKeys { id version provider status dataKeys createdAt rotatedAt retiredAt } }';
 const ROTATE = 'mutation { rotateEncryptionKey { rewrapped key { id version status dataKeys createdAt } } }';

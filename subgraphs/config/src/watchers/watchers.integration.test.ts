@@ -3,9 +3,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '@dictamesh/db';
 import { InProcessEventBus } from '@dictamesh/events';
-import { GatewayTokens, PRINCIPAL_HEADER, type Principal } from '@dictamesh/runtime';
+import { GatewayTokens, type Principal } from '@dictamesh/runtime';
 import type { SecretSealer } from '@dictamesh/secrets';
 import { createConfigService, type ConfigService } from '../service';
+import { subgraphClient } from '../test/subgraph-client';
 
 // Watchers through the config subgraph's GraphQL API, on an in-memory PGlite, with our clock.
 const log = pino({ level: 'silent' });
@@ -24,31 +25,7 @@ const sealer: SecretSealer = {
   open: () => Promise.reject(new Error('not in this test')),
 };
 
-interface GqlResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of GraphQL JSON
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
-}
-
-async function gql(principal: Principal, query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-  const response = await config.app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await tokens.sign(principal) },
-    payload: { query, variables },
-  });
-  return response.json() as GqlResult;
-}
-async function ok(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors).toBeUndefined();
-  return result.data!;
-}
-async function code(principal: Principal, query: string, variables: Record<string, unknown> = {}) {
-  const result = await gql(principal, query, variables);
-  expect(result.errors, JSON.stringify(result.data)).toHaveLength(1);
-  return result.errors![0]!.extensions?.code;
-}
+const { ok, code } = subgraphClient(() => config.app, tokens);
 const seconds = (s: number) => new Date(start.getTime() + s * 1000);
 
 const REGISTER = `mutation ($input: RegisterConfigWatcherInput!) { registerConfigWatcher(input: $input) {
