@@ -28,6 +28,7 @@ describe('offline migrations', () => {
       '20261123000000_bus_outbox',
       '20261124000000_org_scoped_urns',
       '20261130000000_billing',
+      '20261201000000_config',
     ]);
   });
 
@@ -71,8 +72,14 @@ describe('offline migrations', () => {
       'dictamesh_billing_webhook_receipts',
       'dictamesh_bus_outbox',
       'dictamesh_cache_status',
+      'dictamesh_config_audit_logs',
+      'dictamesh_config_log_state',
+      'dictamesh_config_versions',
+      'dictamesh_config_watchers',
+      'dictamesh_configurations',
       'dictamesh_data_lineage',
       'dictamesh_dead_letters',
+      'dictamesh_encryption_keys',
       'dictamesh_entity_catalog',
       'dictamesh_entity_relationships',
       'dictamesh_event_log',
@@ -106,7 +113,10 @@ describe('offline migrations', () => {
 
   it('migrates a catalog with data to (organisation, URN) keys: every row keeps its organisation', async () => {
     const dir = join(tmp, 'before-org-scoped-urns');
-    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !/20261124000000_org_scoped_urns|20261130000000_billing/.test(src) });
+    cpSync(MIGRATIONS_DIR, dir, {
+      recursive: true,
+      filter: (src) => !/20261124000000_org_scoped_urns|20261130000000_billing|20261201000000_config/.test(src),
+    });
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
     expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261123000000_bus_outbox');
@@ -125,7 +135,11 @@ describe('offline migrations', () => {
         VALUES (gen_random_uuid(), '/s', '${A}', 'entity-change-ingest'), (gen_random_uuid(), '/s', '${D}', 'entity-change-ingest');
       INSERT INTO dictamesh_cache_status (urn, cache_key) VALUES ('${A}', 'k-a'), ('dictamesh:x:y:never-stored', 'k-x');`);
 
-    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261124000000_org_scoped_urns', '20261130000000_billing']);
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual([
+      '20261124000000_org_scoped_urns',
+      '20261130000000_billing',
+      '20261201000000_config',
+    ]);
     const orgs = (sql: string) => runner.query<Record<string, string>>(sql);
     expect(await orgs(`SELECT org_id, urn FROM dictamesh_entity_catalog ORDER BY urn`)).toEqual([
       { org_id: 'acme', urn: A },
@@ -216,7 +230,7 @@ describe('offline migrations', () => {
   });
   it('turns the bare organisation strings of entities, adapters and API keys into organisation rows', async () => {
     const dir = join(tmp, 'before-billing');
-    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !src.includes('20261130000000_billing') });
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !/20261130000000_billing|20261201000000_config/.test(src) });
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
     expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261124000000_org_scoped_urns');
@@ -227,7 +241,7 @@ describe('offline migrations', () => {
         VALUES ('crm-1', 'globex', 'rest-json', '1.0.0', '{}', now());
       INSERT INTO dictamesh_api_keys (id, org_id, name, scopes, secret_hash) VALUES ('k1', 'initech', 'ci', '{}', 'x');
     `);
-    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261130000000_billing']);
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261130000000_billing', '20261201000000_config']);
     const orgs = await runner.query<{ id: string; name: string; status: string; currency: string }>(
       'SELECT id, name, status::text AS status, currency FROM dictamesh_organizations ORDER BY id',
     );
