@@ -1,5 +1,5 @@
 import { compareSemver } from './semver';
-import type { EvaluationContext, FlagConstraint } from './types';
+import { CONSTRAINT_OPERATORS, type EvaluationContext, type FlagConstraint } from './types';
 
 /**
  * The value of a context field as constraints and stickiness read it: `userId` falls back to
@@ -88,20 +88,4 @@ export function constraintHolds(constraint: FlagConstraint, context: EvaluationC
   return constraint.inverted ? !outcome : outcome;
 }
 
-const KNOWN = new Set<string>([
-  'IN',
-  'NOT_IN',
-  'STR_STARTS_WITH',
-  'STR_ENDS_WITH',
-  'STR_CONTAINS',
-  'NUM_EQ',
-  'NUM_GT',
-  'NUM_GTE',
-  'NUM_LT',
-  'NUM_LTE',
-  'DATE_AFTER',
-  'DATE_BEFORE',
-  'SEMVER_EQ',
-  'SEMVER_GT',
-  'SEMVER_LT',
-]);
+const KNOWN = new Set<string>(CONSTRAINT_OPERATORS);

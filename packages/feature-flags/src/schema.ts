@@ -1,23 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { FlagType } from './types';
-
-const OPERATORS = [
-  'IN',
-  'NOT_IN',
-  'STR_STARTS_WITH',
-  'STR_ENDS_WITH',
-  'STR_CONTAINS',
-  'NUM_EQ',
-  'NUM_GT',
-  'NUM_GTE',
-  'NUM_LT',
-  'NUM_LTE',
-  'DATE_AFTER',
-  'DATE_BEFORE',
-  'SEMVER_EQ',
-  'SEMVER_GT',
-  'SEMVER_LT',
-] as const;
+import { CONSTRAINT_OPERATORS, type FlagType } from './types';
 
 /** The JSON Schema of a value of each flag type. */
 const VALUE_SCHEMA: Record<FlagType, object> = {
@@ -89,7 +71,7 @@ export const FLAG_DEFINITION_SCHEMA = {
       additionalProperties: false,
       properties: {
         contextName: { $ref: '#/$defs/name' },
-        operator: { enum: OPERATORS },
+        operator: { enum: CONSTRAINT_OPERATORS },
         values: { type: 'array', maxItems: 1000, items: { type: 'string' } },
         value: { type: 'string' },
         inverted: { type: 'boolean' },

@@ -5,22 +5,26 @@ export type FlagType = 'boolean' | 'string' | 'number' | 'object';
 export type FlagValue = boolean | string | number | { [key: string]: unknown } | unknown[];
 
 /** The constraint operators of Unleash's strategy constraints. */
-export type ConstraintOperator =
-  | 'IN'
-  | 'NOT_IN'
-  | 'STR_STARTS_WITH'
-  | 'STR_ENDS_WITH'
-  | 'STR_CONTAINS'
-  | 'NUM_EQ'
-  | 'NUM_GT'
-  | 'NUM_GTE'
-  | 'NUM_LT'
-  | 'NUM_LTE'
-  | 'DATE_AFTER'
-  | 'DATE_BEFORE'
-  | 'SEMVER_EQ'
-  | 'SEMVER_GT'
-  | 'SEMVER_LT';
+export const CONSTRAINT_OPERATORS = [
+  'IN',
+  'NOT_IN',
+  'STR_STARTS_WITH',
+  'STR_ENDS_WITH',
+  'STR_CONTAINS',
+  'NUM_EQ',
+  'NUM_GT',
+  'NUM_GTE',
+  'NUM_LT',
+  'NUM_LTE',
+  'DATE_AFTER',
+  'DATE_BEFORE',
+  'SEMVER_EQ',
+  'SEMVER_GT',
+  'SEMVER_LT',
+] as const;
+
+/** One of {@link CONSTRAINT_OPERATORS}. */
+export type ConstraintOperator = (typeof CONSTRAINT_OPERATORS)[number];
 
 /**
  * A condition on one context field, as Unleash's strategy constraints: list operators (`IN`,
