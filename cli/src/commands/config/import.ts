@@ -1,7 +1,7 @@
 import { gatewayRequest } from './client';
 import { isRedactedSecret, parseConfigDocument } from './document';
-import { usage, type ExitCode } from './failure';
-import type { ConfigIo } from './io';
+import type { ExitCode } from './failure';
+import { readUserFile, type ConfigIo } from './io';
 import { violationLine, type Violation } from './print';
 import { connectionOf, SCOPE_FIELDS, scopeLabel, type ConnectionOptions, type ScopeRecord } from './scope';
 
@@ -34,12 +34,7 @@ const IMPORT = `mutation ImportConfig($entries: [ConfigImportEntryInput!]!, $app
  * @throws ConfigCliFailure `USAGE` (file unreadable), `CONFIG_IMPORT_INVALID` (not a document), the gateway's error
  */
 export async function importCommand(file: string, options: ImportOptions, io: ConfigIo): Promise<ExitCode> {
-  let text: string;
-  try {
-    text = io.readFile(file);
-  } catch (error) {
-    throw usage(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const text = readUserFile(file, io);
   const { entries } = parseConfigDocument(text, file);
   const sent = entries.filter((entry) => !isRedactedSecret(entry));
   for (const entry of entries.filter(isRedactedSecret)) {

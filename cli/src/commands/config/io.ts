@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { usage } from './failure';
 
 /** Where `dictamesh config` reads files and writes its output (the process, or a test's buffers). */
 export interface ConfigIo {
@@ -21,3 +22,15 @@ export const processIo: ConfigIo = {
     process.exitCode = code;
   },
 };
+
+/**
+ * Reads a file the user named through `io`.
+ * @throws ConfigCliFailure `USAGE` naming the file when it cannot be read
+ */
+export function readUserFile(path: string, io: ConfigIo): string {
+  try {
+    return io.readFile(path);
+  } catch (error) {
+    throw usage(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}

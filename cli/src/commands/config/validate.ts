@@ -1,7 +1,7 @@
 import { gatewayRequest, type GatewayConnection } from './client';
 import { isRedactedSecret, parseConfigDocument } from './document';
 import { ConfigCliFailure, parseJsonArgument, usage, type ExitCode } from './failure';
-import type { ConfigIo } from './io';
+import { readUserFile, type ConfigIo } from './io';
 import { violationLine, type Violation } from './print';
 import { readSchemaFile } from './schema-file';
 import { connectionOf, scopeInputOf, scopeLabel, type ConnectionOptions, type ScopeInput, type ScopeOptions } from './scope';
@@ -63,12 +63,7 @@ export async function validateCommand(
 }
 
 async function validateFile(file: string, connection: GatewayConnection, io: ConfigIo): Promise<ExitCode> {
-  let text: string;
-  try {
-    text = io.readFile(file);
-  } catch (error) {
-    throw usage(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const text = readUserFile(file, io);
   const { entries } = parseConfigDocument(text, file);
   let valid = 0;
   let invalid = 0;
