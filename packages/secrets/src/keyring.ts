@@ -180,26 +180,12 @@ export class Keyring implements SecretSealer, KeyManager {
    * @returns the new key and how many data keys were re-wrapped
    */
   async rotate(): Promise<{ key: EncryptionKeyInfo; rewrapped: number }> {
-    const master = this.masters[0]!;
     const material = randomBytes(KEY_BYTES);
     const created = await this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_RING_LOCK})`;
-      const last = await tx.encryptionKey.aggregate({ _max: { version: true } });
-      const version = (last._max.version ?? 0) + 1;
-      const id = newKeyId(version);
-      const now = this.now();
-      await tx.encryptionKey.updateMany({ where: { status: 'ACTIVE' }, data: { status: 'DECRYPT_ONLY', rotatedAt: now } });
-      return tx.encryptionKey.create({
-        data: {
-          id,
-          version,
-          provider: master.provider,
-          masterKeyId: master.id,
-          wrappedKey: new Uint8Array(await master.wrap(material, id)),
-          status: 'ACTIVE',
-          createdAt: now,
-        },
-      });
+      const data = await this.newKeyRow(tx, material);
+      await tx.encryptionKey.updateMany({ where: { status: 'ACTIVE' }, data: { status: 'DECRYPT_ONLY', rotatedAt: data.createdAt } });
+      return tx.encryptionKey.create({ data });
     });
     this.keys.set(created.id, { version: created.version, material });
     this.activeId = created.id;
@@ -242,26 +228,9 @@ export class Keyring implements SecretSealer, KeyManager {
   private async load(): Promise<void> {
     let rows = await this.prisma.encryptionKey.findMany({ where: { status: { not: 'RETIRED' } } });
     if (!rows.some((row) => row.status === 'ACTIVE')) {
-      const last = await this.prisma.encryptionKey.aggregate({ _max: { version: true } });
-      const version = (last._max.version ?? 0) + 1;
-      const id = newKeyId(version);
-      const master = this.masters[0]!;
       const material = randomBytes(KEY_BYTES);
       // two instances starting on an empty ring: the version is unique, one insert wins, both read it
-      await this.prisma.encryptionKey.createMany({
-        data: [
-          {
-            id,
-            version,
-            provider: master.provider,
-            masterKeyId: master.id,
-            wrappedKey: new Uint8Array(await master.wrap(material, id)),
-            status: 'ACTIVE',
-            createdAt: this.now(),
-          },
-        ],
-        skipDuplicates: true,
-      });
+      await this.prisma.encryptionKey.createMany({ data: [await this.newKeyRow(this.prisma, material)], skipDuplicates: true });
       material.fill(0);
       rows = await this.prisma.encryptionKey.findMany({ where: { status: { not: 'RETIRED' } } });
     }
@@ -274,6 +243,19 @@ export class Keyring implements SecretSealer, KeyManager {
         { keyId: active.id, masterKeyId: active.masterKeyId },
       );
     this.activeId = active.id;
+  }
+
+  /**
+   * The row of a new ACTIVE key-encryption key holding `material`: the next version, a fresh id,
+   * the material wrapped by `masters[0]` with the id as aad.
+   */
+  private async newKeyRow(db: Pick<PrismaClient, 'encryptionKey'>, material: Buffer) {
+    const last = await db.encryptionKey.aggregate({ _max: { version: true } });
+    const version = (last._max.version ?? 0) + 1;
+    const id = newKeyId(version);
+    const master = this.masters[0]!;
+    const wrappedKey = new Uint8Array(await master.wrap(material, id));
+    return { id, version, provider: master.provider, masterKeyId: master.id, wrappedKey, status: 'ACTIVE' as const, createdAt: this.now() };
   }
 
   /**
