@@ -6,5 +6,24 @@ export { createBusOutbox, type BusOutbox, type BusOutboxEntry } from './bus-outb
 export { createApiKeyStore, type ApiKeyStore, type StoredApiKey } from './api-keys';
 export { Prisma, PrismaClient } from '../generated/prisma/client';
 export type { AdapterRegistration, DeadLetter, EntityCatalog, EntityRelationship, EventLog } from '../generated/prisma/client';
-export type { DeadLetterStatus } from '../generated/prisma/enums';
+export type {
+  Notification,
+  NotificationDelivery,
+  NotificationDeliveryAttempt,
+  NotificationDigest,
+  NotificationEndpoint,
+  NotificationEndpointSecret,
+  NotificationRule,
+  NotificationSubscriber,
+  NotificationSubscriberAddress,
+  NotificationTemplate,
+  NotificationType,
+} from '../generated/prisma/client';
+export type {
+  DeadLetterStatus,
+  NotificationAttemptOutcome,
+  NotificationChannel,
+  NotificationPriority,
+  NotificationStatus,
+} from '../generated/prisma/enums';
 export { checkTables, failingTables, type TableReadiness } from './table-readiness';

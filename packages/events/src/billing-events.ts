@@ -7,6 +7,8 @@
 /** `dictamesh.billing.invoice.finalized|paid|voided`: an invoice changed state. JSON Schema `billing-invoice.v1`. */
 export interface BillingInvoiceEvent {
   org: string;
+  /** The organisation's billing email when it has one (where notifications sends billing mail). */
+  billingEmail?: string | null;
   invoiceId: string;
   subscriptionId?: string | null;
   /** Gap-free per organisation; null only for a voided draft. */
@@ -25,6 +27,8 @@ export interface BillingInvoiceEvent {
 /** `dictamesh.billing.payment.failed`: a provider could not collect an invoice. JSON Schema `billing-payment-failed.v1`. */
 export interface BillingPaymentFailed {
   org: string;
+  /** The organisation's billing email when it has one (where notifications sends billing mail). */
+  billingEmail?: string | null;
   paymentId: string;
   invoiceId: string;
   invoiceNumber?: string | null;
@@ -39,6 +43,8 @@ export interface BillingPaymentFailed {
 /** `dictamesh.billing.usage.threshold_reached`: usage reached 80 % or 100 % of an allowance. JSON Schema `billing-usage-threshold.v1`. */
 export interface BillingUsageThresholdReached {
   org: string;
+  /** The organisation's billing email when it has one (where notifications sends billing mail). */
+  billingEmail?: string | null;
   subscriptionId: string;
   metricCode: string;
   threshold: 80 | 100;

@@ -20,6 +20,8 @@ export const TOPICS = {
   usageThresholdReached: 'dictamesh.billing.usage.threshold_reached',
   /** Configuration changes (the config subgraph's change log, keyed by organisation or `platform`), which the gateway's `configChanged` and config clients follow. */
   configChanged: 'dictamesh.config.changed',
+  /** In-app notifications stored for a subscriber (keyed by organisation), which the gateway's `notificationReceived` pushes live. */
+  notificationInApp: 'dictamesh.notification.in_app',
 } as const;
 
 /** The three entity change topics. */

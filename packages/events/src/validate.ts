@@ -6,6 +6,7 @@ import { err } from '@dictamesh/runtime';
 import type { EntityChange } from './entity-change';
 import type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
 import type { ConfigChanged } from './config-events';
+import type { NotificationInApp } from './notification-events';
 import type { AdapterEvent, OperationUsage, SchemaChanged, StorageUsage } from './platform-events';
 import { TOPICS } from './topics';
 
@@ -37,6 +38,7 @@ export const EVENT_SCHEMAS = {
   [TOPICS.paymentFailed]: 'urn:dictamesh:schema:billing-payment-failed:1',
   [TOPICS.usageThresholdReached]: 'urn:dictamesh:schema:billing-usage-threshold:1',
   [TOPICS.configChanged]: 'urn:dictamesh:schema:config-changed:1',
+  [TOPICS.notificationInApp]: 'urn:dictamesh:schema:notification-in-app:1',
 } as const;
 
 /** A DictaMesh CloudEvent type. */
@@ -57,6 +59,7 @@ export interface EventDataOf {
   'dictamesh.billing.payment.failed': BillingPaymentFailed;
   'dictamesh.billing.usage.threshold_reached': BillingUsageThresholdReached;
   'dictamesh.config.changed': ConfigChanged;
+  'dictamesh.notification.in_app': NotificationInApp;
 }
 
 const validators = new Map<string, ValidateFunction>(

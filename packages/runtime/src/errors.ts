@@ -92,6 +92,46 @@ export const ERROR_CODES = {
     status: 500,
     message: 'A stored secret cannot be decrypted: its key-encryption key or the master key is missing, or the ciphertext was altered.',
   },
+  NOTIFICATION_CHANNEL_UNKNOWN: {
+    status: 400,
+    message: 'Not a notification channel (EMAIL, SMS, PUSH, SLACK, WEBHOOK, IN_APP, PAGERDUTY).',
+  },
+  NOTIFICATION_CHANNEL_UNAVAILABLE: {
+    status: 400,
+    message: 'The channel is not configured or is disabled (`notifications.channels`) in this deployment.',
+  },
+  NOTIFICATION_TYPE_UNKNOWN: { status: 404, message: 'No notification type has this key in your organisation.' },
+  NOTIFICATION_TYPE_INVALID: { status: 400, message: 'The notification type is invalid (key [a-z][a-z0-9_.-]*, at most 100 characters).' },
+  NOTIFICATION_TEMPLATE_UNKNOWN: { status: 404, message: 'No template exists for this type, channel and locale (nor a fallback).' },
+  NOTIFICATION_TEMPLATE_INVALID: {
+    status: 400,
+    message: 'The template does not compile, or uses a variable it does not declare (every problem is listed).',
+  },
+  NOTIFICATION_VARIABLES_INVALID: {
+    status: 400,
+    message: "The variables do not match the template's declarations: missing or of the wrong type (every problem is listed).",
+  },
+  NOTIFICATION_ADDRESS_INVALID: { status: 400, message: 'The address is invalid for its channel (email, E.164 phone number, push token, URL).' },
+  NOTIFICATION_ENDPOINT_FORBIDDEN: {
+    status: 400,
+    message: 'The endpoint URL is not an https URL to a public address (loopback and private ranges are refused outside development).',
+  },
+  NOTIFICATION_ENDPOINT_UNKNOWN: { status: 404, message: 'No notification endpoint has this id in your organisation.' },
+  NOTIFICATION_RULE_INVALID: { status: 400, message: 'The rule filter is invalid (every problem is listed).' },
+  NOTIFICATION_RULE_UNKNOWN: { status: 404, message: 'No notification rule has this id.' },
+  NOTIFICATION_BODY_TOO_LARGE: { status: 413, message: 'The notification is over its size limit.' },
+  NOTIFICATION_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    message: 'This idempotency key was used in the last 24 hours with a different request.',
+  },
+  NOTIFICATION_SUBSCRIBER_UNKNOWN: { status: 404, message: 'No subscriber has this id in your organisation.' },
+  NOTIFICATION_UNKNOWN: { status: 404, message: 'No notification has this id.' },
+  NOTIFICATION_DELIVERY_UNKNOWN: { status: 404, message: 'No delivery has this id in your organisation.' },
+  NOTIFICATION_DELIVERY_STATE_INVALID: { status: 409, message: 'Only a FAILED or BOUNCED delivery can be retried.' },
+  NOTIFICATION_PREFERENCE_INVALID: {
+    status: 400,
+    message: 'The preference is invalid: critical types cannot be muted, quiet hours need HH:MM and an IANA time zone, digest windows 60 s to 7 days.',
+  },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
