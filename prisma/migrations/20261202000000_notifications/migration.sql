@@ -331,6 +331,6 @@ ALTER TABLE "dictamesh_notification_delivery_attempts" ADD CONSTRAINT "dictamesh
 -- Uniqueness Prisma cannot express: NULL organisation = platform row
 CREATE UNIQUE INDEX "dictamesh_notification_types_scope_key" ON "dictamesh_notification_types"(COALESCE("org_id", ''), "key");
 CREATE UNIQUE INDEX "dictamesh_notification_templates_version_key" ON "dictamesh_notification_templates"(COALESCE("org_id", ''), "type_key", "channel", "locale", "version");
-CREATE UNIQUE INDEX "dictamesh_notification_preferences_scope_key" ON "dictamesh_notification_preferences"("subscriber_id", COALESCE("type_key", ''), COALESCE("channel"::text, ''));
+CREATE UNIQUE INDEX "dictamesh_notification_preferences_scope_key" ON "dictamesh_notification_preferences"("subscriber_id", "type_key", "channel") NULLS NOT DISTINCT;
 -- a redelivered event notifies each subscriber once
 CREATE UNIQUE INDEX "dictamesh_notifications_source_event_key" ON "dictamesh_notifications"("org_id", COALESCE("subscriber_id"::text, ''), "type_key", "source_event_id") WHERE "source_event_id" IS NOT NULL;

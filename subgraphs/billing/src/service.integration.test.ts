@@ -233,9 +233,12 @@ describe('billing subgraph', () => {
     const [paid] = await published('dictamesh.billing.invoice.paid', 1);
     expect(finalized).toMatchObject({
       key: 'acme',
-      event: { source: 'dictamesh:billing', data: { org: 'acme', number: 'ACME-000001', totalMinor: '595' } },
+      event: {
+        source: 'dictamesh:billing',
+        data: { org: 'acme', billingEmail: 'billing@acme.example', number: 'ACME-000001', totalMinor: '595' },
+      },
     });
-    expect(paid?.event.data).toMatchObject({ status: 'PAID', amountDueMinor: '0' });
+    expect(paid?.event.data).toMatchObject({ status: 'PAID', amountDueMinor: '0', billingEmail: 'billing@acme.example' });
     expect(await code(operator, `mutation ($id: ID!) { voidInvoice(id: $id) { id } }`, { id: invoice.id })).toBe('INVOICE_STATE_INVALID');
   });
 
@@ -371,6 +374,7 @@ describe('billing subgraph', () => {
     const [failed] = await published('dictamesh.billing.payment.failed', 1);
     expect(failed?.event.data).toMatchObject({
       org: 'initech',
+      billingEmail: 'ap@initech.example',
       invoiceId: invoice.id,
       provider: 'stripe',
       amountMinor: '4900',

@@ -52,6 +52,36 @@ describe('billing outbox', () => {
     expect(await db.prisma.billingOutboxRecord.count()).toBe(0);
   });
 
+  it("carries the organisation's billing email (null without one) unless the data names one", async () => {
+    await db.prisma.organization.createMany({
+      data: [
+        { id: 'mailed', name: 'Mailed', billingEmail: 'ap@mailed.example' },
+        { id: 'unmailed', name: 'Unmailed' },
+      ],
+    });
+    await db.prisma.$transaction(async (tx) => {
+      await enqueueEvent(tx, TOPICS.usageThresholdReached, threshold('mailed'), { org: 'mailed', subject: 'x', id: 'm1' });
+      await enqueueEvent(tx, TOPICS.usageThresholdReached, threshold('unmailed'), { org: 'unmailed', subject: 'x', id: 'u1' });
+      await enqueueEvent(
+        tx,
+        TOPICS.usageThresholdReached,
+        { ...threshold('mailed'), billingEmail: 'other@mailed.example' },
+        {
+          org: 'mailed',
+          subject: 'x',
+          id: 'm2',
+        },
+      );
+    });
+    const rows = await db.prisma.billingOutboxRecord.findMany({ where: { key: { in: ['mailed', 'unmailed'] } }, orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [(r.event as { id: string }).id, (r.event as { data: { billingEmail: unknown } }).data.billingEmail])).toEqual([
+      ['m1', 'ap@mailed.example'],
+      ['u1', null],
+      ['m2', 'other@mailed.example'],
+    ]);
+    await db.prisma.billingOutboxRecord.deleteMany({ where: { key: { in: ['mailed', 'unmailed'] } } });
+  });
+
   it('refuses data that breaks the event schema, and keeps events the bus refused for the next round', async () => {
     await expect(
       enqueueEvent(db.prisma, TOPICS.usageThresholdReached, { ...threshold('acme'), threshold: 50 as 80 }, { org: 'acme', subject: 'x' }),

@@ -16,13 +16,15 @@ export type BillingEventType =
 /** CloudEvent `source` of every billing event. */
 export const BILLING_SOURCE = 'dictamesh:billing';
 
-/** What writes billing events: a Prisma transaction client (or the client itself). */
-type OutboxWriter = Pick<Prisma.TransactionClient, 'billingOutboxRecord'>;
+/** What writes billing events: a Prisma transaction client (or the client itself); it also reads the organisation's billing email. */
+type OutboxWriter = Pick<Prisma.TransactionClient, 'billingOutboxRecord' | 'organization'>;
 
 /**
  * Writes a billing CloudEvent into billing's transactional outbox, in the caller's transaction:
  * the event exists if and only if the change it reports was committed. {@link OutboxRelay}
  * publishes it after commit (at least once; consumers dedupe by the CloudEvent `id`).
+ * Unless the data names one, the event carries the organisation's current `billingEmail` (null
+ * when it has none): where notifications sends billing mail.
  *
  * @param data checked here against the type's JSON Schema (schemas/events), so that nothing
  *   invalid ever sits in the outbox
@@ -38,8 +40,13 @@ export async function enqueueEvent<T extends BillingEventType>(
   data: EventDataOf[T],
   options: { org: string; subject: string; id?: string; time?: Date },
 ): Promise<void> {
-  assertEventData(type, data);
-  const event = toDictaMeshEvent(type, data, {
+  const billingEmail =
+    data.billingEmail !== undefined
+      ? data.billingEmail
+      : ((await tx.organization.findUnique({ where: { id: options.org }, select: { billingEmail: true } }))?.billingEmail ?? null);
+  const full = { ...data, billingEmail } as EventDataOf[T];
+  assertEventData(type, full);
+  const event = toDictaMeshEvent(type, full, {
     source: BILLING_SOURCE,
     id: options.id ?? randomUUID(),
     org: options.org,

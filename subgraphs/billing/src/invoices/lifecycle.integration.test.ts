@@ -60,6 +60,7 @@ describe('finalizeInvoice and voidInvoice', () => {
     ]);
     expect(evs[0]![2]).toEqual({
       org: 'acme',
+      billingEmail: null,
       invoiceId: a.id,
       subscriptionId: a.subscriptionId,
       number: 'ACME-000001',
