@@ -1,130 +1,39 @@
-import { lookup } from 'node:dns/promises';
-import ipaddr from 'ipaddr.js';
+import * as guard from '@dictamesh/net-guard';
 import { SourceAddressForbiddenError } from '../errors';
 
-/** One resolved address of a host name (as `dns.lookup` with `all: true` gives them). */
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
-
-/** Resolves a host name to its addresses; the guard connects only to addresses it returned and checked. */
-export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+export { isPublicAddress, PUBLIC_ONLY, type ResolvedAddress, type Resolver } from '@dictamesh/net-guard';
 
 /**
- * Which hosts outgoing connections to sources (adapters, later notification webhooks) may
- * reach. By default only public unicast addresses: a tenant-configured URL must not reach the
- * services next to DictaMesh (server-side request forgery).
+ * Which hosts adapters' outgoing connections may reach (the {@link guard.OutboundPolicy} of
+ * `@dictamesh/net-guard`): public unicast addresses only unless the operator allowed more
+ * (`ADAPTER_ALLOWED_HOSTS`) or development allows private networks. A refused connection fails
+ * with {@link SourceAddressForbiddenError} (`SOURCE_ADDRESS_FORBIDDEN`) unless `forbidden` says otherwise.
  */
-export interface OutboundPolicy {
-  /** Allow every address, loopback and private ones included (development). Default false. */
-  allowPrivateNetworks?: boolean;
-  /**
-   * Operator allow-list (`ADAPTER_ALLOWED_HOSTS`): host names (exact, case-insensitive; every
-   * address they resolve to is allowed) and addresses or CIDR ranges (`10.0.0.0/8`,
-   * `fd00::/8`, `192.168.1.20`) allowed whatever name led to them.
-   */
-  allowedHosts?: readonly string[];
-  /** How host names are resolved. Default: the system resolver (`dns.lookup`, every address). */
-  resolve?: Resolver;
-}
+export type OutboundPolicy = guard.OutboundPolicy;
 
-/** Policy of production: public addresses only. */
-export const PUBLIC_ONLY: OutboundPolicy = Object.freeze({});
+const sourceForbidden = (host: string) => new SourceAddressForbiddenError(host);
 
 /**
- * Whether an address is public unicast: not loopback, private (RFC 1918, unique local
- * fc00::/7), link-local (169.254.0.0/16 — cloud metadata —, fe80::/10), unspecified, CGNAT
- * (100.64.0.0/10), multicast, broadcast or reserved, nor an IPv6 form carrying an IPv4
- * address (IPv4-mapped ones are judged as the IPv4 address; NAT64, 6to4 and Teredo are
- * refused). The ranges are ipaddr.js's special-purpose registry (IANA).
- * @param address an IPv4 or IPv6 literal (no brackets); anything else is not public
+ * The net-guard's address guard with adapters' error: a refused connection fails with
+ * {@link SourceAddressForbiddenError} (unless the policy names its own `forbidden`).
+ * @throws Error naming an allow-list entry that is neither a host name nor an address / CIDR
  */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
+export class AddressGuard extends guard.AddressGuard {
+  constructor(policy: OutboundPolicy = guard.PUBLIC_ONLY) {
+    super({ forbidden: sourceForbidden, ...policy });
+  }
+}
+
+/** A policy as a guard refusing with {@link SourceAddressForbiddenError} (a guard given is used as it is). */
+export function sourceGuard(policy: OutboundPolicy | guard.AddressGuard): guard.AddressGuard {
+  return policy instanceof guard.AddressGuard ? policy : new AddressGuard(policy);
 }
 
 /**
- * Throws unless `address` is public ({@link isPublicAddress}) or the policy allows it.
+ * Throws unless `address` is public or the policy allows it.
  * @param host what the tenant configured (named in the error)
  * @throws SourceAddressForbiddenError
  */
-export function assertPublicAddress(address: string, host: string = address, policy: OutboundPolicy = PUBLIC_ONLY): void {
-  if (!new AddressGuard(policy).permits(host, address)) throw new SourceAddressForbiddenError(host);
-}
-
-/**
- * Checks of one {@link OutboundPolicy}: which (host, address) pairs may be connected to, and
- * the resolution that feeds them.
- */
-export class AddressGuard {
-  private readonly names = new Set<string>();
-  private readonly ranges: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> = [];
-  private readonly resolver: Resolver;
-  readonly allowAll: boolean;
-
-  /** @throws Error naming an allow-list entry that is neither a host name nor an address / CIDR */
-  constructor(policy: OutboundPolicy = PUBLIC_ONLY) {
-    this.allowAll = policy.allowPrivateNetworks === true;
-    this.resolver = policy.resolve ?? systemResolver;
-    for (const entry of policy.allowedHosts ?? []) {
-      const range = parseRange(entry);
-      if (range) this.ranges.push(range);
-      else if (isHostName(entry)) this.names.add(normalise(entry));
-      else throw new Error(`"${entry}" is neither a host name nor an IP address or CIDR range`);
-    }
-  }
-
-  /** Whether `host` (as configured) may be reached at `address` (an IP literal). */
-  permits(host: string, address: string): boolean {
-    if (this.allowAll || this.names.has(normalise(host))) return true;
-    if (!ipaddr.isValid(address)) return false;
-    const parsed = ipaddr.process(address);
-    if (parsed.range() === 'unicast') return true;
-    return this.ranges.some(([network, bits]) => network.kind() === parsed.kind() && parsed.match(network, bits));
-  }
-
-  /** Whether a host name is on the allow-list by name (or everything is allowed). */
-  permitsName(host: string): boolean {
-    return this.allowAll || this.names.has(normalise(host));
-  }
-
-  /**
-   * The addresses of `hostname` this guard lets a connection use, in resolver order.
-   * @throws SourceAddressForbiddenError when it resolves to none that are allowed; resolver errors (ENOTFOUND) as thrown
-   */
-  async resolve(hostname: string): Promise<ResolvedAddress[]> {
-    const addresses = await this.resolver(hostname);
-    const allowed = addresses.filter((a) => this.permits(hostname, a.address));
-    if (allowed.length === 0) throw new SourceAddressForbiddenError(hostname);
-    return allowed;
-  }
-}
-
-const systemResolver: Resolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-
-/** `10.0.0.0/8`, `fd00::/8` or a single address (as /32 or /128); undefined for anything else. */
-function parseRange(entry: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-  const text = entry.trim().replace(/^\[(.*)\]$/, '$1');
-  if (ipaddr.isValidCIDR(text)) {
-    const [network, bits] = ipaddr.parseCIDR(text);
-    return [network, bits];
-  }
-  if (ipaddr.isValid(text)) {
-    const address = ipaddr.parse(text);
-    return [address, address.kind() === 'ipv4' ? 32 : 128];
-  }
-  return undefined;
-}
-
-/** RFC 1123 host name: labels of letters, digits and hyphens, at most 253 characters. */
-function isHostName(entry: string): boolean {
-  const name = normalise(entry);
-  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
-}
-
-function normalise(host: string): string {
-  return host.trim().toLowerCase().replace(/\.$/, '');
+export function assertPublicAddress(address: string, host: string = address, policy: OutboundPolicy = guard.PUBLIC_ONLY): void {
+  guard.assertPublicAddress(address, host, sourceGuard(policy));
 }

@@ -1,52 +1,29 @@
-import { isIP } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { SourceAddressForbiddenError } from '../errors';
-import { AddressGuard, type OutboundPolicy } from './address-policy';
-import { guardedLookup } from './guarded-lookup';
+import * as guard from '@dictamesh/net-guard';
+import type { Agent, buildConnector, Dispatcher } from 'undici';
+import { sourceGuard, type OutboundPolicy } from './address-policy';
 
 /**
- * An undici connector that opens only connections the {@link OutboundPolicy} allows: an
- * address literal host is checked as it is, a host name is resolved through the guard and
- * the socket connects to a checked address ({@link guardedLookup}). TLS still verifies the
- * certificate against the host name. Used by every dispatcher (Pool, Agent) of source
- * requests, so every connection — every redirect hop too — is checked.
+ * The net-guard's connector (every connection of a source request checked, each redirect hop's
+ * too), refusing with SourceAddressForbiddenError.
  * @param connectOptions undici connector options (`timeout`, TLS options), without `lookup`
  */
 export function guardedConnector(
-  policy: OutboundPolicy | AddressGuard,
+  policy: OutboundPolicy | guard.AddressGuard,
   connectOptions: buildConnector.BuildOptions = {},
 ): buildConnector.connector {
-  const guard = policy instanceof AddressGuard ? policy : new AddressGuard(policy);
-  const connect = buildConnector({ ...connectOptions, lookup: guardedLookup(guard) });
-  return (options, callback) => {
-    if (isIP(options.hostname) && !guard.permits(options.hostname, options.hostname)) {
-      queueMicrotask(() => callback(new SourceAddressForbiddenError(options.hostname), null));
-      return;
-    }
-    connect(options, callback);
-  };
+  return guard.guardedConnector(sourceGuard(policy), connectOptions);
+}
+
+/** An undici Agent whose connections obey the policy (refusing with SourceAddressForbiddenError). */
+export function createGuardedAgent(policy: OutboundPolicy | guard.AddressGuard, options: Omit<Agent.Options, 'connect'> = {}): Agent {
+  return guard.createGuardedAgent(sourceGuard(policy), options);
 }
 
 /**
- * An undici Agent (for `fetch(url, { dispatcher })` or `request`) whose connections obey the
- * policy; other Agent options (keep-alive, connections per origin) as given.
- */
-export function createGuardedAgent(policy: OutboundPolicy | AddressGuard, options: Omit<Agent.Options, 'connect'> = {}): Agent {
-  return new Agent({ ...options, connect: guardedConnector(policy) });
-}
-
-/**
- * `fetch` (undici's, WHATWG) over a {@link createGuardedAgent}: every connection, the first and
- * each redirect hop's, is checked. A refused connection rejects with
+ * `fetch` over a {@link createGuardedAgent}: a refused connection rejects with
  * SourceAddressForbiddenError itself rather than fetch's generic `TypeError: fetch failed`.
  */
-export function guardedFetch(policy: OutboundPolicy | AddressGuard, dispatcher: Dispatcher = createGuardedAgent(policy)): typeof fetch {
-  return (async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) => {
-    try {
-      return await undiciFetch(input, { ...init, dispatcher });
-    } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      throw cause instanceof SourceAddressForbiddenError ? cause : error;
-    }
-  }) as unknown as typeof fetch;
+export function guardedFetch(policy: OutboundPolicy | guard.AddressGuard, dispatcher?: Dispatcher): typeof fetch {
+  const checked = sourceGuard(policy);
+  return guard.guardedFetch(checked, dispatcher ?? guard.createGuardedAgent(checked));
 }
