@@ -27,6 +27,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       ADAPTERS_PORT: '0',
       BILLING_PORT: '0',
       CONFIG_PORT: '0',
+      NOTIFICATIONS_PORT: '0',
       LOG_LEVEL: 'warn',
       DICTAMESH_DATA_DIR: dataDir,
       ...env,

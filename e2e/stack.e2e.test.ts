@@ -64,7 +64,7 @@ describe('DictaMesh end to end: Chatwoot webhooks in, federated GraphQL out', ()
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ok',
-      subgraphs: { catalog: 'ok', adapters: 'ok', billing: 'ok', config: 'ok' },
+      subgraphs: { catalog: 'ok', adapters: 'ok', billing: 'ok', config: 'ok', notifications: 'ok' },
       dependencies: { eventBus: 'ok' },
     });
   });

@@ -95,15 +95,64 @@ describe('defaults', () => {
 });
 
 describe('DICTAMESH_SERVICES', () => {
-  it('runs gateway, catalog, the adapter runtime, billing and config by default, and takes `webhooks` as the old name of `adapters`', () => {
-    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual(['gateway', 'catalog', 'adapters', 'billing', 'config']);
+  it('runs gateway, catalog, the adapter runtime, billing, config and notifications by default, and takes `webhooks` as the old name of `adapters`', () => {
+    expect([...parseStackEnv({}).server.DICTAMESH_SERVICES]).toEqual([
+      'gateway',
+      'catalog',
+      'adapters',
+      'billing',
+      'config',
+      'notifications',
+    ]);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'webhooks' }).server.DICTAMESH_SERVICES]).toEqual(['adapters']);
     expect([...parseStackEnv({ DICTAMESH_SERVICES: 'catalog,webhooks,adapters' }).server.DICTAMESH_SERVICES]).toEqual([
       'catalog',
       'adapters',
     ]);
-    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,notifications' })[0]).toMatch(/^DICTAMESH_SERVICES/);
+    expect([...parseStackEnv({ DICTAMESH_SERVICES: 'notifications' }).server.DICTAMESH_SERVICES]).toEqual(['notifications']);
+    expect(problemsOf({ DICTAMESH_SERVICES: 'catalog,mailer' })[0]).toMatch(/^DICTAMESH_SERVICES/);
     expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_x' })[0]).toMatch(/^STRIPE_API_BASE_URL/);
+  });
+});
+
+describe('notifications', () => {
+  it('has no channel configured by default, runs the worker and sends from DictaMesh <notifications@localhost>', () => {
+    expect(parseStackEnv({}).notifications).toEqual({
+      NOTIFICATIONS_EMAIL_FROM: 'DictaMesh <notifications@localhost>',
+      NOTIFICATIONS_RATE_LIMITS: {},
+      NOTIFICATIONS_WORKER: true,
+    });
+  });
+
+  it('reads the channels, per-channel rates per second and the worker switch', () => {
+    const env = parseStackEnv({
+      NOTIFICATIONS_SMTP_URL: 'smtp://user:pass@127.0.0.1:2525',
+      NOTIFICATIONS_SMS_URL: 'http://127.0.0.1:9999/2010-04-01',
+      NOTIFICATIONS_SMS_ACCOUNT_SID: 'AC1',
+      NOTIFICATIONS_SMS_AUTH_TOKEN: 'token',
+      NOTIFICATIONS_SMS_FROM: '+15005550006',
+      NOTIFICATIONS_PUSH_URL: 'http://127.0.0.1:9998/--/api/v2/push/send',
+      NOTIFICATIONS_RATE_LIMITS: 'EMAIL=10, sms=1,in_app=0.5',
+      NOTIFICATIONS_WORKER: 'false',
+    });
+    expect(env.notifications).toMatchObject({
+      NOTIFICATIONS_SMTP_URL: 'smtp://user:pass@127.0.0.1:2525',
+      NOTIFICATIONS_SMS_FROM: '+15005550006',
+      NOTIFICATIONS_RATE_LIMITS: { EMAIL: 10, SMS: 1, IN_APP: 0.5 },
+      NOTIFICATIONS_WORKER: false,
+    });
+  });
+
+  it('names a bad SMTP URL, rate list or missing SMS variable, without echoing a credential', () => {
+    const problems = problemsOf({
+      NOTIFICATIONS_SMTP_URL: 'http://user:secret-pass@mail',
+      NOTIFICATIONS_RATE_LIMITS: 'FAX=3',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['NOTIFICATIONS_RATE_LIMITS.0.0', 'NOTIFICATIONS_SMTP_URL']);
+    expect(problems.join('\n')).not.toContain('secret-pass');
+    const sms = problemsOf({ NOTIFICATIONS_SMS_URL: 'http://127.0.0.1:9999', NOTIFICATIONS_SMS_FROM: '+15005550006' });
+    expect(sms.map((p) => p.split(':')[0]).sort()).toEqual(['NOTIFICATIONS_SMS_ACCOUNT_SID', 'NOTIFICATIONS_SMS_AUTH_TOKEN']);
+    expect(problemsOf({ NOTIFICATIONS_RATE_LIMITS: 'EMAIL=0' })[0]).toMatch(/^NOTIFICATIONS_RATE_LIMITS/);
   });
 });
 

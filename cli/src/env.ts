@@ -9,12 +9,24 @@ import { CATALOG_DEFAULTS } from '@dictamesh/subgraph-catalog';
 import { CONFIG_DEFAULTS } from '@dictamesh/subgraph-config';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
 import { localMasterKeys } from '@dictamesh/secrets';
+import type { NotificationChannel } from '@dictamesh/db';
 
 const optionalUrl = z
   .string()
   .url()
   .optional()
   .or(z.literal('').transform(() => undefined));
+
+/** The notification channels (the Prisma enum `NotificationChannel`). */
+const NOTIFICATION_CHANNELS = [
+  'EMAIL',
+  'SMS',
+  'PUSH',
+  'SLACK',
+  'WEBHOOK',
+  'IN_APP',
+  'PAGERDUTY',
+] as const satisfies readonly NotificationChannel[];
 
 /** `<NAME>_SUBGRAPH_URL`, the routing URL override of a subgraph (`routingUrlVariable`). */
 const SUBGRAPH_URL = /^[A-Z][A-Z0-9_]*_SUBGRAPH_URL$/;
@@ -58,17 +70,19 @@ export const envSchemas = {
     BILLING_PORT: port(4004),
     /** The config subgraph. */
     CONFIG_PORT: port(4005),
+    /** The notifications subgraph. */
+    NOTIFICATIONS_PORT: port(4006),
     LOG_LEVEL: logLevel,
     /**
      * Which services this process runs (comma-separated): `gateway`, `catalog`, `adapters` (the
-     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`, `config`.
-     * `webhooks` is the deprecated name of `adapters`, still accepted.
+     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`, `config`,
+     * `notifications`. `webhooks` is the deprecated name of `adapters`, still accepted.
      */
     DICTAMESH_SERVICES: z
       .string()
-      .default('gateway,catalog,adapters,billing,config')
+      .default('gateway,catalog,adapters,billing,config,notifications')
       .transform(splitList)
-      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'config', 'webhooks'])).min(1))
+      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'config', 'notifications', 'webhooks'])).min(1))
       .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
   }),
   /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, adapters, webhooks), ms. */
@@ -304,6 +318,63 @@ export const envSchemas = {
     .refine((b) => !b.STRIPE_SECRET_KEY || b.STRIPE_API_BASE_URL, {
       path: ['STRIPE_API_BASE_URL'],
       message: 'required with STRIPE_SECRET_KEY (https://api.stripe.com, or stripe-mock)',
+    }),
+  /** The notifications subgraph's channels and delivery worker (docs/notifications.md). */
+  notifications: z
+    .object({
+      /** SMTP server of EMAIL (`smtp://user:pass@host:587`, `smtps://…`); unset = EMAIL unavailable. */
+      NOTIFICATIONS_SMTP_URL: z
+        .string()
+        .regex(/^smtps?:\/\/[^\s]+$/, 'expected smtp://[user:pass@]host[:port] or smtps://…')
+        .optional()
+        .or(z.literal('').transform(() => undefined)),
+      /** The From of e-mails (`Name <address>` or an address). */
+      NOTIFICATIONS_EMAIL_FROM: z.string().min(1).default('DictaMesh <notifications@localhost>'),
+      /** SMS provider's API base URL (Twilio Messages API shape); unset = SMS unavailable. */
+      NOTIFICATIONS_SMS_URL: optionalUrl,
+      NOTIFICATIONS_SMS_ACCOUNT_SID: z.string().min(1).optional(),
+      NOTIFICATIONS_SMS_AUTH_TOKEN: z.string().min(1).optional(),
+      /** Sender number of SMS (E.164). */
+      NOTIFICATIONS_SMS_FROM: z.string().min(1).optional(),
+      /** Push provider's send URL (Expo push API shape); unset = PUSH unavailable. */
+      NOTIFICATIONS_PUSH_URL: optionalUrl,
+      /** Bearer token of the push provider; unset = none sent. */
+      NOTIFICATIONS_PUSH_TOKEN: z.string().min(1).optional(),
+      /** PagerDuty Events API v2 URL; unset = `https://events.pagerduty.com/v2/enqueue`. */
+      NOTIFICATIONS_PAGERDUTY_URL: optionalUrl,
+      /** Deliveries per second per channel (`EMAIL=10,SMS=1`); channels not named are unlimited. */
+      NOTIFICATIONS_RATE_LIMITS: z
+        .string()
+        .default('')
+        .transform(splitList)
+        .pipe(
+          z.array(
+            z
+              .string()
+              .regex(/^[A-Za-z_]+=\d+(\.\d+)?$/, 'expected CHANNEL=perSecond[,CHANNEL=perSecond…] (EMAIL=10,SMS=1)')
+              .transform((entry) => {
+                const [channel, perSecond] = entry.split('=');
+                return [channel!.toUpperCase(), Number(perSecond)] as const;
+              })
+              .pipe(z.tuple([z.enum(NOTIFICATION_CHANNELS), z.number().positive()])),
+          ),
+        )
+        .transform((entries) => Object.fromEntries(entries) as Partial<Record<(typeof NOTIFICATION_CHANNELS)[number], number>>),
+      /** Whether this process runs the delivery worker (`false`: it accepts and queues only; another process delivers). */
+      NOTIFICATIONS_WORKER: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((v) => v === 'true'),
+    })
+    .superRefine((n, ctx) => {
+      if (!n.NOTIFICATIONS_SMS_URL) return;
+      const sms = {
+        NOTIFICATIONS_SMS_ACCOUNT_SID: n.NOTIFICATIONS_SMS_ACCOUNT_SID,
+        NOTIFICATIONS_SMS_AUTH_TOKEN: n.NOTIFICATIONS_SMS_AUTH_TOKEN,
+        NOTIFICATIONS_SMS_FROM: n.NOTIFICATIONS_SMS_FROM,
+      };
+      for (const [name, value] of Object.entries(sms))
+        if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'required with NOTIFICATIONS_SMS_URL' });
     }),
   consumers: z.object({
     /** Attempts per record (or batch) before it goes to the DLQ. */

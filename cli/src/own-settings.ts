@@ -1,5 +1,6 @@
 import type { AdapterHost } from '@dictamesh/adapter-runtime';
 import { ConfigClient, platformPrincipal, subgraphExecutor } from '@dictamesh/config-client';
+import type { NotificationChannel } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { GatewaySettings } from '@dictamesh/gateway';
 import type { GatewayTokens, Logger } from '@dictamesh/runtime';
@@ -9,12 +10,32 @@ import type { StackEnv } from './env';
 export interface OwnSettingsTargets {
   gateway?: GatewaySettings;
   adapters?: AdapterHost;
+  /** The notifications service's channel registry: channels the operator switched off. */
+  notifications?: { setDisabled(channels: Iterable<NotificationChannel>): void };
+}
+
+/** Every notification channel, as the Prisma enum names it. */
+const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['EMAIL', 'SMS', 'PUSH', 'SLACK', 'WEBHOOK', 'IN_APP', 'PAGERDUTY'];
+
+/**
+ * The channels `notifications.channels` switches off: those whose entry (the channel's name in
+ * lower case, `IN_APP` as `in-app` or `in_app`) has `enabled: false`. Other names and entries are ignored.
+ */
+export function disabledChannels(value: unknown): NotificationChannel[] {
+  if (!value || typeof value !== 'object') return [];
+  const entries = value as Record<string, unknown>;
+  return NOTIFICATION_CHANNELS.filter((channel) => {
+    const name = channel.toLowerCase();
+    const entry = entries[name] ?? entries[name.replace('_', '-')];
+    return typeof entry === 'object' && entry !== null && (entry as { enabled?: unknown }).enabled === false;
+  });
 }
 
 /** The config clients of this process's services. */
 export interface OwnSettings {
   gateway?: ConfigClient;
   adapters?: ConfigClient;
+  notifications?: ConfigClient;
   /** Stops following (before the services stop). */
   stop(): Promise<void>;
 }
@@ -41,9 +62,9 @@ function gatewayDefaults(env: StackEnv): Record<string, unknown> {
 
 /**
  * DictaMesh reads itself: a {@link ConfigClient} per service of this process (gateway, adapter
- * runtime) on the config subgraph at `url`, applying its settings live — the gateway's rate limits
+ * runtime, notifications) on the config subgraph at `url`, applying its settings live — the gateway's rate limits
  * and demand control limits (`GatewaySettings.apply`), the adapters' sync and health periods
- * (`AdapterHost.updateIntervals`). Environment variables are the defaults until the config
+ * (`AdapterHost.updateIntervals`), the notification channels switched off (`notifications.channels`). Environment variables are the defaults until the config
  * service has a value, and while it is unreachable.
  */
 export async function followOwnSettings(options: {
@@ -113,7 +134,22 @@ export async function followOwnSettings(options: {
     );
     own.adapters = client;
   }
-  const clients = [own.gateway, own.adapters].filter((c): c is ConfigClient => c !== undefined);
+  if (targets.notifications) {
+    const registry = targets.notifications;
+    const client = new ConfigClient({
+      execute: subgraphExecutor(url, tokens, platformPrincipal('notifications')),
+      bus,
+      environment,
+      service: 'notifications',
+      // every configured channel is on until the operator switches it off
+      defaults: { channels: {} },
+      log: log.child({ component: 'config-client', service: 'notifications' }),
+      refreshIntervalMs,
+    });
+    client.onChange(['channels'], (v) => registry.setDisabled(disabledChannels(v['channels'])));
+    own.notifications = client;
+  }
+  const clients = [own.gateway, own.adapters, own.notifications].filter((c): c is ConfigClient => c !== undefined);
   // the config service may start after this process: the clients keep the defaults and retry
   await Promise.all(clients.map((c) => c.start()));
   own.stop = async () => void (await Promise.all(clients.map((c) => c.stop())));

@@ -30,6 +30,7 @@ import {
 } from '@dictamesh/subgraph-catalog';
 import { BILLING_METERING_CONSUMER_GROUP, createBillingService, METERED_TYPES, StripePaymentProvider } from '@dictamesh/subgraph-billing';
 import { createConfigService } from '@dictamesh/subgraph-config';
+import { createNotificationsService, type ChannelsConfig } from '@dictamesh/subgraph-notifications';
 import { Keyring, localMasterKeys } from '@dictamesh/secrets';
 import { DICTAMESH_SETTINGS } from '@dictamesh/config-client';
 import type { StackEnv } from './env';
@@ -40,10 +41,18 @@ import { SUBGRAPH_SERVICES } from './subgraph-services';
 export interface Stack {
   /**
    * Base URLs of the services started: gateway, catalog, adapters (the adapter runtime's
-   * subgraph), billing and config end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
+   * subgraph), billing, config and notifications end in `/graphql`, webhooks (served by the adapter runtime) in `/webhooks`.
    */
-  urls: { gateway?: string; catalog?: string; adapters?: string; billing?: string; config?: string; webhooks?: string };
-  /** The database (when the catalog, the adapter runtime, billing or config runs here; one instance shared by them). */
+  urls: {
+    gateway?: string;
+    catalog?: string;
+    adapters?: string;
+    billing?: string;
+    config?: string;
+    notifications?: string;
+    webhooks?: string;
+  };
+  /** The database (when the catalog, the adapter runtime, billing, config or notifications runs here; one instance shared by them). */
   db: Database | undefined;
   /** The envelope-encryption key ring (with the database): adapter secrets and secret configuration values. */
   keyring: Keyring | undefined;
@@ -176,7 +185,11 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
   // the database first (one instance shared by catalog and adapter runtime): with the catalog
   // on the in-process bus it also holds the bus's outbox
   const db =
-    services.has('catalog') || services.has('adapters') || services.has('billing') || services.has('config')
+    services.has('catalog') ||
+    services.has('adapters') ||
+    services.has('billing') ||
+    services.has('config') ||
+    services.has('notifications')
       ? await openDatabase(
           env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
           { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
@@ -197,6 +210,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     adapters?: () => Promise<void>;
     billing?: () => Promise<void>;
     config?: () => Promise<void>;
+    notifications?: () => Promise<void>;
     catalog?: () => Promise<void>;
   } = {};
   const urls: Stack['urls'] = {};
@@ -301,6 +315,26 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     stops.config = () => config.close();
   }
 
+  if (db && keyring && services.has('notifications')) {
+    const notifications = await createNotificationsService({
+      db,
+      bus,
+      gatewayTokens: tokens,
+      logger: logger.child({ component: 'notifications' }),
+      introspection,
+      serverLimits,
+      secrets: keyring,
+      channels: channelsConfig(env),
+      rateLimits: env.notifications.NOTIFICATIONS_RATE_LIMITS,
+      // SSRF guard as the adapters decide it: endpoint URLs to non-public addresses only in development
+      allowPrivateNetworks: env.server.NODE_ENV === 'development',
+      worker: env.notifications.NOTIFICATIONS_WORKER,
+    });
+    urls.notifications = `${await listen(notifications.app, host, env.server.NOTIFICATIONS_PORT)}/graphql`;
+    stops.notifications = () => notifications.close();
+    targets.notifications = notifications.services.channels;
+  }
+
   if (services.has('gateway')) {
     const g = env.gateway;
     const redis = g.REDIS_URL ? new Redis(g.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
@@ -365,10 +399,10 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     targets.gateway = gateway.settings;
   }
 
-  // DictaMesh reads itself: gateway and adapter runtime follow their settings in the config subgraph live
+  // DictaMesh reads itself: gateway, adapter runtime and notifications follow their settings in the config subgraph live
   const configUrl = urls.config ?? env.subgraphUrls[routingUrlVariable('config')];
   const own =
-    configUrl && (targets.gateway || targets.adapters)
+    configUrl && (targets.gateway || targets.adapters || targets.notifications)
       ? await followOwnSettings({ url: configUrl, tokens, bus, env, log: logger, targets })
       : undefined;
 
@@ -385,12 +419,35 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       await stops.gateway?.();
       await stops.adapters?.();
       await stops.billing?.();
+      await stops.notifications?.();
       await stops.config?.();
       await stops.catalog?.();
       await bus.close();
       await db?.close();
       await tracing.shutdown();
     },
+  };
+}
+
+/** The notification channels the environment configures (`NOTIFICATIONS_*`); a channel without its variables is unavailable. */
+function channelsConfig(env: StackEnv): ChannelsConfig {
+  const n = env.notifications;
+  return {
+    ...(n.NOTIFICATIONS_SMTP_URL ? { smtp: { url: n.NOTIFICATIONS_SMTP_URL, from: n.NOTIFICATIONS_EMAIL_FROM } } : {}),
+    ...(n.NOTIFICATIONS_SMS_URL
+      ? {
+          sms: {
+            baseUrl: n.NOTIFICATIONS_SMS_URL,
+            accountSid: n.NOTIFICATIONS_SMS_ACCOUNT_SID!,
+            authToken: n.NOTIFICATIONS_SMS_AUTH_TOKEN!,
+            from: n.NOTIFICATIONS_SMS_FROM!,
+          },
+        }
+      : {}),
+    ...(n.NOTIFICATIONS_PUSH_URL
+      ? { push: { url: n.NOTIFICATIONS_PUSH_URL, ...(n.NOTIFICATIONS_PUSH_TOKEN ? { accessToken: n.NOTIFICATIONS_PUSH_TOKEN } : {}) } }
+      : {}),
+    ...(n.NOTIFICATIONS_PAGERDUTY_URL ? { pagerDutyEventsUrl: n.NOTIFICATIONS_PAGERDUTY_URL } : {}),
   };
 }
 

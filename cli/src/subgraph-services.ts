@@ -14,4 +14,5 @@ export const SUBGRAPH_SERVICES: Readonly<Record<string, ServiceName>> = {
   adapters: 'adapters',
   billing: 'billing',
   config: 'config',
+  notifications: 'notifications',
 };

@@ -42,6 +42,7 @@ export function startEmbeddedProcess(
       ADAPTERS_PORT: '0',
       BILLING_PORT: '0',
       CONFIG_PORT: '0',
+      NOTIFICATIONS_PORT: '0',
       DICTAMESH_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       ...env,

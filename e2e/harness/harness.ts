@@ -25,6 +25,7 @@ export async function startTestStack(dataDir: string, hooks: StackHooks = {}, ex
     ADAPTERS_PORT: '0',
     BILLING_PORT: '0',
     CONFIG_PORT: '0',
+    NOTIFICATIONS_PORT: '0',
     LOG_LEVEL: 'silent',
     DICTAMESH_DATA_DIR: dataDir,
     ...extraEnv,

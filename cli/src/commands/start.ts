@@ -21,7 +21,7 @@ export async function startCommand(): Promise<void> {
     process.exit(1);
   }
   const where = env.database.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${env.database.DICTAMESH_DATA_DIR}/pglite`;
-  const { gateway, catalog, adapters, billing, config, webhooks } = stack.urls;
+  const { gateway, catalog, adapters, billing, config, notifications, webhooks } = stack.urls;
   const bus = env.kafka.KAFKA_BROKERS
     ? `Kafka ${env.kafka.KAFKA_BROKERS.join(',')}`
     : catalog
@@ -36,6 +36,7 @@ export async function startCommand(): Promise<void> {
       ...(adapters ? [`  adapters subgraph ${adapters} (adapter runtime)`] : []),
       ...(billing ? [`  billing subgraph  ${billing}`] : []),
       ...(config ? [`  config subgraph   ${config}`] : []),
+      ...(notifications ? [`  notifications     ${notifications}`] : []),
       ...(stack.db ? [`  database          ${where}`] : []),
       ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/adapters/<adapter id>`] : []),
       `  event bus         ${bus}`,

@@ -25,7 +25,7 @@ function problemsOf(text: string): string[] {
 }
 
 describe('supergraph config (rover format)', () => {
-  it("reads the repository's supergraph.yaml: the catalog, the adapter runtime, billing and config at their SDL files, composed with the installed composition", () => {
+  it("reads the repository's supergraph.yaml: the catalog, the adapter runtime, billing, config and notifications at their SDL files, composed with the installed composition", () => {
     const repository = loadSupergraphConfig(resolve(import.meta.dirname, '../../../supergraph.yaml'));
     expect(repository.federationVersion).toBe(`=${COMPOSITION_VERSION}`);
     expect(repository.subgraphs).toEqual([
@@ -48,6 +48,11 @@ describe('supergraph config (rover format)', () => {
         name: 'config',
         routingUrl: 'http://127.0.0.1:4005/graphql',
         schemaFile: resolve(import.meta.dirname, '../../../schemas/subgraphs/config.graphql'),
+      },
+      {
+        name: 'notifications',
+        routingUrl: 'http://127.0.0.1:4006/graphql',
+        schemaFile: resolve(import.meta.dirname, '../../../schemas/subgraphs/notifications.graphql'),
       },
     ]);
   });

@@ -29,6 +29,7 @@ describe('offline migrations', () => {
       '20261124000000_org_scoped_urns',
       '20261130000000_billing',
       '20261201000000_config',
+      '20261202000000_notifications',
     ]);
   });
 
@@ -83,6 +84,20 @@ describe('offline migrations', () => {
       'dictamesh_entity_catalog',
       'dictamesh_entity_relationships',
       'dictamesh_event_log',
+      'dictamesh_notification_deliveries',
+      'dictamesh_notification_delivery_attempts',
+      'dictamesh_notification_digest_settings',
+      'dictamesh_notification_digests',
+      'dictamesh_notification_endpoint_secrets',
+      'dictamesh_notification_endpoints',
+      'dictamesh_notification_idempotency_keys',
+      'dictamesh_notification_preferences',
+      'dictamesh_notification_rules',
+      'dictamesh_notification_subscriber_addresses',
+      'dictamesh_notification_subscribers',
+      'dictamesh_notification_templates',
+      'dictamesh_notification_types',
+      'dictamesh_notifications',
       'dictamesh_organizations',
       'dictamesh_schemas',
     ]);
@@ -115,7 +130,8 @@ describe('offline migrations', () => {
     const dir = join(tmp, 'before-org-scoped-urns');
     cpSync(MIGRATIONS_DIR, dir, {
       recursive: true,
-      filter: (src) => !/20261124000000_org_scoped_urns|20261130000000_billing|20261201000000_config/.test(src),
+      filter: (src) =>
+        !/20261124000000_org_scoped_urns|20261130000000_billing|20261201000000_config|20261202000000_notifications/.test(src),
     });
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
@@ -139,6 +155,7 @@ describe('offline migrations', () => {
       '20261124000000_org_scoped_urns',
       '20261130000000_billing',
       '20261201000000_config',
+      '20261202000000_notifications',
     ]);
     const orgs = (sql: string) => runner.query<Record<string, string>>(sql);
     expect(await orgs(`SELECT org_id, urn FROM dictamesh_entity_catalog ORDER BY urn`)).toEqual([
@@ -230,7 +247,10 @@ describe('offline migrations', () => {
   });
   it('turns the bare organisation strings of entities, adapters and API keys into organisation rows', async () => {
     const dir = join(tmp, 'before-billing');
-    cpSync(MIGRATIONS_DIR, dir, { recursive: true, filter: (src) => !/20261130000000_billing|20261201000000_config/.test(src) });
+    cpSync(MIGRATIONS_DIR, dir, {
+      recursive: true,
+      filter: (src) => !/20261130000000_billing|20261201000000_config|20261202000000_notifications/.test(src),
+    });
     const pglite = await openPGlite('memory://');
     const runner = pgliteRunner(pglite);
     expect((await applyMigrations(runner, dir)).applied.at(-1)).toBe('20261124000000_org_scoped_urns');
@@ -241,7 +261,11 @@ describe('offline migrations', () => {
         VALUES ('crm-1', 'globex', 'rest-json', '1.0.0', '{}', now());
       INSERT INTO dictamesh_api_keys (id, org_id, name, scopes, secret_hash) VALUES ('k1', 'initech', 'ci', '{}', 'x');
     `);
-    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual(['20261130000000_billing', '20261201000000_config']);
+    expect((await applyMigrations(runner, MIGRATIONS_DIR)).applied).toEqual([
+      '20261130000000_billing',
+      '20261201000000_config',
+      '20261202000000_notifications',
+    ]);
     const orgs = await runner.query<{ id: string; name: string; status: string; currency: string }>(
       'SELECT id, name, status::text AS status, currency FROM dictamesh_organizations ORDER BY id',
     );

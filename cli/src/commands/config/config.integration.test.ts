@@ -26,6 +26,7 @@ beforeAll(async () => {
       ADAPTERS_PORT: '0',
       BILLING_PORT: '0',
       CONFIG_PORT: '0',
+      NOTIFICATIONS_PORT: '0',
       LOG_LEVEL: 'silent',
       AUTH_ANONYMOUS_SCOPES: '',
       ADAPTER_SYNC_INTERVAL_MS: '0',

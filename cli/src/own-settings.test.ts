@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { disabledChannels } from './own-settings';
+
+describe('notifications.channels', () => {
+  it('switches off exactly the channels whose entry says enabled: false (IN_APP as in-app or in_app)', () => {
+    expect(
+      disabledChannels({
+        email: { enabled: false, fromAddress: 'ops@example.com' },
+        sms: { enabled: true },
+        'in-app': { enabled: false },
+        pagerduty: { enabled: false },
+        fax: { enabled: false },
+      }),
+    ).toEqual(['EMAIL', 'IN_APP', 'PAGERDUTY']);
+    expect(disabledChannels({ in_app: { enabled: false }, webhook: { enabled: 'false' } })).toEqual(['IN_APP']);
+  });
+
+  it('switches nothing off without a value or with one of another shape', () => {
+    expect(disabledChannels({})).toEqual([]);
+    expect(disabledChannels(null)).toEqual([]);
+    expect(disabledChannels('email')).toEqual([]);
+    expect(disabledChannels({ email: null, slack: false })).toEqual([]);
+  });
+});
