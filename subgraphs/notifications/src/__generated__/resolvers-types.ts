@@ -446,7 +446,7 @@ export type NotificationRuleFilter = {
   entityTypes?: Maybe<Array<Scalars['String']['output']>>;
   operations?: Maybe<Array<EntityChangeOperation>>;
   sources?: Maybe<Array<Scalars['String']['output']>>;
-  /** URN prefix, e.g. `urn:dictamesh:acme:chatwoot:contact:`. */
+  /** Entity URN prefix, e.g. `dictamesh:chatwoot:contact:` (URNs are `dictamesh:<source>:[<scope>:]<type>:<id>`; the organisation is the rule's). */
   urnPrefix?: Maybe<Scalars['String']['output']>;
 };
 
