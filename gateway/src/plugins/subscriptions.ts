@@ -9,6 +9,7 @@ import type { Logger } from '@dictamesh/runtime';
 import type { SupergraphExecutor } from '../subscriptions/delegate';
 import { ConfigChangeHub } from '../subscriptions/config-hub';
 import { EntityChangeHub } from '../subscriptions/hub';
+import { NotificationHub } from '../subscriptions/notification-hub';
 import { buildSubscriptionSchema } from '../subscriptions/schema';
 import { installSubscriptionTransports } from '../subscriptions/transport';
 import { validateWithoutSuggestions } from '../hide-suggestions';
@@ -29,7 +30,7 @@ export interface SubscriptionOptions {
 
 /**
  * Adds `subscription { entityChanged }` (and `configChanged` when the supergraph has the config
- * subgraph) to a gateway: change hubs on the event bus, a
+ * subgraph, `notificationReceived` when it has the notifications subgraph) to a gateway: change hubs on the event bus, a
  * subscription schema that follows the supergraph, and the graphql-ws / graphql-sse
  * transports. Register before `apollo.start()` so the first supergraph load is seen.
  */
@@ -50,12 +51,19 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
     log,
     ...(options.groupId ? { groupId: `${options.groupId}.config` } : {}),
   });
+  // in-app notifications: its own consumer group per instance (`<groupId>.notifications`)
+  const notificationHub = new NotificationHub({
+    bus: options.bus,
+    log,
+    ...(options.groupId ? { groupId: `${options.groupId}.notifications` } : {}),
+  });
   return {
     hub,
     configHub,
-    /** Subscriptions open (entity and configuration changes). */
+    notificationHub,
+    /** Subscriptions open (entity and configuration changes, notifications). */
     get size(): number {
-      return hub.size + configHub.size;
+      return hub.size + configHub.size + notificationHub.size;
     },
     /** Starts consuming and serving, once Apollo Server has started. */
     async start(
@@ -76,10 +84,12 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
       };
       await hub.start();
       await configHub.start();
+      await notificationHub.start();
       const transports = installSubscriptionTransports({
         app,
         hub,
         configHub,
+        notificationHub,
         schema: () => {
           if (!schema) throw new Error('supergraph not loaded yet');
           return schema;
@@ -96,6 +106,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
           await transports.close();
           await hub.stop();
           await configHub.stop();
+          await notificationHub.stop();
         },
       };
     },

@@ -5,6 +5,8 @@ import { CONFIG_CHANGED_SDL, hasConfigChanges, installConfigChanged } from './co
 import type { ConfigChangeHub } from './config-hub';
 import { resolveEntity, type SupergraphExecutor } from './delegate';
 import type { EntityChangeFilter, EntityChangeHub, EntityChangeNotice } from './hub';
+import type { NotificationHub } from './notification-hub';
+import { hasNotifications, installNotificationReceived, NOTIFICATION_RECEIVED_SDL } from './notification-received';
 import { SubscriberQueue } from './subscriber-queue';
 
 const SDL = readFileSync(new URL('../../../schemas/gateway/subscriptions.graphql', import.meta.url), 'utf8');
@@ -14,6 +16,8 @@ export interface SubscriptionContext {
   hub: EntityChangeHub;
   /** Configuration changes (`configChanged`), when the supergraph has the config subgraph. */
   configHub?: ConfigChangeHub;
+  /** In-app notifications (`notificationReceived`), when the supergraph has the notifications subgraph. */
+  notificationHub?: NotificationHub;
   /** The subscriber, authenticated when it connected: it receives its organisation's changes only. */
   principal: Principal;
   execute: SupergraphExecutor;
@@ -27,11 +31,15 @@ export interface SubscriptionContext {
  * The schema the gateway executes subscriptions with: the supergraph's API schema extended
  * with `schemas/gateway/subscriptions.graphql`, so `entity` selections are validated against
  * every federated field of Entity. When the API schema has the config subgraph's `ConfigChange`,
- * `configChanged` is added too (see `config-changed.ts`).
+ * `configChanged` is added too (see `config-changed.ts`); when it has the notifications subgraph,
+ * `notificationReceived` (see `notification-received.ts`).
  */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
-  const schema = extendSchema(apiSchema, parse(hasConfigChanges(apiSchema) ? SDL + CONFIG_CHANGED_SDL : SDL));
+  const sdl =
+    SDL + (hasConfigChanges(apiSchema) ? CONFIG_CHANGED_SDL : '') + (hasNotifications(apiSchema) ? NOTIFICATION_RECEIVED_SDL : '');
+  const schema = extendSchema(apiSchema, parse(sdl));
   installConfigChanged(schema);
+  installNotificationReceived(schema);
   const entityChanged = schema.getSubscriptionType()!.getFields().entityChanged!;
   entityChanged.subscribe = (_root, args: { filter?: EntityChangeFilter | null }, context: SubscriptionContext) => {
     let stopListening = () => {};

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { supergraphAwareFieldResolver, type SupergraphExecutor } from './delegate';
 import type { ConfigChangeHub } from './config-hub';
 import type { EntityChangeHub } from './hub';
+import type { NotificationHub } from './notification-hub';
 import type { SubscriptionContext } from './schema';
 import { ANONYMOUS, DictaMeshError, ERROR_CODES, type ErrorCode, type Principal } from '@dictamesh/runtime';
 
@@ -20,6 +21,8 @@ export interface SubscriptionTransportOptions {
   hub: EntityChangeHub;
   /** Configuration changes for `configChanged` (when the supergraph has them). */
   configHub?: ConfigChangeHub;
+  /** In-app notifications for `notificationReceived` (when the supergraph has them). */
+  notificationHub?: NotificationHub;
   /** The current subscription schema (it follows supergraph updates). */
   schema: () => GraphQLSchema;
   execute: SupergraphExecutor;
@@ -47,13 +50,16 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
  * Serves GraphQL subscriptions with the graphql-ws protocol on the WebSocket of `/graphql`
  * and with graphql-sse (Server-Sent Events, for clients without WebSocket) on
  * `/graphql/stream`. Subscribers authenticate as HTTP clients do (refused: WebSocket close
- * 4403, SSE 401) and receive only their organisation's changes. Subscriptions run against the
+ * 4403, SSE 401) and receive only their organisation's changes (and their own notifications). Subscriptions run against the
  * subscription schema; queries and mutations sent over these transports go through the
  * supergraph like HTTP ones, as the subscriber.
  */
 export function installSubscriptionTransports(options: SubscriptionTransportOptions): { close(): Promise<void> } {
   const { hub, execute, bufferLimit } = options;
-  const configHub = options.configHub ? { configHub: options.configHub } : {};
+  const configHub = {
+    ...(options.configHub ? { configHub: options.configHub } : {}),
+    ...(options.notificationHub ? { notificationHub: options.notificationHub } : {}),
+  };
   const authenticate = async (headers: Record<string, string | string[] | undefined>) =>
     options.authenticate ? options.authenticate(headers) : ANONYMOUS;
   const run = {
