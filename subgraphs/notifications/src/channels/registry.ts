@@ -61,7 +61,11 @@ export class ChannelRegistry {
 
   /** Every channel with its availability and rate limit. */
   statuses(): ChannelStatus[] {
-    return CHANNELS.map((channel) => ({ channel, available: this.isAvailable(channel), rateLimitPerSecond: this.rateLimits[channel] ?? null }));
+    return CHANNELS.map((channel) => ({
+      channel,
+      available: this.isAvailable(channel),
+      rateLimitPerSecond: this.rateLimits[channel] ?? null,
+    }));
   }
 
   /** Closes every provider. */
