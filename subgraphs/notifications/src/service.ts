@@ -9,6 +9,7 @@ import { createChannelProviders, type ChannelsConfig } from './channels/provider
 import { ChannelRegistry } from './channels/registry';
 import type { NotificationsServices } from './context';
 import { deliver } from './deliver/deliver';
+import type { DeliveryPolicy } from './deliver/policy';
 import { flushDigest } from './digests/flush';
 import { NOTIFICATION_LIMITS, type NotificationLimits } from './limits';
 import { createNotificationsMetrics } from './metrics';
@@ -40,6 +41,8 @@ export interface NotificationsServiceOptions {
   limits?: Partial<NotificationLimits>;
   /** The delivery queue's worker settings. */
   queue?: Omit<DeliveryQueueOptions, 'db' | 'log'>;
+  /** Retry schedule and attempts of deliveries (default `DEFAULT_DELIVERY_POLICY`). */
+  delivery?: DeliveryPolicy;
   /** Run the delivery worker in this process (default true; false: accept and queue only). */
   worker?: boolean;
   /** The clock (tests inject one). */
@@ -68,9 +71,15 @@ export async function createNotificationsService(options: NotificationsServiceOp
   const now = options.now ?? (() => new Date());
   const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
   const providers =
-    options.providers ?? createChannelProviders(options.channels ?? {}, { bus, log: logger.child({ component: 'notification-channels' }), allowPrivateNetworks });
+    options.providers ??
+    createChannelProviders(options.channels ?? {}, {
+      bus,
+      log: logger.child({ component: 'notification-channels' }),
+      allowPrivateNetworks,
+    });
   const channels = new ChannelRegistry(providers, options.rateLimits);
   const queue = createDeliveryQueue({ db, log: logger.child({ component: 'notification-queue' }), ...options.queue });
+  const metrics = createNotificationsMetrics({ prisma: db.prisma, queue });
   const services: NotificationsServices = {
     prisma: db.prisma,
     now,
@@ -80,12 +89,14 @@ export async function createNotificationsService(options: NotificationsServiceOp
     channels,
     allowPrivateNetworks,
     limits: { ...NOTIFICATION_LIMITS, ...options.limits },
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+    metrics,
   };
   await seedPlatformTypes(db.prisma);
-  queue.handle('deliver', (id) => deliver(services, id));
+  queue.handle('deliver', (id, notBefore) => deliver(services, id, notBefore));
   queue.handle('digest', (id) => flushDigest(services, id));
-  if (options.worker !== false) await queue.start();
-  const metrics = createNotificationsMetrics(db.prisma);
+  // the queue's schema is needed to enqueue, with or without a worker here
+  await (options.worker !== false ? queue.start() : queue.install());
   const service = await createSubgraphService({
     schema: buildNotificationsSchema(),
     logger,
