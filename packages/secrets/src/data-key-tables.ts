@@ -18,6 +18,7 @@ export const DATA_KEY_TABLES: readonly DataKeyTable[] = Object.freeze([
   { table: 'dictamesh_configurations', wrappedKey: 'wrapped_key', keyId: 'key_id' },
   { table: 'dictamesh_config_versions', wrappedKey: 'wrapped_key', keyId: 'key_id' },
   { table: 'dictamesh_adapters', wrappedKey: 'secrets_wrapped_key', keyId: 'secrets_key_id' },
+  { table: 'dictamesh_notification_endpoint_secrets', wrappedKey: 'wrapped_key', keyId: 'key_id' },
 ]);
 
 /** A row's data key as the re-wrap reads it. */
