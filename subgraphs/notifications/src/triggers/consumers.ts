@@ -1,7 +1,49 @@
+import { BILLING_TOPICS, ENTITY_TOPICS, TOPICS } from '@dictamesh/events';
 import type { ConsumerSpec } from '@dictamesh/subgraph-kit';
 import type { NotificationsServices } from '../context';
+import { notifyBillingEvents } from './billing-events';
+import { notifyRuleMatches } from './entity-rules';
+import { notifyPlatformEvents } from './platform-events';
 
-/** SCAFFOLD (issue 15, helper "triggers"): the consumer groups that turn events into notifications. */
-export function notificationTriggers(_services: NotificationsServices): Record<string, ConsumerSpec> {
-  return {};
+/** The consumer groups of the notifications subgraph. */
+export const TRIGGER_GROUPS = {
+  entities: 'dictamesh-notifications-entities',
+  billing: 'dictamesh-notifications-billing',
+  platform: 'dictamesh-notifications-platform',
+} as const;
+
+/**
+ * The consumer groups that turn events into notifications (each write idempotent: the CloudEvent
+ * id is the notifications' `source.eventId`, so a redelivered batch notifies nobody twice):
+ * - `dictamesh-notifications-entities` on the entity change topics: rules ({@link notifyRuleMatches});
+ * - `dictamesh-notifications-billing` on the billing topics: the billing email, subscribed
+ *   subscribers and endpoints ({@link notifyBillingEvents});
+ * - `dictamesh-notifications-platform` on adapter events and the DLQ ({@link notifyPlatformEvents}).
+ * A group without a committed offset starts at new records (`fromBeginning: false`): a first
+ * start does not notify the whole history again. Input that can never succeed is skipped with a
+ * warning, so it never blocks a partition; database errors are thrown (the bus retries).
+ */
+export function notificationTriggers(services: NotificationsServices): Record<keyof typeof TRIGGER_GROUPS, ConsumerSpec> {
+  const log = services.log.child({ component: 'notification-triggers' });
+  const scoped = { ...services, log };
+  return {
+    entities: {
+      groupId: TRIGGER_GROUPS.entities,
+      topics: ENTITY_TOPICS,
+      fromBeginning: false,
+      write: async (records) => void (await notifyRuleMatches(scoped, records)),
+    },
+    billing: {
+      groupId: TRIGGER_GROUPS.billing,
+      topics: BILLING_TOPICS,
+      fromBeginning: false,
+      write: async (records) => void (await notifyBillingEvents(scoped, records)),
+    },
+    platform: {
+      groupId: TRIGGER_GROUPS.platform,
+      topics: [TOPICS.adapterEvent, TOPICS.dlq],
+      fromBeginning: false,
+      write: async (records) => void (await notifyPlatformEvents(scoped, records)),
+    },
+  };
 }
