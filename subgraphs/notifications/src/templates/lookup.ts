@@ -9,6 +9,16 @@ export interface TemplateQuery {
   locale: string;
 }
 
+/** The canonical form of a BCP 47 tag (`fr-ca` → `fr-CA`), or null when it is none (or longer than 35 characters). */
+export function canonicalLocale(locale: string): string | null {
+  if (locale.length === 0 || locale.length > 35) return null;
+  try {
+    return Intl.getCanonicalLocales(locale)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The locale itself (canonical case), then each shorter prefix, then `en`: `fr-CA` → `fr-CA`, `fr`, `en`. */
 export function localeChain(locale: string): string[] {
   let canonical = locale;

@@ -71,9 +71,9 @@ describe('renderTemplate', () => {
     expect(codeOf(() => renderTemplate(t, { at: 'nope', n: '1', items: [], invoice: { number: 'x' } }))).toEqual([
       'NOTIFICATION_VARIABLES_INVALID',
       [
-        { name: 'name', problem: 'missing' },
         { name: 'at', problem: 'expected an ISO-8601 DATE string, got a string' },
         { name: 'n', problem: 'expected a finite NUMBER, got a string' },
+        { name: 'name', problem: 'missing' },
       ],
     ]);
   });

@@ -29,8 +29,8 @@ export function variablesToJson(variables: readonly TemplateVariable[]): Prisma.
 }
 
 /**
- * Declarations from their stored form (see {@link variablesToJson}); unknown types and malformed
- * entries are dropped (they cannot be written through `saveNotificationTemplate`).
+ * Declarations from their stored form (see {@link variablesToJson}), sorted by name; unknown types
+ * and malformed entries are dropped (they cannot be written through `saveNotificationTemplate`).
  */
 export function variablesFromJson(json: unknown): TemplateVariable[] {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
@@ -42,7 +42,8 @@ export function variablesFromJson(json: unknown): TemplateVariable[] {
     if (!upper || !TEMPLATE_VARIABLE_TYPES.includes(upper)) continue;
     out.push({ name, type: upper, required: required !== false });
   }
-  return out;
+  // JSONB keeps no key order: by name, for stable answers
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Shorthand for seeds and tests: `declare({ total: 'STRING', 'dueAt?': 'DATE' })` (a `?` suffix: optional). */
