@@ -16,9 +16,8 @@ import pino from 'pino';
 import { createRequestContext, startConsumer } from '@dictamesh/subgraph-kit';
 import type { NotificationsServices } from '../context';
 import { buildNotificationsSchema } from '../schema';
-import { ChannelRegistry } from '../channels/registry';
-import type { ChannelProvider } from '../channels/channel';
-import { NOTIFICATION_LIMITS } from '../limits';
+import { testServices } from '../send/test-fixtures';
+import { createTableQueue } from '../send/test-queue';
 import { renderNotification } from '../templates/render';
 import { seedPlatformTypes } from '../types/seed';
 import { notificationTriggers, TRIGGER_GROUPS } from './consumers';
@@ -94,38 +93,10 @@ const notificationsOf = (where: Record<string, unknown>) =>
 const render = (typeKey: string, channel: NotificationChannel, variables: Record<string, unknown>, orgId = 'acme') =>
   renderNotification(db.prisma, { orgId, typeKey, channel, locale: 'en', variables });
 
-/** A provider that sends nothing (the triggers only accept); EMAIL checks its addresses. */
-function provider(channel: NotificationChannel, available = true): ChannelProvider {
-  return {
-    channel,
-    available,
-    validateAddress: (address) => {
-      if (channel === 'EMAIL' && !/^[^@\s]+@[^@\s]+\.[a-z]+$/.test(address)) throw new Error(`bad address ${address}`);
-    },
-    send: async () => ({ outcome: 'DELIVERED' }),
-  };
-}
-
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
   await seedPlatformTypes(db.prisma);
-  services = {
-    prisma: db.prisma,
-    now: () => clock.now,
-    log: pino({ level: 'silent' }),
-    secrets: undefined as unknown as NotificationsServices['secrets'],
-    queue: {
-      enqueueDelivery: async () => {},
-      enqueueDigest: async () => {},
-      handle: () => {},
-      start: async () => {},
-      wake: () => {},
-      stop: async () => {},
-    },
-    channels: new ChannelRegistry([provider('EMAIL'), provider('IN_APP'), provider('SMS', false)]),
-    allowPrivateNetworks: true,
-    limits: { ...NOTIFICATION_LIMITS },
-  };
+  services = testServices(db.prisma, await createTableQueue(db.prisma), clock);
   bus = new InProcessEventBus({ retryInitialDelayMs: 1 });
   for (const spec of Object.values(notificationTriggers(services))) consumers.push(await startConsumer(bus, spec));
   const subscriber = (orgId: string, externalId: string, email: string, subscribed: string[] = []) =>
