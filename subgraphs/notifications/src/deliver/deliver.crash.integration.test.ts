@@ -39,62 +39,66 @@ async function startWorker(url: string): Promise<ChildProcess> {
 }
 
 describe('a delivery worker killed with SIGKILL mid-batch', () => {
-  it(
-    'resumes in another process: every delivery reaches the SMTP server exactly once under its own Message-ID, none lost',
-    async () => {
-      // PostgreSQL, where worker processes really overlap; the shared server has no pgvector (the
-      // catalog migrations need it): the notifications migration alone, which stands by itself
-      const scratch = await createScratchDatabase(inject('postgresUrl'), 'dictamesh_notification_crash_test');
-      await scratch.client.query(readFileSync(join(MIGRATIONS_DIR, '20261202000000_notifications', 'migration.sql'), 'utf8'));
-      const url = scratch.url.href;
-      const db = bareDatabase(url);
-      // this process only queues (no worker)
-      const seeding = workerServices(db, { providers: [] });
-      try {
-        await seeding.queue.install();
-        const N = 30;
-        const ids = await seedDeliveries(db.prisma, seeding.queue, {
-          orgId: 'crash',
-          typeKey: 'notifications.test',
-          deliveries: Array.from({ length: N }, (_, i) => ({ channel: 'EMAIL' as const, destination: `user${i}@example.test` })),
-        });
+  it('resumes in another process: every delivery reaches the SMTP server exactly once under its own Message-ID, none lost', async () => {
+    // PostgreSQL, where worker processes really overlap; the shared server has no pgvector (the
+    // catalog migrations need it): the notifications migration alone, which stands by itself
+    const scratch = await createScratchDatabase(inject('postgresUrl'), 'dictamesh_notification_crash_test');
+    await scratch.client.query(readFileSync(join(MIGRATIONS_DIR, '20261202000000_notifications', 'migration.sql'), 'utf8'));
+    const url = scratch.url.href;
+    const db = bareDatabase(url);
+    // this process only queues (no worker)
+    const seeding = workerServices(db, { providers: [] });
+    try {
+      await seeding.queue.install();
+      const N = 30;
+      const ids = await seedDeliveries(db.prisma, seeding.queue, {
+        orgId: 'crash',
+        typeKey: 'notifications.test',
+        deliveries: Array.from({ length: N }, (_, i) => ({ channel: 'EMAIL' as const, destination: `user${i}@example.test` })),
+      });
 
-        await sink.hold(true);
-        const first = await startWorker(url);
-        await until('a message held by the SMTP server', async () => (await sink.holding()) > 0, 60_000);
-        const exited = new Promise((resolve) => first.once('exit', resolve));
-        first.kill('SIGKILL');
-        await exited;
-        await sink.hold(false);
-        const interrupted = await db.prisma.notificationDelivery.findMany({ where: { id: { in: ids }, status: 'SENDING' }, select: { id: true } });
-        expect(interrupted.length).toBeGreaterThan(0);
+      await sink.hold(true);
+      const first = await startWorker(url);
+      await until('a message held by the SMTP server', async () => (await sink.holding()) > 0, 60_000);
+      const exited = new Promise((resolve) => first.once('exit', resolve));
+      first.kill('SIGKILL');
+      await exited;
+      await sink.hold(false);
+      const interrupted = await db.prisma.notificationDelivery.findMany({
+        where: { id: { in: ids }, status: 'SENDING' },
+        select: { id: true },
+      });
+      expect(interrupted.length).toBeGreaterThan(0);
 
-        await startWorker(url);
-        await until(
-          'every delivery DELIVERED',
-          async () => (await db.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'DELIVERED' } })) === N,
-          90_000,
-          200,
-        );
-        // nothing more arrives afterwards
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const mails = await sink.received();
-        expect(mails).toHaveLength(N);
-        expect(mails.map((m) => m.messageId).sort()).toEqual(ids.map((id) => `<${id}@dictamesh>`).sort());
-        expect(new Set(mails.map((m) => m.to[0])).size).toBe(N);
-        for (const { id } of interrupted) expect(await attemptsOf(db.prisma, id)).toEqual([[null, null], ['DELIVERED', null]]);
-        for (const id of ids.filter((i) => !interrupted.some((x) => x.id === i))) expect(await attemptsOf(db.prisma, id)).toEqual([['DELIVERED', null]]);
-        const deliveries = await db.prisma.notificationDelivery.findMany({ where: { id: { in: ids } }, include: { notification: true } });
-        expect(deliveries.every((d) => d.notification.status === 'DELIVERED' && d.deliveredAt !== null)).toBe(true);
-      } finally {
-        for (const child of children) child.kill('SIGKILL');
-        await seeding.queue.stop();
-        await db.close();
-        await scratch.drop();
-      }
-    },
-    240_000,
-  );
+      await startWorker(url);
+      await until(
+        'every delivery DELIVERED',
+        async () => (await db.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'DELIVERED' } })) === N,
+        90_000,
+        200,
+      );
+      // nothing more arrives afterwards
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const mails = await sink.received();
+      expect(mails).toHaveLength(N);
+      expect(mails.map((m) => m.messageId).sort()).toEqual(ids.map((id) => `<${id}@dictamesh>`).sort());
+      expect(new Set(mails.map((m) => m.to[0])).size).toBe(N);
+      for (const { id } of interrupted)
+        expect(await attemptsOf(db.prisma, id)).toEqual([
+          [null, null],
+          ['DELIVERED', null],
+        ]);
+      for (const id of ids.filter((i) => !interrupted.some((x) => x.id === i)))
+        expect(await attemptsOf(db.prisma, id)).toEqual([['DELIVERED', null]]);
+      const deliveries = await db.prisma.notificationDelivery.findMany({ where: { id: { in: ids } }, include: { notification: true } });
+      expect(deliveries.every((d) => d.notification.status === 'DELIVERED' && d.deliveredAt !== null)).toBe(true);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      await seeding.queue.stop();
+      await db.close();
+      await scratch.drop();
+    }
+  }, 240_000);
 });
 
 describe('throughput', () => {
@@ -106,33 +110,31 @@ describe('throughput', () => {
     await db.close();
   });
 
-  it(
-    'delivers 200 emails through the queue to the SMTP server on in-process PGlite (figure printed)',
-    async () => {
-      const smtp = createSmtpProvider({ url: sink.url, from: 'notifications@dictamesh.test' });
-      const services = workerServices(db, { providers: [smtp], queue: { batchSize: 20 } });
-      await services.queue.install();
-      const before = (await sink.received()).length;
-      const N = 200;
-      const ids = await seedDeliveries(db.prisma, services.queue, {
-        orgId: 'bench',
-        typeKey: 'notifications.test',
-        deliveries: Array.from({ length: N }, (_, i) => ({ channel: 'EMAIL' as const, destination: `b${i}@example.test` })),
-      });
-      const started = performance.now();
-      await services.queue.start();
-      await until(
-        '200 deliveries',
-        async () => (await db.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'DELIVERED' } })) === N,
-        120_000,
-        100,
-      );
-      const seconds = (performance.now() - started) / 1000;
-      console.info(`deliveries through the queue to the SMTP sink on PGlite: ${(N / seconds).toFixed(1)}/s (${N} in ${seconds.toFixed(1)} s, batch 20)`);
-      expect((await sink.received()).length - before).toBe(N);
-      await services.queue.stop();
-      await smtp.close?.();
-    },
-    180_000,
-  );
+  it('delivers 200 emails through the queue to the SMTP server on in-process PGlite (figure printed)', async () => {
+    const smtp = createSmtpProvider({ url: sink.url, from: 'notifications@dictamesh.test' });
+    const services = workerServices(db, { providers: [smtp], queue: { batchSize: 20 } });
+    await services.queue.install();
+    const before = (await sink.received()).length;
+    const N = 200;
+    const ids = await seedDeliveries(db.prisma, services.queue, {
+      orgId: 'bench',
+      typeKey: 'notifications.test',
+      deliveries: Array.from({ length: N }, (_, i) => ({ channel: 'EMAIL' as const, destination: `b${i}@example.test` })),
+    });
+    const started = performance.now();
+    await services.queue.start();
+    await until(
+      '200 deliveries',
+      async () => (await db.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'DELIVERED' } })) === N,
+      120_000,
+      100,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    console.info(
+      `deliveries through the queue to the SMTP sink on PGlite: ${(N / seconds).toFixed(1)}/s (${N} in ${seconds.toFixed(1)} s, batch 20)`,
+    );
+    expect((await sink.received()).length - before).toBe(N);
+    await services.queue.stop();
+    await smtp.close?.();
+  }, 180_000);
 });

@@ -74,16 +74,14 @@ const lockNotification = (db: Prisma.TransactionClient | PrismaClient, notificat
  * @throws what Prisma throws (the job is then retried by the queue); provider errors never throw
  */
 export async function deliver(services: NotificationsServices, deliveryId: string, notBefore?: Date): Promise<void> {
-  const { prisma, log } = services;
+  const { prisma } = services;
   const delivery = await loadDelivery(prisma, deliveryId);
   if (!delivery || FINISHED.has(delivery.status)) return;
   if (notBefore && delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() !== notBefore.getTime()) return;
 
   let target: EndpointTarget | undefined;
   if (delivery.endpointId || ENDPOINT_CHANNELS.has(delivery.channel)) {
-    const endpoint = delivery.endpointId
-      ? await prisma.notificationEndpoint.findUnique({ where: { id: delivery.endpointId } })
-      : null;
+    const endpoint = delivery.endpointId ? await prisma.notificationEndpoint.findUnique({ where: { id: delivery.endpointId } }) : null;
     if (!endpoint || endpoint.status === 'DISABLED') {
       const reason = endpoint ? `endpoint disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ''}` : 'endpoint deleted';
       await finishWithoutAttempt(services, delivery, reason);
@@ -230,7 +228,13 @@ async function recordOutcome(services: NotificationsServices, delivery: LoadedDe
       attemptUpdate(prisma),
       prisma.notificationDelivery.update({
         where: { id: delivery.id },
-        data: { status: 'DELIVERED', providerMessageId: outcome.providerMessageId ?? null, deliveredAt: now, lastError: null, nextAttemptAt: null },
+        data: {
+          status: 'DELIVERED',
+          providerMessageId: outcome.providerMessageId ?? null,
+          deliveredAt: now,
+          lastError: null,
+          nextAttemptAt: null,
+        },
       }),
       refreshNotificationStatus(prisma, delivery.notificationId, now),
     ]);
@@ -267,7 +271,10 @@ async function recordOutcome(services: NotificationsServices, delivery: LoadedDe
       data: { status, nextAttemptAt: null, lastError: error ?? deadReason(outcome.outcome) },
     });
     if (outcome.outcome === 'GONE' && delivery.endpointId)
-      await tx.notificationEndpoint.update({ where: { id: delivery.endpointId }, data: { status: 'DISABLED', disabledReason: '410 Gone' } });
+      await tx.notificationEndpoint.update({
+        where: { id: delivery.endpointId },
+        data: { status: 'DISABLED', disabledReason: '410 Gone' },
+      });
     if (fallback) {
       fallbackId = await writeFallback(tx, fallback, delivery);
       await services.queue.enqueueDelivery(tx, fallbackId);

@@ -2,6 +2,7 @@ import type { NotificationChannel, NotificationDelivery, Prisma } from '@dictame
 import { DictaMeshError } from '@dictamesh/runtime';
 import type { NotificationsServices } from '../context';
 import { renderNotification, type Rendered } from '../templates/render';
+import { findType } from '../types/types';
 
 /** A fallback delivery ready to be written in the outcome's transaction. */
 export interface FallbackPlan {
@@ -40,11 +41,7 @@ export async function planFallback(
 ): Promise<FallbackPlan | null> {
   const { prisma, log } = services;
   if (delivery.fallbackOfId || !notification.subscriberId || !notification.subscriber) return null;
-  const type = await prisma.notificationType.findFirst({
-    where: { key: notification.typeKey, OR: [{ orgId: notification.orgId }, { orgId: null }] },
-    orderBy: { orgId: { sort: 'asc', nulls: 'last' } },
-    select: { fallbackChannel: true },
-  });
+  const type = await findType(prisma, notification.orgId, notification.typeKey);
   const channel = type?.fallbackChannel;
   if (!channel || channel === delivery.channel || !PERSONAL_CHANNELS.has(channel)) return null;
   if (!services.channels.isAvailable(channel)) {
