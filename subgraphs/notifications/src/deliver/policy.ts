@@ -23,6 +23,8 @@ export interface DeliveryPolicy {
     /** Attempts allowed (default 8). */
     maxAttempts: number;
   };
+  /** The jitter's uniform draw in [0, 1) (default `Math.random`; tests inject one). */
+  random?: () => number;
 }
 
 const SECOND = 1_000;
@@ -44,13 +46,13 @@ export function maxAttempts(policy: DeliveryPolicy, channel: NotificationChannel
  * The delay before the attempt after attempt `attempt` (1 for the first) of a delivery on
  * `channel`, ms (whole), or null when `attempt` was its last (the delivery is dead).
  *
- * @param random - uniform in [0, 1) (default `Math.random`; tests inject one)
+ * @param random - uniform in [0, 1) (default the policy's, else `Math.random`)
  */
 export function retryDelayMs(
   policy: DeliveryPolicy,
   channel: NotificationChannel,
   attempt: number,
-  random: () => number = Math.random,
+  random: () => number = policy.random ?? Math.random,
 ): number | null {
   if (attempt >= maxAttempts(policy, channel)) return null;
   if (channel === 'WEBHOOK') return policy.webhookScheduleMs[attempt - 1] ?? null;
