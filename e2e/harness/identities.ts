@@ -3,12 +3,13 @@ import type { EntityChange } from '@dictamesh/events';
 
 /**
  * A caller's JWT as the stacks of the system tests accept it (`JWT_SECRET`): HS256, subject
- * `user@<org>`, the organisation in `org`, scopes space-separated in `scope`, valid 10 minutes.
+ * `subject` (default `user@<org>`), the organisation in `org`, scopes space-separated in `scope`,
+ * valid 10 minutes.
  */
-export function orgToken(secret: string, org: string, scope: string): Promise<string> {
+export function orgToken(secret: string, org: string, scope: string, subject = `user@${org}`): Promise<string> {
   return new SignJWT({ org, scope })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`user@${org}`)
+    .setSubject(subject)
     .setExpirationTime('10m')
     .sign(new TextEncoder().encode(secret));
 }
