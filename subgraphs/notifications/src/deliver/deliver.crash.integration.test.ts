@@ -47,7 +47,7 @@ describe('a delivery worker killed with SIGKILL mid-batch', () => {
     const url = scratch.url.href;
     const db = bareDatabase(url);
     // this process only queues (no worker)
-    const seeding = workerServices(db, { providers: [] });
+    const seeding = workerServices(db, { providers: [], queue: { expireInSeconds: 8 } });
     try {
       await seeding.queue.install();
       const N = 30;
@@ -112,7 +112,7 @@ describe('throughput', () => {
 
   it('delivers 200 emails through the queue to the SMTP server on in-process PGlite (figure printed)', async () => {
     const smtp = createSmtpProvider({ url: sink.url, from: 'notifications@dictamesh.test' });
-    const services = workerServices(db, { providers: [smtp], queue: { batchSize: 20 } });
+    const services = workerServices(db, { providers: [smtp], queue: { batchSize: 20, expireInSeconds: 120 } });
     await services.queue.install();
     const before = (await sink.received()).length;
     const N = 200;

@@ -22,8 +22,10 @@ export interface DeliveryQueueOptions {
   /** Jobs fetched and run at once (default 20). */
   batchSize?: number;
   /**
-   * A job a dead worker held is given to another after this long, s (default 60). Longer than
-   * any handler runs (the providers' timeouts): a job still running then is run twice.
+   * A job a dead worker held is given to another after this long, s (default 60), counted from
+   * when it was fetched; set on the jobs this queue enqueues. Longer than a batch's jobs take
+   * (the providers' timeouts, the database's pace): a job still running then is run twice (its
+   * message resent under the same id).
    */
   expireInSeconds?: number;
   /** How often pg-boss's supervision expires the jobs of dead workers and archives finished ones, s (default 30). */

@@ -13,11 +13,14 @@ import type { DeliveryQueue } from '../queue/queue';
 /** A short policy for tests: webhooks 200 ms, 400 ms; other channels 3 attempts, 50–200 ms apart. */
 export const TEST_POLICY: DeliveryPolicy = { webhookScheduleMs: [200, 400], backoff: { baseMs: 100, capMs: 200, maxAttempts: 3 } };
 
-/** Queue settings for tests: fast polls, jobs of dead workers back after 3 s. */
+/**
+ * Queue settings for tests: fast polls, jobs of dead workers back after 30 s (a job still running
+ * then runs twice: tests that kill workers shorten it, with small batches).
+ */
 export const TEST_QUEUE: Omit<DeliveryQueueOptions, 'db' | 'log'> = {
   pollIntervalMs: 100,
   batchSize: 10,
-  expireInSeconds: 3,
+  expireInSeconds: 30,
   maintenanceIntervalSeconds: 1,
 };
 
