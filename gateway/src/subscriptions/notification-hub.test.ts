@@ -206,12 +206,11 @@ describe('notificationReceived subscription', () => {
     }
   });
 
-  it('refuses a caller without a notifications scope or without an organisation with FORBIDDEN, listening to nothing', async () => {
+  it('refuses a caller without a notifications scope with FORBIDDEN, listening to nothing', async () => {
     await start();
     for (const principal of [
       { ...ann, scopes: ['catalog:read', 'config:read'] },
       { ...ann, scopes: [] },
-      { ...ann, org: null },
     ]) {
       const result = (await run(principal)) as ExecutionResult;
       expect(result.errors?.map((e) => e.extensions['code'])).toEqual(['FORBIDDEN']);

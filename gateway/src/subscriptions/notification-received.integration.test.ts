@@ -186,13 +186,20 @@ describe('notificationReceived through the gateway', () => {
     await subscriptionsOpen(0);
   });
 
-  it('refuses a caller without a notifications scope, or without an organisation, with FORBIDDEN', async () => {
-    const refused = [overWebSocket('catalogOnly'), overSse('catalogOnly'), overWebSocket('noOrg')];
-    await expect
-      .poll(() => refused.map((r) => r.errors?.[0]?.extensions?.code), { timeout: 10_000 })
-      .toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+  it('refuses a caller without a notifications scope with FORBIDDEN', async () => {
+    const refused = [overWebSocket('catalogOnly'), overSse('catalogOnly')];
+    await expect.poll(() => refused.map((r) => r.errors?.[0]?.extensions?.code), { timeout: 10_000 }).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     await publish(inApp('to nobody', 'acme', 'cat'));
     await subscriptionsOpen(0);
-    expect(refused.map((r) => r.titles)).toEqual([[], [], []]);
+    expect(refused.map((r) => r.titles)).toEqual([[], []]);
+  });
+
+  it('puts a caller without an organisation in `default`, the single-tenant organisation, as the subgraphs do', async () => {
+    const anonymous = overWebSocket('noOrg');
+    await subscriptionsOpen(1);
+    await publish(inApp('for acme anonymous', 'acme', 'anonymous'), inApp('for default anonymous', 'default', 'anonymous'));
+    await expect.poll(() => anonymous.titles, { timeout: 10_000 }).toEqual(['for default anonymous']);
+    for (const client of clients.splice(0)) await client.dispose();
+    await subscriptionsOpen(0);
   });
 });

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { err, type Principal } from '@dictamesh/runtime';
+import { err, orgOf, type Principal } from '@dictamesh/runtime';
 import type { NotificationHub, NotificationNotice } from './notification-hub';
 import { SubscriberQueue } from './subscriber-queue';
 
@@ -28,8 +28,8 @@ export const NOTIFICATION_RECEIVED_SDL = /* GraphQL */ `
     """
     The caller's in-app notifications as they are stored: those of the caller's organisation
     whose subscriber is the caller (the principal's subject), nobody else's. Needs
-    notifications:read (or write, admin), dictamesh:admin or dictamesh:platform, and an
-    organisation. Errors: FORBIDDEN.
+    notifications:read (or write, admin), dictamesh:admin or dictamesh:platform; a caller without
+    an organisation is in the single-tenant organisation "default". Errors: FORBIDDEN.
     """
     notificationReceived: NotificationReceived!
   }
@@ -59,14 +59,13 @@ export interface NotificationReceivedContext {
 
 /**
  * The organisation whose notifications `principal` may receive (as the notifications subgraph's
- * `callerOrg(ctx, 'read')` decides it).
- * @throws GraphQLError `FORBIDDEN` without a read scope or without an organisation
+ * `callerOrg(ctx, 'read')` decides it: its own, else `default`, the single-tenant organisation).
+ * @throws GraphQLError `FORBIDDEN` without a read scope
  */
 export function notificationRecipientOrg(principal: Principal): string {
   if (!NOTIFICATION_READ_SCOPES.some((scope) => principal.scopes.includes(scope)))
     throw err('FORBIDDEN', undefined, { scopes: NOTIFICATION_READ_SCOPES }).toGraphQLError();
-  if (!principal.org) throw err('FORBIDDEN', 'Notifications need an organisation: the caller has none.').toGraphQLError();
-  return principal.org;
+  return orgOf(principal);
 }
 
 /**

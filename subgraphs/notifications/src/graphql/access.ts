@@ -1,4 +1,4 @@
-import { err } from '@dictamesh/runtime';
+import { err, orgOf } from '@dictamesh/runtime';
 import type { SubgraphContext } from '@dictamesh/subgraph-kit';
 
 /** The platform operator's scope: writes the platform's types and templates. Organisations cannot grant it. */
@@ -22,15 +22,15 @@ export function isPlatformOperator(ctx: Pick<SubgraphContext, 'principal'>): boo
 }
 
 /**
- * The caller's organisation, after checking it holds a scope of `access` (the gateway's
+ * The caller's organisation (`orgOf`: its own, else `default`, the single-tenant organisation, as
+ * in every subgraph), after checking it holds a scope of `access` (the gateway's
  * `@requiresScopes`, checked again here: the subgraph trusts no caller that skipped it).
- * @throws DictaMeshError `FORBIDDEN` without the scope or without an organisation
+ * @throws DictaMeshError `FORBIDDEN` without the scope
  */
 export function callerOrg(ctx: Pick<SubgraphContext, 'principal'>, access: NotificationsAccess): string {
-  const { scopes, org } = ctx.principal;
+  const { scopes } = ctx.principal;
   if (!PASSING[access].some((scope) => scopes.includes(scope))) throw err('FORBIDDEN', undefined, { scopes: PASSING[access] });
-  if (!org) throw err('FORBIDDEN', 'Notifications need an organisation: the caller has none.');
-  return org;
+  return orgOf(ctx.principal);
 }
 
 /**
