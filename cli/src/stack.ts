@@ -30,7 +30,7 @@ import {
 } from '@dictamesh/subgraph-catalog';
 import { BILLING_METERING_CONSUMER_GROUP, createBillingService, METERED_TYPES, StripePaymentProvider } from '@dictamesh/subgraph-billing';
 import { createConfigService } from '@dictamesh/subgraph-config';
-import { createNotificationsService, type ChannelsConfig } from '@dictamesh/subgraph-notifications';
+import { createNotificationsService, NOTIFICATION_TRIGGER_TOPICS, type ChannelsConfig } from '@dictamesh/subgraph-notifications';
 import { Keyring, localMasterKeys } from '@dictamesh/secrets';
 import { DICTAMESH_SETTINGS } from '@dictamesh/config-client';
 import type { StackEnv } from './env';
@@ -103,16 +103,23 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
  * @param catalogDb the database when the catalog runs in this process
  * @throws the database's error when the outbox cannot be read (start-up fails rather than lose records)
  */
-async function openBus(env: StackEnv, log: Logger, catalogDb: Database | undefined, billing: boolean): Promise<EventBus> {
+async function openBus(
+  env: StackEnv,
+  log: Logger,
+  catalogDb: Database | undefined,
+  billing: boolean,
+  notifications: boolean,
+): Promise<EventBus> {
   const { kafka } = env;
   const retry = { maxAttempts: env.consumers.CONSUMER_MAX_ATTEMPTS, retryInitialDelayMs: env.consumers.CONSUMER_RETRY_INITIAL_DELAY_MS };
   if (!kafka.KAFKA_BROKERS) {
     // the consumer groups that must see every record: the catalog's ingest and its dead-letter
-    // recorder, and billing's metering when billing runs here too
+    // recorder, billing's metering and the notification triggers when they run here too
     const durableGroups = {
       [CATALOG_CONSUMER_GROUP]: ENTITY_TOPICS,
       [DEAD_LETTER_CONSUMER_GROUP]: [TOPICS.dlq],
       ...(billing ? { [BILLING_METERING_CONSUMER_GROUP]: METERED_TYPES } : {}),
+      ...(notifications ? NOTIFICATION_TRIGGER_TOPICS : {}),
     };
     const outbox = catalogDb ? { outbox: { store: createBusOutbox(catalogDb.runner), durableGroups } } : {};
     const bus = new InProcessEventBus({ partitions: env.ingest.BUS_PARTITIONS, log, ...retry, ...outbox });
@@ -195,7 +202,13 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
           { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
         )
       : undefined;
-  const bus = await openBus(env, logger.child({ component: 'bus' }), services.has('catalog') ? db : undefined, services.has('billing'));
+  const bus = await openBus(
+    env,
+    logger.child({ component: 'bus' }),
+    services.has('catalog') ? db : undefined,
+    services.has('billing'),
+    services.has('notifications'),
+  );
   // gateway and subgraphs share this key: subgraphs accept only requests the gateway signed
   const tokenKey = env.auth.SUBGRAPH_TOKEN_KEY ?? readOrCreateKeyFile(join(env.database.DICTAMESH_DATA_DIR, 'subgraph-token.key'));
   const tokens = new GatewayTokens(tokenKey);
@@ -329,6 +342,8 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
       // SSRF guard as the adapters decide it: endpoint URLs to non-public addresses only in development
       allowPrivateNetworks: env.server.NODE_ENV === 'development',
       worker: env.notifications.NOTIFICATIONS_WORKER,
+      // the in-process bus's log holds only this process's records and what its outbox recovered
+      triggersFromBeginning: !env.kafka.KAFKA_BROKERS,
     });
     urls.notifications = `${await listen(notifications.app, host, env.server.NOTIFICATIONS_PORT)}/graphql`;
     stops.notifications = () => notifications.close();

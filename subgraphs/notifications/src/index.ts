@@ -7,4 +7,5 @@
  */
 export { createNotificationsService, type NotificationsService, type NotificationsServiceOptions } from './service';
 export type { ChannelsConfig } from './channels/providers';
+export { TRIGGER_TOPICS as NOTIFICATION_TRIGGER_TOPICS } from './triggers/consumers';
 export type { ChannelProvider, OutgoingMessage, SendOutcome } from './channels/channel';

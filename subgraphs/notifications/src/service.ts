@@ -45,6 +45,11 @@ export interface NotificationsServiceOptions {
   delivery?: DeliveryPolicy;
   /** Run the delivery worker in this process (default true; false: accept and queue only). */
   worker?: boolean;
+  /**
+   * Where the trigger groups start without a committed offset (see `notificationTriggers`):
+   * false on Kafka (default), true on the in-process bus.
+   */
+  triggersFromBeginning?: boolean;
   /** The clock (tests inject one). */
   now?: () => Date;
 }
@@ -108,7 +113,7 @@ export async function createNotificationsService(options: NotificationsServiceOp
     readiness: { database: tableReadiness(db, isNotificationsTable) },
     registry: metrics.registry,
     bus,
-    consumers: notificationTriggers(services),
+    consumers: notificationTriggers(services, options.triggersFromBeginning ?? false),
   });
   return {
     app: service.app,
