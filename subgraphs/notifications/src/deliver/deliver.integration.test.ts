@@ -142,6 +142,26 @@ describe('deliver', () => {
       expect(text).toContain('dictamesh_notifications_deliveries_total{channel="EMAIL",outcome="DELIVERED"} 1');
       expect(text).toContain('dictamesh_notifications_dead_deliveries 1');
       expect(text).toMatch(/dictamesh_notifications_queue_jobs\{state="completed"\} [1-9]/);
+
+      // an operator's retry (resolvers/deliveries.ts): QUEUED, attemptCount 0, a job now; the attempts go on from 4
+      const now = new Date();
+      await db.prisma.$transaction(async (tx) => {
+        await tx.notificationDelivery.update({ where: { id: id! }, data: { status: 'QUEUED', attemptCount: 0, nextAttemptAt: now } });
+        await services.queue.enqueueDelivery(tx, id!, now);
+      });
+      services.queue.wake();
+      await until('the retried delivery', finished(id!), 30_000);
+      expect(await attemptsOf(db.prisma, id!)).toEqual([
+        ['RETRY', 503],
+        ['RETRY', 503],
+        ['RETRY', 503],
+        ['DELIVERED', 200],
+      ]);
+      const retried = await db.prisma.notificationDelivery.findUniqueOrThrow({ where: { id: id! } });
+      expect([retried.status, retried.attemptCount, retried.providerMessageId]).toEqual(['DELIVERED', 1, `p-${id}`]);
+      expect(sms.calls.at(-1)!.message.attempt).toBe(4);
+      // a fallback is made once: none more
+      expect(await db.prisma.notificationDelivery.count({ where: { notificationId: dead.notificationId } })).toBe(2);
       await services.queue.stop();
     },
     TIMEOUT_MS,

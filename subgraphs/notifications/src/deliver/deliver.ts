@@ -50,8 +50,9 @@ const lockNotification = (db: Prisma.TransactionClient | PrismaClient, notificat
  * 3. The channel's rate limit (`channels.rateLimits`, per process): over it, the delivery is
  *    rescheduled after the limiter's wait, without an attempt.
  * 4. The attempt is committed before the provider is called: `attemptCount + 1`, status
- *    SENDING, an attempt row with outcome NULL (one statement, only if the delivery is still as
- *    read: two workers never take the same attempt).
+ *    SENDING, an attempt row with outcome NULL numbered after the last (one statement, only if
+ *    the delivery is still as read: two workers never take the same attempt). `attemptCount` is
+ *    what the retry policy counts: an operator's retry resets it, the attempt rows stay.
  * 5. The provider sends the message built from the delivery's rendered subject/content/html and
  *    its notification. Its answer is recorded in one transaction with what follows from it:
  *    - DELIVERED: the delivery DELIVERED (`providerMessageId`, `deliveredAt`);
@@ -110,7 +111,7 @@ export async function deliver(services: NotificationsServices, deliveryId: strin
   if (attempt === undefined) return; // another worker took this attempt
 
   const started = performance.now();
-  const outcome = await send(services, message(delivery, target, attempt));
+  const outcome = await send(services, message(delivery, target, attempt.row));
   const durationMs = Math.round(performance.now() - started);
   services.metrics?.attempted(delivery.channel, outcome.outcome, durationMs / 1000);
   const secrets = target ? [...target.secrets, ...(delivery.channel === 'SLACK' ? [target.url] : [])] : [];
@@ -155,22 +156,32 @@ function message(delivery: LoadedDelivery, endpoint: EndpointTarget | undefined,
   };
 }
 
+/** An attempt taken: its row number (1, 2, … over the delivery's whole history) and the delivery's `attemptCount` after it (the retry policy's count, reset by an operator's retry). */
+interface TakenAttempt {
+  row: number;
+  count: number;
+}
+
 /**
  * Commits the attempt before the provider is called: `attemptCount + 1`, SENDING, an attempt
- * row with outcome NULL, in one statement and only if the delivery is still in the state read.
- * Returns the attempt number, or undefined when another worker moved the delivery first.
+ * row with outcome NULL numbered after the delivery's last one, in one statement and only if the
+ * delivery is still in the state read. Returns the attempt, or undefined when another worker
+ * moved the delivery first.
  */
-async function beginAttempt(prisma: PrismaClient, delivery: LoadedDelivery, now: Date): Promise<number | undefined> {
-  const rows = await prisma.$queryRaw<{ attempt: number }[]>`
+async function beginAttempt(prisma: PrismaClient, delivery: LoadedDelivery, now: Date): Promise<TakenAttempt | undefined> {
+  const rows = await prisma.$queryRaw<{ attempt: number; count: number }[]>`
     WITH d AS (
       UPDATE "dictamesh_notification_deliveries"
       SET "attempt_count" = "attempt_count" + 1, "status" = 'SENDING', "updated_at" = ${now}::timestamptz
       WHERE "id" = ${delivery.id}::uuid AND "status" = ${delivery.status}::"NotificationStatus" AND "attempt_count" = ${delivery.attemptCount}
       RETURNING "id", "attempt_count")
     INSERT INTO "dictamesh_notification_delivery_attempts" ("id", "delivery_id", "attempt", "started_at")
-    SELECT gen_random_uuid(), "id", "attempt_count", ${now}::timestamptz FROM d
-    RETURNING "attempt"`;
-  return rows[0] === undefined ? undefined : Number(rows[0].attempt);
+    SELECT gen_random_uuid(), d."id",
+      COALESCE((SELECT max(a."attempt") FROM "dictamesh_notification_delivery_attempts" a WHERE a."delivery_id" = d."id"), 0) + 1,
+      ${now}::timestamptz
+    FROM d
+    RETURNING "attempt", (SELECT "attempt_count" FROM d) AS "count"`;
+  return rows[0] === undefined ? undefined : { row: Number(rows[0].attempt), count: Number(rows[0].count) };
 }
 
 /** Queues the delivery again at `at` without an attempt (rate limit, throttled endpoint). */
@@ -195,7 +206,7 @@ async function finishWithoutAttempt(services: NotificationsServices, delivery: L
 }
 
 interface AttemptResult {
-  attempt: number;
+  attempt: TakenAttempt;
   outcome: SendOutcome;
   durationMs: number;
   /** Strings that must not be stored (the endpoint's secrets). */
@@ -210,7 +221,7 @@ async function recordOutcome(services: NotificationsServices, delivery: LoadedDe
   const error = 'error' in outcome ? attemptText(outcome.error, secrets) : null;
   const attemptUpdate = (db: Prisma.TransactionClient | PrismaClient) =>
     db.notificationDeliveryAttempt.update({
-      where: { deliveryId_attempt: { deliveryId: delivery.id, attempt } },
+      where: { deliveryId_attempt: { deliveryId: delivery.id, attempt: attempt.row } },
       data: {
         outcome: outcome.outcome,
         statusCode: outcome.statusCode ?? null,
@@ -243,7 +254,7 @@ async function recordOutcome(services: NotificationsServices, delivery: LoadedDe
 
   const policy = services.delivery ?? DEFAULT_DELIVERY_POLICY;
   const transient = outcome.outcome === 'RETRY' || outcome.outcome === 'THROTTLED';
-  const delay = transient ? retryDelayMs(policy, delivery.channel, attempt) : null;
+  const delay = transient ? retryDelayMs(policy, delivery.channel, attempt.count) : null;
   if (transient && delay !== null) {
     const waitMs = outcome.outcome === 'THROTTLED' && outcome.retryAfterMs !== undefined ? outcome.retryAfterMs : delay;
     const at = new Date(now.getTime() + waitMs);
@@ -283,7 +294,7 @@ async function recordOutcome(services: NotificationsServices, delivery: LoadedDe
   });
   if (fallbackId) services.queue.wake();
   services.log.info(
-    { deliveryId: delivery.id, channel: delivery.channel, outcome: outcome.outcome, attempt, fallbackId },
+    { deliveryId: delivery.id, channel: delivery.channel, outcome: outcome.outcome, attempt: attempt.row, fallbackId },
     'notification delivery failed for good',
   );
 }
