@@ -77,7 +77,7 @@ export const deliveriesResolvers: Resolvers = {
     attempts: (delivery, _args, ctx) =>
       ctx.prisma.notificationDeliveryAttempt.findMany({
         where: { deliveryId: delivery.id },
-        orderBy: [{ startedAt: 'asc' }, { attempt: 'asc' }],
+        orderBy: { attempt: 'asc' },
       }),
   },
 };

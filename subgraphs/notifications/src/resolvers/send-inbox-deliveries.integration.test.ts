@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '@dictamesh/db';
 import { DictaMeshError, type Principal } from '@dictamesh/runtime';
 import { createRequestContext } from '@dictamesh/subgraph-kit';
 import type { NotificationsServices } from '../context';
+import { deliver } from '../deliver/deliver';
 import { buildNotificationsSchema } from '../schema';
 import { rowCounts, seedSendFixtures, testServices, type SendFixtures } from '../send/test-fixtures';
 import { createTableQueue, type TableQueue } from '../send/test-queue';
@@ -416,6 +417,20 @@ describe('delivery administration', () => {
       expect(codes(await run(admin, RETRY, { id: dead }))).toEqual(['NOTIFICATION_DELIVERY_STATE_INVALID']);
       expect(codes(await run(admin, RETRY, { id: randomUUID() }))).toEqual(['NOTIFICATION_DELIVERY_UNKNOWN']);
       expect((await queue.jobs()).length).toBe(jobs + 1);
+
+      // the worker's next attempt of the retried delivery: attempt 3 in the history, attemptCount 1
+      await deliver(services, dead, clock.now);
+      const after = (await run(admin, ONE, { id: dead })).data!.notificationDelivery;
+      expect([after.status, after.attemptCount, after.lastError, after.attempts.map((a: Loose) => [a.attempt, a.outcome])]).toEqual([
+        'DELIVERED',
+        1,
+        null,
+        [
+          [1, 'RETRY'],
+          [2, 'FAILED'],
+          [3, 'DELIVERED'],
+        ],
+      ]);
     },
     TIMEOUT,
   );
