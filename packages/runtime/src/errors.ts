@@ -111,7 +111,10 @@ export const ERROR_CODES = {
     status: 400,
     message: "The variables do not match the template's declarations: missing or of the wrong type (every problem is listed).",
   },
-  NOTIFICATION_ADDRESS_INVALID: { status: 400, message: 'The address is invalid for its channel (email, E.164 phone number, push token, URL).' },
+  NOTIFICATION_ADDRESS_INVALID: {
+    status: 400,
+    message: 'The address is invalid for its channel (email, E.164 phone number, push token, URL).',
+  },
   NOTIFICATION_ENDPOINT_FORBIDDEN: {
     status: 400,
     message: 'The endpoint URL is not an https URL to a public address (loopback and private ranges are refused outside development).',
@@ -130,7 +133,8 @@ export const ERROR_CODES = {
   NOTIFICATION_DELIVERY_STATE_INVALID: { status: 409, message: 'Only a FAILED or BOUNCED delivery can be retried.' },
   NOTIFICATION_PREFERENCE_INVALID: {
     status: 400,
-    message: 'The preference is invalid: critical types cannot be muted, quiet hours need HH:MM and an IANA time zone, digest windows 60 s to 7 days.',
+    message:
+      'The preference is invalid: critical types cannot be muted, quiet hours need HH:MM and an IANA time zone, digest windows 60 s to 7 days.',
   },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, message: "The operation's estimated cost is over the gateway's limit." },
 } as const satisfies Record<string, { status: number; message: string }>;
