@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { disabledChannels } from './own-settings';
+import { channelSettings, disabledChannels } from './own-settings';
 
 describe('notifications.channels', () => {
   it('switches off exactly the channels whose entry says enabled: false (IN_APP as in-app or in_app)', () => {
@@ -20,5 +20,12 @@ describe('notifications.channels', () => {
     expect(disabledChannels(null)).toEqual([]);
     expect(disabledChannels('email')).toEqual([]);
     expect(disabledChannels({ email: null, slack: false })).toEqual([]);
+  });
+
+  it("hands each channel its own entry (EMAIL's fromAddress), ignoring other names and shapes", () => {
+    expect(
+      channelSettings({ email: { enabled: true, fromAddress: 'ops@example.com' }, in_app: { enabled: false }, fax: {}, slack: false }),
+    ).toEqual({ EMAIL: { enabled: true, fromAddress: 'ops@example.com' }, IN_APP: { enabled: false } });
+    expect(channelSettings(undefined)).toEqual({});
   });
 });

@@ -10,25 +10,37 @@ import type { StackEnv } from './env';
 export interface OwnSettingsTargets {
   gateway?: GatewaySettings;
   adapters?: AdapterHost;
-  /** The notifications service's channel registry: channels the operator switched off. */
-  notifications?: { setDisabled(channels: Iterable<NotificationChannel>): void };
+  /** The notifications service's channel registry: channels the operator switched off, and each channel's own settings. */
+  notifications?: {
+    setDisabled(channels: Iterable<NotificationChannel>): void;
+    configure(settings: Partial<Record<NotificationChannel, Record<string, unknown>>>): void;
+  };
 }
 
 /** Every notification channel, as the Prisma enum names it. */
 const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['EMAIL', 'SMS', 'PUSH', 'SLACK', 'WEBHOOK', 'IN_APP', 'PAGERDUTY'];
 
 /**
- * The channels `notifications.channels` switches off: those whose entry (the channel's name in
- * lower case, `IN_APP` as `in-app` or `in_app`) has `enabled: false`. Other names and entries are ignored.
+ * Each channel's entry of `notifications.channels` (the channel's name in lower case, `IN_APP`
+ * as `in-app` or `in_app`); other names and entries that are not objects are ignored.
  */
-export function disabledChannels(value: unknown): NotificationChannel[] {
-  if (!value || typeof value !== 'object') return [];
+export function channelSettings(value: unknown): Partial<Record<NotificationChannel, Record<string, unknown>>> {
+  if (!value || typeof value !== 'object') return {};
   const entries = value as Record<string, unknown>;
-  return NOTIFICATION_CHANNELS.filter((channel) => {
+  const settings: Partial<Record<NotificationChannel, Record<string, unknown>>> = {};
+  for (const channel of NOTIFICATION_CHANNELS) {
     const name = channel.toLowerCase();
     const entry = entries[name] ?? entries[name.replace('_', '-')];
-    return typeof entry === 'object' && entry !== null && (entry as { enabled?: unknown }).enabled === false;
-  });
+    if (typeof entry === 'object' && entry !== null) settings[channel] = entry as Record<string, unknown>;
+  }
+  return settings;
+}
+
+/** The channels `notifications.channels` switches off: those whose entry has `enabled: false`. */
+export function disabledChannels(value: unknown): NotificationChannel[] {
+  return Object.entries(channelSettings(value))
+    .filter(([, entry]) => entry['enabled'] === false)
+    .map(([channel]) => channel as NotificationChannel);
 }
 
 /** The config clients of this process's services. */
@@ -146,7 +158,10 @@ export async function followOwnSettings(options: {
       log: log.child({ component: 'config-client', service: 'notifications' }),
       refreshIntervalMs,
     });
-    client.onChange(['channels'], (v) => registry.setDisabled(disabledChannels(v['channels'])));
+    client.onChange(['channels'], (v) => {
+      registry.setDisabled(disabledChannels(v['channels']));
+      registry.configure(channelSettings(v['channels']));
+    });
     own.notifications = client;
   }
   const clients = [own.gateway, own.adapters, own.notifications].filter((c): c is ConfigClient => c !== undefined);

@@ -34,8 +34,6 @@ const CHANNEL = {
 /**
  * Every DictaMesh setting. Bounds are those of the environment variables (`cli/src/env.ts`), so a
  * value the config service accepts is one the service could also have started with.
- * `notifications.channels` is reserved for the notifications service (issue 15), which does not
- * exist yet: only its schema is seeded.
  */
 export const DICTAMESH_SETTINGS: readonly DictaMeshSetting[] = [
   {
@@ -159,7 +157,7 @@ export const DICTAMESH_SETTINGS: readonly DictaMeshSetting[] = [
     },
     env: null,
     description:
-      'Notification channels by name (`{ "email": { "enabled": true, "fromAddress": "ops@example.com" } }`). Reserved for the notifications service (issue 15), which does not exist yet: schema only.',
+      'Notification channels by lower-case name (`email`, `sms`, `push`, `slack`, `webhook`, `in-app`, `pagerduty`), applied live: `enabled: false` makes a channel unavailable (sends naming it are refused; queued deliveries are retried on their schedule); `email.fromAddress` replaces NOTIFICATIONS_EMAIL_FROM (`{ "email": { "enabled": true, "fromAddress": "ops@example.com" } }`).',
   },
 ];
 

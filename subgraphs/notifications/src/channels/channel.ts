@@ -68,6 +68,11 @@ export interface ChannelProvider {
    * @throws DictaMeshError `NOTIFICATION_ADDRESS_INVALID`
    */
   validateAddress?(address: string): void;
+  /**
+   * Applies the channel's entry of the `notifications.channels` setting live (EMAIL:
+   * `fromAddress` replaces `NOTIFICATIONS_EMAIL_FROM`); an empty entry restores the defaults.
+   */
+  configure?(settings: Readonly<Record<string, unknown>>): void;
   /** Sends one message; resolves with the provider's answer (throws only on a bug). */
   send(message: OutgoingMessage): Promise<SendOutcome>;
   /** Releases connections (SMTP pool, HTTP agents). */

@@ -152,13 +152,20 @@ describe('channel providers against loopback stand-ins of each provider', () => 
       html: '<p>The adapter <b>crm</b> reported DOWN.</p>',
     });
     expect(mails[0]!.headers['x-dictamesh-type']).toBe('adapter.unhealthy');
+    // notifications.channels.email.fromAddress applies live, and its removal restores the default
+    const email = providers.get('EMAIL')!;
+    email.configure!({ enabled: true, fromAddress: 'ops@acme.test' });
+    await send('EMAIL', message('EMAIL', { to: 'ops@example.test' }));
+    email.configure!({});
+    await send('EMAIL', message('EMAIL', { to: 'ops@example.test' }));
+    expect((await sink.waitFor(4)).slice(2).map((mail) => mail.from)).toEqual(['ops@acme.test', 'noreply@dictamesh.test']);
     await sink.failNext(451, 1);
     expect(await send('EMAIL', message('EMAIL', { to: 'ops@example.test' }))).toMatchObject({ outcome: 'RETRY', statusCode: 451 });
     await sink.failNext(550, 1);
     expect(await send('EMAIL', message('EMAIL', { to: 'gone@example.test' }))).toMatchObject({ outcome: 'BOUNCED', statusCode: 550 });
     await sink.failNext(554, 1);
     expect(await send('EMAIL', message('EMAIL', { to: 'ops@example.test' }))).toMatchObject({ outcome: 'FAILED', statusCode: 554 });
-    expect(await sink.received()).toHaveLength(2);
+    expect(await sink.received()).toHaveLength(4);
   });
 
   it('EMAIL: an unreachable SMTP server is RETRY', async () => {

@@ -38,6 +38,14 @@ export class ChannelRegistry {
     this.disabled = new Set(channels);
   }
 
+  /**
+   * Applies each channel's entry of `notifications.channels` to its provider live (see
+   * {@link ChannelProvider.configure}); a channel without an entry gets its defaults back.
+   */
+  configure(settings: Partial<Record<NotificationChannel, Readonly<Record<string, unknown>>>>): void {
+    for (const [channel, provider] of this.providers) provider.configure?.(settings[channel] ?? {});
+  }
+
   /** The provider of `channel`, or undefined when this deployment has none. */
   provider(channel: NotificationChannel): ChannelProvider | undefined {
     return this.providers.get(channel);

@@ -32,19 +32,24 @@ export function smtpFailure(error: unknown): SendOutcome {
 
 /**
  * EMAIL over SMTP (nodemailer, pooled connections): HTML and text bodies, `Message-ID:
- * <deliveryId@dictamesh>` so that a resend after a crash is the same message.
+ * <deliveryId@dictamesh>` so that a resend after a crash is the same message. The `From`
+ * address follows `notifications.channels.email.fromAddress` live (else `settings.from`).
  */
 export function createSmtpProvider(settings: SmtpSettings): ChannelProvider {
   const transport = nodemailer.createTransport({ url: settings.url, pool: true, maxConnections: settings.maxConnections ?? 5 });
+  let from = settings.from;
   return {
     channel: 'EMAIL',
     available: true,
     validateAddress: assertEmailAddress,
+    configure(entry) {
+      from = typeof entry['fromAddress'] === 'string' ? entry['fromAddress'] : settings.from;
+    },
     async send(message: OutgoingMessage): Promise<SendOutcome> {
       if (!message.to) return { outcome: 'FAILED', error: 'no recipient address' };
       try {
         const info = await transport.sendMail({
-          from: settings.from,
+          from,
           to: message.to,
           subject: message.subject ?? message.notification.title,
           text: message.text,
