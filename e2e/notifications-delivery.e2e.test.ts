@@ -303,11 +303,15 @@ describe('notifications through the gateway', () => {
     expect(() => new Webhook(created.secret).verify(`${post!.body} `, post!.headers)).toThrow();
     expect(() => new Webhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').verify(post!.body, post!.headers)).toThrow();
     // the webhook-id is the delivery id, the same on every retry
-    const deliveries = ok(
-      await admin(`query ($id: ID!) { notificationDeliveries(filter: { endpointId: $id }) { nodes { id status attemptCount } } }`, {
-        id: created.endpoint.id,
-      }),
-    ).notificationDeliveries.nodes as Array<{ id: string; status: string; attemptCount: number }>;
+    // the POST arrived; the worker records the answer right after
+    const deliveries = await until('the webhook delivery to be recorded DELIVERED', async () => {
+      const nodes = ok(
+        await admin(`query ($id: ID!) { notificationDeliveries(filter: { endpointId: $id }) { nodes { id status attemptCount } } }`, {
+          id: created.endpoint.id,
+        }),
+      ).notificationDeliveries.nodes as Array<{ id: string; status: string; attemptCount: number }>;
+      return nodes.length > 0 && nodes.every((d) => d.status !== 'QUEUED' && d.status !== 'SENDING') ? nodes : undefined;
+    });
     expect(deliveries).toHaveLength(1);
     expect(post!.headers['webhook-id']).toBe(`msg_${deliveries[0]!.id}`);
     expect(deliveries[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 1 });
