@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MIGRATIONS_DIR, openDatabase, type Database } from '@dictamesh/db';
+import { MIGRATIONS_DIR } from '@dictamesh/db';
 import { createScratchDatabase } from '../../../../test/postgres-database';
-import { createSmtpProvider } from '../channels/email/smtp-provider';
 import { attemptsOf, seedDeliveries, workerServices } from '../test/delivery-fixtures';
 import { bareDatabase } from '../test/postgres-queue-database';
 import { startSmtpSink, type SmtpSink } from '../test/smtp-sink';
@@ -47,7 +46,7 @@ describe('a delivery worker killed with SIGKILL mid-batch', () => {
     const url = scratch.url.href;
     const db = bareDatabase(url);
     // this process only queues (no worker)
-    const seeding = workerServices(db, { providers: [], queue: { expireInSeconds: 8 } });
+    const seeding = workerServices(db, { providers: [], queue: { expireInSeconds: 20 } });
     try {
       await seeding.queue.install();
       const N = 30;
@@ -63,6 +62,9 @@ describe('a delivery worker killed with SIGKILL mid-batch', () => {
       const exited = new Promise((resolve) => first.once('exit', resolve));
       first.kill('SIGKILL');
       await exited;
+      // the SMTP server sees the dead worker's connections close: it never answered their held
+      // messages, so it never accepted them (releasing earlier would accept what no client sent)
+      await until('the held messages of the dead worker dropped', async () => (await sink.holding()) === 0, 30_000);
       await sink.hold(false);
       const interrupted = await db.prisma.notificationDelivery.findMany({
         where: { id: { in: ids }, status: 'SENDING' },
@@ -99,42 +101,4 @@ describe('a delivery worker killed with SIGKILL mid-batch', () => {
       await scratch.drop();
     }
   }, 240_000);
-});
-
-describe('throughput', () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openDatabase({ dataDir: 'memory://' });
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-
-  it('delivers 200 emails through the queue to the SMTP server on in-process PGlite (figure printed)', async () => {
-    const smtp = createSmtpProvider({ url: sink.url, from: 'notifications@dictamesh.test' });
-    const services = workerServices(db, { providers: [smtp], queue: { batchSize: 20, expireInSeconds: 120 } });
-    await services.queue.install();
-    const before = (await sink.received()).length;
-    const N = 200;
-    const ids = await seedDeliveries(db.prisma, services.queue, {
-      orgId: 'bench',
-      typeKey: 'notifications.test',
-      deliveries: Array.from({ length: N }, (_, i) => ({ channel: 'EMAIL' as const, destination: `b${i}@example.test` })),
-    });
-    const started = performance.now();
-    await services.queue.start();
-    await until(
-      '200 deliveries',
-      async () => (await db.prisma.notificationDelivery.count({ where: { id: { in: ids }, status: 'DELIVERED' } })) === N,
-      120_000,
-      100,
-    );
-    const seconds = (performance.now() - started) / 1000;
-    console.info(
-      `deliveries through the queue to the SMTP sink on PGlite: ${(N / seconds).toFixed(1)}/s (${N} in ${seconds.toFixed(1)} s, batch 20)`,
-    );
-    expect((await sink.received()).length - before).toBe(N);
-    await services.queue.stop();
-    await smtp.close?.();
-  }, 180_000);
 });

@@ -145,7 +145,7 @@ describe('createDeliveryQueue on PostgreSQL, across processes', () => {
       const scratch = await createScratchDatabase(inject('postgresUrl'), 'dictamesh_notification_queue_test');
       const database = bareDatabase(scratch.url.href);
       try {
-        const { queue, calls } = recordingQueue(database, { expireInSeconds: 2 });
+        const { queue, calls } = recordingQueue(database, { expireInSeconds: 5 });
         await queue.install();
         await database.prisma.$transaction(async (tx) => {
           for (const id of ['k1', 'k2', 'k3']) await queue.enqueueDelivery(tx, id);
@@ -163,7 +163,7 @@ describe('createDeliveryQueue on PostgreSQL, across processes', () => {
         await exited;
         expect(taken.sort()).toEqual(['k1', 'k2', 'k3']);
         expect((await queue.jobCounts()).active).toBe(3);
-        // this process's queue: its supervision expires them (2 s), then runs them
+        // this process's queue: its supervision expires them (5 s), then runs them
         await queue.start();
         await until('the three expired jobs to run here', () => calls.length >= 3, 30_000);
         await new Promise((resolve) => setTimeout(resolve, 500));

@@ -185,6 +185,8 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       try {
         await handler(job.data.id, job.data.notBefore ? new Date(job.data.notBefore) : undefined);
         completed.get(kind)!.push(job.id);
+        // an idle loop marks it complete now, not after its poll interval (the job's expiry runs meanwhile)
+        resume('idle');
       } catch (error) {
         log.error({ err: error, kind, id: job.data.id }, 'notification job failed; pg-boss retries it');
         const output = { message: error instanceof Error ? error.message : String(error) };

@@ -7,10 +7,10 @@ import { bareDatabase } from './postgres-queue-database';
 
 const [url, smtpUrl] = [process.argv[2]!, process.argv[3]!];
 const db = bareDatabase(url);
-// jobs of a killed worker come back after 8 s; batches of 5 stay well within that on a busy machine
+// jobs of a killed worker come back after 20 s; batches of 5 stay well within that on a busy machine
 const services = workerServices(db, {
   providers: [createSmtpProvider({ url: smtpUrl, from: 'notifications@dictamesh.test' })],
-  queue: { batchSize: 5, expireInSeconds: 8 },
+  queue: { batchSize: 5, expireInSeconds: 20 },
 });
 await services.queue.start();
 process.stdout.write('ready\n');
