@@ -14,6 +14,14 @@ import type { SqlRunner } from './sql-runner';
 /** The repository's `prisma/migrations` folder. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
 
+/**
+ * Defaults of every interactive transaction, ms. PGlite runs one statement at a time, so under
+ * load a transaction waits for the connection longer than Prisma's 2 s `maxWait`; failing then
+ * would fail work that was about to succeed (and, for a job that already reached a provider,
+ * send it again on retry).
+ */
+const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 /** Where the catalog lives. */
 export type DatabaseConfig =
   /** Any Postgres with pgvector, e.g. `postgresql://user:pass@host:5432/dictamesh`. */
@@ -50,7 +58,11 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   try {
     const migrations = await applyMigrations(driver.runner, MIGRATIONS_DIR, options.log);
     if (driver.dataDir) restrictToOwner(driver.dataDir); // the relation files the migrations created
-    const prisma = new PrismaClient({ adapter: driver.adapter, log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [] });
+    const prisma = new PrismaClient({
+      adapter: driver.adapter,
+      log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
     subscribeQueries(prisma, options.onQuery);
     return {
       prisma,
