@@ -157,7 +157,7 @@ export const DICTAMESH_SETTINGS: readonly DictaMeshSetting[] = [
     },
     env: null,
     description:
-      'Notification channels by lower-case name (`email`, `sms`, `push`, `slack`, `webhook`, `in-app`, `pagerduty`), applied live: `enabled: false` makes a channel unavailable (sends naming it are refused; queued deliveries are retried on their schedule); `email.fromAddress` replaces NOTIFICATIONS_EMAIL_FROM (`{ "email": { "enabled": true, "fromAddress": "ops@example.com" } }`).',
+      'Notification channels by lower-case name (`email`, `sms`, `push`, `slack`, `webhook`, `in-app`, `pagerduty`), applied live: `enabled: false` makes a channel unavailable (sends naming it are refused; queued deliveries wait for it without using attempts); `email.fromAddress` replaces NOTIFICATIONS_EMAIL_FROM (`{ "email": { "enabled": true, "fromAddress": "ops@example.com" } }`).',
   },
 ];
 

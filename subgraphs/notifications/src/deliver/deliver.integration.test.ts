@@ -8,6 +8,7 @@ import type { DeliveryQueue } from '../queue/queue';
 import { attemptsOf, seedDeliveries, workerServices } from '../test/delivery-fixtures';
 import { startSmtpSink, type SmtpSink } from '../test/smtp-sink';
 import { until } from '../test/wait';
+import { deliver, UNAVAILABLE_RECHECK_MS } from './deliver';
 import type { DeliveryPolicy } from './policy';
 
 const TIMEOUT_MS = 120_000;
@@ -255,6 +256,31 @@ describe('deliver', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(push.calls).toHaveLength(8);
       await services.queue.stop();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'lets a delivery on a switched-off channel wait without an attempt, and delivers it once the channel is back',
+    async () => {
+      const push = double('PUSH', []);
+      const services = workerServices(db, { providers: [push.provider] });
+      const [id] = await seedDeliveries(db.prisma, services.queue, {
+        orgId: 'paused',
+        typeKey: 'notifications.test',
+        deliveries: [{ channel: 'PUSH', destination: 'ExponentPushToken[paused]' }],
+      });
+      const now = new Date('2026-12-01T12:00:00.000Z');
+      services.now = () => now;
+      services.channels.setDisabled(['PUSH']);
+      await deliver(services, id!);
+      const waiting = await db.prisma.notificationDelivery.findUniqueOrThrow({ where: { id: id! } });
+      expect(waiting).toMatchObject({ status: 'QUEUED', attemptCount: 0, nextAttemptAt: new Date(now.getTime() + UNAVAILABLE_RECHECK_MS) });
+      expect(push.calls).toHaveLength(0);
+      services.channels.setDisabled([]);
+      await deliver(services, id!, waiting.nextAttemptAt!);
+      expect(await statusOf(id!)).toBe('DELIVERED');
+      expect(push.calls.map((c) => c.message.id)).toEqual([id]);
     },
     TIMEOUT_MS,
   );

@@ -35,6 +35,9 @@ const refreshNotificationStatus = (db: Prisma.TransactionClient | PrismaClient, 
     LIMIT 1), n."status")
   WHERE n."id" = ${notificationId}::uuid`;
 
+/** How long a delivery on an unavailable (switched-off) channel waits before it looks again, ms. */
+export const UNAVAILABLE_RECHECK_MS = 60_000;
+
 /** Locks the notification row for the rest of the transaction (outcomes of its deliveries one at a time). */
 const lockNotification = (db: Prisma.TransactionClient | PrismaClient, notificationId: string) =>
   db.$queryRaw`SELECT 1 FROM "dictamesh_notifications" WHERE "id" = ${notificationId}::uuid FOR UPDATE`;
@@ -47,8 +50,11 @@ const lockNotification = (db: Prisma.TransactionClient | PrismaClient, notificat
  *    delivery's `nextAttemptAt`: the delivery was rescheduled since).
  * 2. Endpoint channels (WEBHOOK, SLACK, PAGERDUTY): a deleted or DISABLED endpoint makes the
  *    delivery FAILED without an attempt; an endpoint throttled until later reschedules it then.
- * 3. The channel's rate limit (`channels.rateLimits`, per process): over it, the delivery is
- *    rescheduled after the limiter's wait, without an attempt.
+ * 3. A channel switched off (`notifications.channels`) or not configured in this process: the
+ *    delivery waits, rescheduled every {@link UNAVAILABLE_RECHECK_MS} without an attempt (so it
+ *    is neither lost nor dead when the channel comes back). The channel's rate limit
+ *    (`channels.rateLimits`, per process): over it, the delivery is rescheduled after the
+ *    limiter's wait, without an attempt.
  * 4. The attempt is committed before the provider is called: `attemptCount + 1`, status
  *    SENDING, an attempt row with outcome NULL numbered after the last (one statement, only if
  *    the delivery is still as read: two workers never take the same attempt). `attemptCount` is
@@ -101,6 +107,10 @@ export async function deliver(services: NotificationsServices, deliveryId: strin
     }
   }
 
+  if (!services.channels.isAvailable(delivery.channel)) {
+    await reschedule(services, delivery, new Date(services.now().getTime() + UNAVAILABLE_RECHECK_MS));
+    return;
+  }
   const waitMs = await rateLimitWaitMs(services.channels, delivery.channel);
   if (waitMs > 0) {
     await reschedule(services, delivery, new Date(services.now().getTime() + waitMs));
