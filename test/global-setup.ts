@@ -45,6 +45,18 @@ const kafkaEnv = {
   KAFKA_HOME: fileURLToPath(new URL('../.dictamesh/kafka-test', import.meta.url)),
 };
 
+/**
+ * Runs `script up` and returns the address it prints; the server is stopped after the tests only
+ * if this run started it: one already running (a developer's, on the same default port) is left
+ * alone.
+ */
+function startedByScript(script: string, address: RegExp): { address: string; stop?: () => void } {
+  const output = execFileSync('bash', [script, 'up'], { encoding: 'utf8' });
+  const found = output.match(address)![0];
+  if (/already running/.test(output)) return { address: found };
+  return { address: found, stop: () => execFileSync('bash', [script, 'down'], { stdio: 'inherit' }) };
+}
+
 /** Uses the server named by the environment, or starts one and says how to stop it. */
 function start(server: Server): { address: string; stop?: () => void } {
   switch (server) {
@@ -57,16 +69,10 @@ function start(server: Server): { address: string; stop?: () => void } {
       };
     case 'postgresUrl':
       if (process.env.POSTGRES_TEST_URL) return { address: process.env.POSTGRES_TEST_URL };
-      return {
-        address: execFileSync('bash', [postgresScript, 'up'], { encoding: 'utf8' }).match(/postgres:\/\/\S+/)![0],
-        stop: () => execFileSync('bash', [postgresScript, 'down'], { stdio: 'inherit' }),
-      };
+      return startedByScript(postgresScript, /postgres:\/\/\S+/);
     case 'redisUrl':
       if (process.env.REDIS_TEST_URL) return { address: process.env.REDIS_TEST_URL };
-      return {
-        address: execFileSync('bash', [redisScript, 'up'], { encoding: 'utf8' }).match(/redis:\/\/\S+/)![0],
-        stop: () => execFileSync('bash', [redisScript, 'down'], { stdio: 'inherit' }),
-      };
+      return startedByScript(redisScript, /redis:\/\/\S+/);
     case 'stripeMockUrl':
       if (process.env.STRIPE_MOCK_URL) return { address: process.env.STRIPE_MOCK_URL };
       return {
