@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@dictamesh/db';
+import type { Database } from '@dictamesh/db';
 import type { NotificationsServices } from '../context';
 import { acceptNotifications } from '../send/accept';
 import type { NotificationRequest } from '../send/request';
-import { rowCounts, seedSendFixtures, testServices, type SendFixtures } from '../send/test-fixtures';
-import { createTableQueue, type TableQueue } from '../send/test-queue';
+import { openSendTestBed, rowCounts, type SendFixtures } from '../send/test-fixtures';
+import type { TableQueue } from '../send/test-queue';
 import { flushDigest } from './flush';
 
 // Digests on an in-memory PGlite: notifications of a subscriber's digest window fold into one
@@ -17,10 +17,7 @@ let f: SendFixtures;
 const clock = { now: new Date('2026-12-01T10:17:42.250Z') };
 
 beforeAll(async () => {
-  db = await openDatabase({ dataDir: 'memory://' });
-  queue = await createTableQueue(db.prisma);
-  services = testServices(db.prisma, queue, clock);
-  f = await seedSendFixtures(db.prisma);
+  ({ db, queue, services, f } = await openSendTestBed(clock));
 }, TIMEOUT);
 afterAll(async () => {
   await db?.close();

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@dictamesh/db';
+import type { Database } from '@dictamesh/db';
 import { DictaMeshError, type Principal } from '@dictamesh/runtime';
 import { createRequestContext } from '@dictamesh/subgraph-kit';
 import type { NotificationsServices } from '../context';
 import { deliver } from '../deliver/deliver';
 import { buildNotificationsSchema } from '../schema';
-import { rowCounts, seedSendFixtures, testServices, type SendFixtures } from '../send/test-fixtures';
-import { createTableQueue, type TableQueue } from '../send/test-queue';
+import { openSendTestBed, rowCounts, type SendFixtures } from '../send/test-fixtures';
+import type { TableQueue } from '../send/test-queue';
 
 // sendNotification / sendTestNotification, the caller's inbox and the delivery administration,
 // executed on the subgraph schema with a request context (no HTTP), on an in-memory PGlite.
@@ -98,10 +98,7 @@ const INBOX = /* GraphQL */ `
 `;
 
 beforeAll(async () => {
-  db = await openDatabase({ dataDir: 'memory://' });
-  queue = await createTableQueue(db.prisma);
-  services = testServices(db.prisma, queue, clock);
-  f = await seedSendFixtures(db.prisma);
+  ({ db, queue, services, f } = await openSendTestBed(clock));
 }, TIMEOUT);
 afterAll(async () => {
   await db?.close();

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@dictamesh/db';
+import type { Database } from '@dictamesh/db';
 import { DictaMeshError } from '@dictamesh/runtime';
 import type { NotificationsServices } from '../context';
 import { acceptNotifications } from './accept';
 import { requestHash } from './idempotency';
 import type { NotificationRequest } from './request';
-import { rowCounts, seedSendFixtures, testServices, type SendFixtures } from './test-fixtures';
-import { createTableQueue, type TableQueue } from './test-queue';
+import { openSendTestBed, rowCounts, type SendFixtures } from './test-fixtures';
+import type { TableQueue } from './test-queue';
 
 // acceptNotifications on an in-memory PGlite: validation before anything is written, the one
 // transaction (notifications, rendered deliveries, jobs), quiet hours, redelivered events and
@@ -20,10 +20,7 @@ let f: SendFixtures;
 const clock = { now: new Date('2026-12-01T10:00:00.000Z') };
 
 beforeAll(async () => {
-  db = await openDatabase({ dataDir: 'memory://' });
-  queue = await createTableQueue(db.prisma);
-  services = testServices(db.prisma, queue, clock);
-  f = await seedSendFixtures(db.prisma);
+  ({ db, queue, services, f } = await openSendTestBed(clock));
 }, TIMEOUT);
 afterAll(async () => {
   await db?.close();

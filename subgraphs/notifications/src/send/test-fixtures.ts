@@ -1,11 +1,11 @@
-import type { NotificationChannel, PrismaClient } from '@dictamesh/db';
+import { openDatabase, type Database, type NotificationChannel, type PrismaClient } from '@dictamesh/db';
 import pino from 'pino';
 import type { ChannelProvider } from '../channels/channel';
 import { assertEmailAddress } from '../channels/email/address';
 import { ChannelRegistry } from '../channels/registry';
 import type { NotificationsServices } from '../context';
 import { NOTIFICATION_LIMITS } from '../limits';
-import type { TableQueue } from './test-queue';
+import { createTableQueue, type TableQueue } from './test-queue';
 
 // Tests only: the organisations, types, templates and subscribers the send, digest and resolver
 // tests share, and providers that send nothing.
@@ -186,4 +186,19 @@ export async function rowCounts(prisma: PrismaClient, queue: TableQueue) {
     digests: await prisma.notificationDigest.count(),
     jobs: (await queue.jobs()).length,
   };
+}
+
+/** What one test file's send tests work on: an in-memory PGlite with the migrations, a table queue, services on `clock`, the fixtures. */
+export interface SendTestBed {
+  db: Database;
+  queue: TableQueue;
+  services: NotificationsServices;
+  f: SendFixtures;
+}
+
+/** Opens a {@link SendTestBed} (seconds: PGlite and the migrations); close it with `db.close()`. */
+export async function openSendTestBed(clock: { now: Date }): Promise<SendTestBed> {
+  const db = await openDatabase({ dataDir: 'memory://' });
+  const queue = await createTableQueue(db.prisma);
+  return { db, queue, services: testServices(db.prisma, queue, clock), f: await seedSendFixtures(db.prisma) };
 }
