@@ -92,11 +92,15 @@ describe('a running gateway follows its settings in the config subgraph', () => 
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
     expect(answers[3]!.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3 });
 
-    // the gateway and the adapter runtime are registered config watchers
-    const watchers = await as('platform', 'dictamesh:platform', '{ configWatchers { name prefix scope { path } } }');
-    expect(watchers.data?.configWatchers.map((w: { name: string; scope: { path: string } }) => [w.name, w.scope.path]).sort()).toEqual([
+    // the gateway, the adapter runtime and the notifications service are registered config watchers
+    const watchers = async () =>
+      ((await as('platform', 'dictamesh:platform', '{ configWatchers { name prefix scope { path } } }')).data?.configWatchers ?? [])
+        .map((w: { name: string; scope: { path: string } }) => [w.name, w.scope.path])
+        .sort();
+    await expect.poll(watchers, WAIT).toEqual([
       ['dictamesh-adapters', `platform/${ENVIRONMENT}/adapters`],
       ['dictamesh-gateway', `platform/${ENVIRONMENT}/gateway`],
+      ['dictamesh-notifications', `platform/${ENVIRONMENT}/notifications`],
     ]);
   });
 });
