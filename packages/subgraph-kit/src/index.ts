@@ -49,6 +49,7 @@ export { createSubgraphService, type SubgraphService, type SubgraphServiceOption
 export { createRequestContext, type SubgraphContext } from './context';
 export { LoaderRegistry, defineLoader } from './loaders';
 export { loadSubgraphSchema } from './schema';
+export { mergeResolverParts } from './resolvers';
 export { startConsumer, type ConsumerSpec } from './consumers';
 export { tableReadiness, type Readiness, type ReadinessCheck } from './readiness';
 export { createMetricsRegistry } from './metrics';

@@ -1,4 +1,5 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { mergeResolverParts } from '@dictamesh/subgraph-kit';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { auditResolvers } from './audit';
 import { changeResolvers } from './changes';
@@ -14,10 +15,5 @@ const parts: Resolvers[] = [scopeResolvers, entryResolvers, auditResolvers, keyR
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
-  ...Object.fromEntries(
-    [...new Set(parts.flatMap((part) => Object.keys(part)))].map((type) => [
-      type,
-      Object.assign({}, ...parts.map((part) => (part as Record<string, object | undefined>)[type] ?? {})),
-    ]),
-  ),
+  ...mergeResolverParts(parts),
 };
