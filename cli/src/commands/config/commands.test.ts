@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffLines } from './diff';
 import { documentEntryOf } from './export';
-import { ConfigCliFailure } from './failure';
-import { failureLines } from './print';
+import { CliFailure } from '../../shell/failure';
+import { failureLines } from '../../shell/print';
 import { runConfig } from './test-io';
 
 // nothing listens on port 9 (discard) of loopback: a command that got past its argument checks fails with GATEWAY_UNREACHABLE
@@ -64,7 +64,7 @@ describe('dictamesh config arguments', () => {
 
 describe('dictamesh config output', () => {
   it('prints a refusal with its code, violations by pointer and other details', () => {
-    const failure = new ConfigCliFailure('CONFIG_VALIDATION_FAILED', 'The value breaks the schema.', {
+    const failure = new CliFailure('CONFIG_VALIDATION_FAILED', 'The value breaks the schema.', {
       violations: [
         { pointer: '', keyword: 'required', message: "must have required property 'b'" },
         { pointer: '/a', keyword: 'minimum', message: 'must be >= 1' },

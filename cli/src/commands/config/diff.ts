@@ -1,7 +1,7 @@
-import { gatewayRequest } from './client';
-import type { ExitCode } from './failure';
-import type { ConfigIo } from './io';
-import { connectionOf, SCOPE_FIELDS, scopeInputOf, type ConnectionOptions, type ScopeOptions, type ScopeRecord } from './scope';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
+import type { ExitCode } from '../../shell/failure';
+import type { CliIo } from '../../shell/io';
+import { SCOPE_FIELDS, scopeInputOf, type ScopeOptions, type ScopeRecord } from './scope';
 
 /** Options of `dictamesh config diff`. */
 export interface DiffOptions extends ScopeOptions, ConnectionOptions {
@@ -45,9 +45,9 @@ export function diffLines(diff: ConfigDiff): string[] {
 /**
  * `dictamesh config diff <key> <from> <to>`: what changed between two versions of an entry, as
  * {@link diffLines} (`--json`: the diff as JSON).
- * @throws ConfigCliFailure the gateway's error (`CONFIG_VERSION_UNKNOWN`, …)
+ * @throws CliFailure the gateway's error (`CONFIG_VERSION_UNKNOWN`, …)
  */
-export async function diffCommand(key: string, from: number, to: number, options: DiffOptions, io: ConfigIo): Promise<ExitCode> {
+export async function diffCommand(key: string, from: number, to: number, options: DiffOptions, io: CliIo): Promise<ExitCode> {
   const { configDiff } = await gatewayRequest<{ configDiff: ConfigDiff }>(connectionOf(options), DIFF, {
     scope: scopeInputOf(options),
     key,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRedactedSecret, parseConfigDocument, printConfigDocument, REDACTED_SECRET, type ConfigDocument } from './document';
-import { ConfigCliFailure } from './failure';
+import { CliFailure } from '../../shell/failure';
 
 const DOCUMENT: ConfigDocument = {
   entries: [
@@ -11,11 +11,11 @@ const DOCUMENT: ConfigDocument = {
   ],
 };
 
-function failureOf(run: () => unknown): ConfigCliFailure {
+function failureOf(run: () => unknown): CliFailure {
   try {
     run();
   } catch (error) {
-    if (error instanceof ConfigCliFailure) return error;
+    if (error instanceof CliFailure) return error;
     throw error;
   }
   throw new Error('did not fail');

@@ -1,6 +1,6 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigCliFailure } from './failure';
+import { CliFailure } from '../../shell/failure';
 import type { ScopeInput } from './scope';
 
 /** What an export writes instead of a secret's value: secrets never leave DictaMesh through export. */
@@ -65,7 +65,7 @@ export type DocumentFormat = 'yaml' | 'json';
  * Reads a configuration document: JSON when `name` ends in `.json`, else YAML (1.2, which
  * reads JSON too).
  * @param name the file name (format and messages)
- * @throws ConfigCliFailure `CONFIG_IMPORT_INVALID` when it is not YAML/JSON or not of the
+ * @throws CliFailure `CONFIG_IMPORT_INVALID` when it is not YAML/JSON or not of the
  *   document's shape, with every problem in `details.problems` (`entries.2.key: …`)
  */
 export function parseConfigDocument(text: string, name: string): ConfigDocument {
@@ -73,7 +73,7 @@ export function parseConfigDocument(text: string, name: string): ConfigDocument 
   try {
     raw = name.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigCliFailure(
+    throw new CliFailure(
       'CONFIG_IMPORT_INVALID',
       `${name} is not ${name.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     );
@@ -81,7 +81,7 @@ export function parseConfigDocument(text: string, name: string): ConfigDocument 
   const parsed = documentSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
-    throw new ConfigCliFailure(
+    throw new CliFailure(
       'CONFIG_IMPORT_INVALID',
       `${name} is not a configuration document ({ entries: [{ scope, key, kind, value, jsonSchema }] })`,
       {

@@ -1,16 +1,8 @@
-import { gatewayRequest } from './client';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
 import { printConfigDocument, REDACTED_SECRET, type ConfigKind, type DocumentEntry, type DocumentFormat } from './document';
-import type { ExitCode } from './failure';
-import type { ConfigIo } from './io';
-import {
-  connectionOf,
-  SCOPE_FIELDS,
-  scopeInputOf,
-  scopeInputOfRecord,
-  type ConnectionOptions,
-  type ScopeOptions,
-  type ScopeRecord,
-} from './scope';
+import type { ExitCode } from '../../shell/failure';
+import type { CliIo } from '../../shell/io';
+import { SCOPE_FIELDS, scopeInputOf, scopeInputOfRecord, type ScopeOptions, type ScopeRecord } from './scope';
 
 /** Options of `dictamesh config export`. */
 export interface ExportOptions extends ScopeOptions, ConnectionOptions {
@@ -58,9 +50,9 @@ export function documentEntryOf(entry: ExportedEntry): DocumentEntry {
  * `dictamesh config export`: every entry at the scope and below it (`--prefix`: keys under it),
  * less specific scopes first, then by scope path and key, as a configuration document in YAML
  * (default) or JSON on standard output. Secret values are never exported.
- * @throws ConfigCliFailure the gateway's error
+ * @throws CliFailure the gateway's error
  */
-export async function exportCommand(options: ExportOptions, io: ConfigIo): Promise<ExitCode> {
+export async function exportCommand(options: ExportOptions, io: CliIo): Promise<ExitCode> {
   const { configEntries } = await gatewayRequest<{ configEntries: ExportedEntry[] }>(connectionOf(options), ENTRIES, {
     scope: scopeInputOf(options),
     prefix: options.prefix ?? null,

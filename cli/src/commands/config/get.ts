@@ -1,8 +1,7 @@
-import { gatewayRequest } from './client';
-import { ConfigCliFailure, type ExitCode } from './failure';
-import type { ConfigIo } from './io';
-import { valueText } from './print';
-import { connectionOf, scopeInputOf, type ConnectionOptions, type ScopeOptions } from './scope';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
+import { CliFailure, type ExitCode } from '../../shell/failure';
+import type { CliIo } from '../../shell/io';
+import { scopeInputOf, type ScopeOptions } from './scope';
 
 /** Options of `dictamesh config get`. */
 export interface GetOptions extends ScopeOptions, ConnectionOptions {
@@ -46,9 +45,9 @@ const RESOLVED = `query ResolvedConfig($environment: String, $service: String, $
  * (needs `config:secrets:read`); `--json` prints the resolved configuration as JSON. With a key,
  * that key only.
  * @returns 0; 1 when the key has no value at the scope (`CONFIG_KEY_UNKNOWN`)
- * @throws ConfigCliFailure the gateway's error
+ * @throws CliFailure the gateway's error
  */
-export async function getCommand(key: string | undefined, options: GetOptions, io: ConfigIo): Promise<ExitCode> {
+export async function getCommand(key: string | undefined, options: GetOptions, io: CliIo): Promise<ExitCode> {
   const scope = scopeInputOf(options);
   const { resolvedConfig } = await gatewayRequest<{ resolvedConfig: ResolvedConfig }>(connectionOf(options), RESOLVED, {
     environment: scope.environment ?? null,
@@ -59,8 +58,7 @@ export async function getCommand(key: string | undefined, options: GetOptions, i
     reveal: options.reveal ?? false,
   });
   const values = key === undefined ? resolvedConfig.values : resolvedConfig.values.filter((v) => v.key === key);
-  if (key !== undefined && values.length === 0)
-    throw new ConfigCliFailure('CONFIG_KEY_UNKNOWN', `${key} has no value at this scope or above`);
+  if (key !== undefined && values.length === 0) throw new CliFailure('CONFIG_KEY_UNKNOWN', `${key} has no value at this scope or above`);
   if (options.json) {
     io.out(`${JSON.stringify({ ...resolvedConfig, values }, null, 2)}\n`);
     return 0;
@@ -68,4 +66,9 @@ export async function getCommand(key: string | undefined, options: GetOptions, i
   for (const v of values) io.out(`${v.key} = ${valueText(v.value, v.redacted)}  (${v.source.path} v${v.version})\n`);
   if (key === undefined) io.out(`# ${values.length} values at revision ${resolvedConfig.revision}\n`);
   return 0;
+}
+
+/** A value on one line: JSON, or `<secret>` when withheld. */
+export function valueText(value: unknown, redacted: boolean): string {
+  return redacted ? '<secret>' : JSON.stringify(value);
 }

@@ -1,9 +1,9 @@
-import { gatewayRequest } from './client';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
 import { isRedactedSecret, parseConfigDocument } from './document';
-import type { ExitCode } from './failure';
-import { readUserFile, type ConfigIo } from './io';
-import { violationLine, type Violation } from './print';
-import { connectionOf, SCOPE_FIELDS, scopeLabel, type ConnectionOptions, type ScopeRecord } from './scope';
+import type { ExitCode } from '../../shell/failure';
+import { readUserFile, type CliIo } from '../../shell/io';
+import { violationLine, type Violation } from '../../shell/print';
+import { SCOPE_FIELDS, scopeLabel, type ScopeRecord } from './scope';
 
 /** Options of `dictamesh config import`. */
 export interface ImportOptions extends ConnectionOptions {
@@ -31,9 +31,9 @@ const IMPORT = `mutation ImportConfig($entries: [ConfigImportEntryInput!]!, $app
  * `--apply`, which writes all entries or none. Secrets an export redacted are skipped (`SKIP`):
  * their stored values stay as they are.
  * @returns 0; 1 when an entry is INVALID (nothing written)
- * @throws ConfigCliFailure `USAGE` (file unreadable), `CONFIG_IMPORT_INVALID` (not a document), the gateway's error
+ * @throws CliFailure `USAGE` (file unreadable), `CONFIG_IMPORT_INVALID` (not a document), the gateway's error
  */
-export async function importCommand(file: string, options: ImportOptions, io: ConfigIo): Promise<ExitCode> {
+export async function importCommand(file: string, options: ImportOptions, io: CliIo): Promise<ExitCode> {
   const text = readUserFile(file, io);
   const { entries } = parseConfigDocument(text, file);
   const sent = entries.filter((entry) => !isRedactedSecret(entry));

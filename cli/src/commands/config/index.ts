@@ -1,17 +1,17 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { withConnectionOptions } from '../../shell/gateway';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { diffCommand, type DiffOptions } from './diff';
 import { exportCommand, type ExportOptions } from './export';
-import { ConfigCliFailure, type ExitCode } from './failure';
 import { getCommand, type GetOptions } from './get';
 import { importCommand, type ImportOptions } from './import';
-import { processIo, type ConfigIo } from './io';
-import { failureLines } from './print';
+import { processIo, type CliIo } from '../../shell/io';
+import { commandGroup, runner } from '../../shell/command';
 import { rollbackCommand, type RollbackOptions } from './rollback';
-import { withConnectionOptions, withScopeOptions } from './scope';
+import { withScopeOptions } from './scope';
 import { setCommand, type SetOptions } from './set';
 import { validateCommand, type ValidateOptions } from './validate';
 
-export type { ConfigIo } from './io';
+export type { CliIo } from '../../shell/io';
 
 /** A non-negative integer argument (versions). */
 function integer(text: string): number {
@@ -29,27 +29,13 @@ function integer(text: string): number {
  * Commander stops on usage errors and `--help` by throwing its `CommanderError` out of
  * `parseAsync` (after `io.exit`), so a caller awaiting the parse catches it.
  */
-export function configCommand(io: ConfigIo = processIo): Command {
-  const config = new Command('config')
-    .description('configuration: get | set | validate | diff | rollback | export | import (through the gateway)')
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
-    .exitOverride((error) => {
-      io.exit(error.exitCode === 0 ? 0 : 2);
-      throw error;
-    });
-  // commander passes the arguments, then the options
-  const run =
-    <A extends unknown[]>(handler: (...args: A) => Promise<ExitCode>) =>
-    async (...args: A) => {
-      try {
-        io.exit(await handler(...args));
-      } catch (error) {
-        if (!(error instanceof ConfigCliFailure)) throw error;
-        for (const line of failureLines(error)) io.err(`${line}\n`);
-        io.exit(error.exitCode);
-      }
-    };
+export function configCommand(io: CliIo = processIo): Command {
+  const config = commandGroup(
+    'config',
+    'configuration: get | set | validate | diff | rollback | export | import (through the gateway)',
+    io,
+  );
+  const run = runner(io);
   const sub = (name: string, description: string) => withConnectionOptions(config.command(name).description(description));
 
   withScopeOptions(sub('get', 'the resolved configuration at a scope: values with their source scope and version'))
@@ -104,6 +90,3 @@ export function configCommand(io: ConfigIo = processIo): Command {
 
   return config;
 }
-
-/** Whether an error is commander's stop after a usage error or help (its status already given to `io.exit`). */
-export const isCommanderStop = (error: unknown): boolean => error instanceof CommanderError;

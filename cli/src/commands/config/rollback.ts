@@ -1,7 +1,7 @@
-import { gatewayRequest } from './client';
-import type { ExitCode } from './failure';
-import type { ConfigIo } from './io';
-import { connectionOf, scopeInputOf, type ConnectionOptions, type ScopeOptions } from './scope';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
+import type { ExitCode } from '../../shell/failure';
+import type { CliIo } from '../../shell/io';
+import { scopeInputOf, type ScopeOptions } from './scope';
 import { WRITTEN_FIELDS, type WrittenEntry } from './set';
 
 /** Options of `dictamesh config rollback`. */
@@ -15,9 +15,9 @@ const ROLLBACK = `mutation RollbackConfig($input: RollbackConfigInput!) { rollba
 /**
  * `dictamesh config rollback <key> <version>`: restores an earlier version's value (and kind and
  * schema) as a new version. Prints `rolled back <key> at <path> to version <v>: version <n> (revision <r>)`.
- * @throws ConfigCliFailure the gateway's error (`CONFIG_VERSION_UNKNOWN`, `CONFIG_VALIDATION_FAILED`, `CONFIG_VERSION_CONFLICT`)
+ * @throws CliFailure the gateway's error (`CONFIG_VERSION_UNKNOWN`, `CONFIG_VALIDATION_FAILED`, `CONFIG_VERSION_CONFLICT`)
  */
-export async function rollbackCommand(key: string, toVersion: number, options: RollbackOptions, io: ConfigIo): Promise<ExitCode> {
+export async function rollbackCommand(key: string, toVersion: number, options: RollbackOptions, io: CliIo): Promise<ExitCode> {
   const input = {
     scope: scopeInputOf(options),
     key,

@@ -1,12 +1,12 @@
 import { parse as parseYaml } from 'yaml';
-import { usage } from './failure';
-import { readUserFile, type ConfigIo } from './io';
+import { usage } from '../../shell/failure';
+import { readUserFile, type CliIo } from '../../shell/io';
 
 /**
  * Reads a JSON Schema file (`--schema`): JSON when it ends in `.json`, else YAML.
- * @throws ConfigCliFailure `USAGE` when it cannot be read or parsed
+ * @throws CliFailure `USAGE` when it cannot be read or parsed
  */
-export function readSchemaFile(path: string, io: ConfigIo): unknown {
+export function readSchemaFile(path: string, io: CliIo): unknown {
   const text = readUserFile(path, io);
   try {
     return path.toLowerCase().endsWith('.json') ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);

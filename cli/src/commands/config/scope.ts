@@ -1,5 +1,4 @@
-import { Option, type Command } from 'commander';
-import { DEFAULT_GATEWAY_URL, type GatewayConnection } from './client';
+import type { Command } from 'commander';
 
 /** The scope flags of a `dictamesh config` command. */
 export interface ScopeOptions {
@@ -7,13 +6,6 @@ export interface ScopeOptions {
   env?: string;
   service?: string;
   component?: string;
-}
-
-/** The connection flags of a `dictamesh config` command. */
-export interface ConnectionOptions {
-  gateway: string;
-  apiKey?: string;
-  token?: string;
 }
 
 /** `ConfigScopeInput` of the config SDL. */
@@ -47,14 +39,6 @@ export function withScopeOptions(command: Command): Command {
     .option('--component <component>', 'component under the service');
 }
 
-/** Adds `--gateway`, `--api-key`, `--token` (with their environment variables). */
-export function withConnectionOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--gateway <url>', 'GraphQL endpoint of the gateway').env('DICTAMESH_GATEWAY_URL').default(DEFAULT_GATEWAY_URL))
-    .addOption(new Option('--api-key <key>', 'API key (dmk_…), sent as X-API-Key').env('DICTAMESH_API_KEY'))
-    .addOption(new Option('--token <jwt>', 'JWT, sent as Authorization: Bearer').env('DICTAMESH_TOKEN'));
-}
-
 /** The `ConfigScopeInput` of the scope flags (empty names left out). */
 export function scopeInputOf(options: ScopeOptions): ScopeInput {
   return {
@@ -63,11 +47,6 @@ export function scopeInputOf(options: ScopeOptions): ScopeInput {
     ...(options.service ? { service: options.service } : {}),
     ...(options.component ? { component: options.component } : {}),
   };
-}
-
-/** The connection of the connection flags. */
-export function connectionOf(options: ConnectionOptions): GatewayConnection {
-  return { gateway: options.gateway, apiKey: options.apiKey, token: options.token };
 }
 
 /** A stored scope as a document's `scope` (the organisation is the caller's, so it is left out). */

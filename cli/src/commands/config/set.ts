@@ -1,8 +1,8 @@
-import { gatewayRequest } from './client';
-import { parseJsonArgument, type ExitCode } from './failure';
-import type { ConfigIo } from './io';
+import { gatewayRequest, connectionOf, type ConnectionOptions } from '../../shell/gateway';
+import { parseJsonArgument, type ExitCode } from '../../shell/failure';
+import type { CliIo } from '../../shell/io';
 import { readSchemaFile } from './schema-file';
-import { connectionOf, SCOPE_FIELDS, scopeInputOf, type ConnectionOptions, type ScopeOptions, type ScopeRecord } from './scope';
+import { SCOPE_FIELDS, scopeInputOf, type ScopeOptions, type ScopeRecord } from './scope';
 
 /** Options of `dictamesh config set`. */
 export interface SetOptions extends ScopeOptions, ConnectionOptions {
@@ -32,10 +32,10 @@ const SET = `mutation SetConfig($input: SetConfigInput!) { setConfig(input: $inp
  * encrypted as a SECRET; `--schema <file>`: the key's JSON Schema in the same version;
  * `--expected-version n`: compare-and-set, 0 = must not exist yet). Prints
  * `set <key> at <path>: version <n> (revision <r>)`.
- * @throws ConfigCliFailure `USAGE` (value not JSON, schema file unreadable); the gateway's error
+ * @throws CliFailure `USAGE` (value not JSON, schema file unreadable); the gateway's error
  *   (`CONFIG_VALIDATION_FAILED` with its violations, `CONFIG_VERSION_CONFLICT`, …)
  */
-export async function setCommand(key: string, valueJson: string, options: SetOptions, io: ConfigIo): Promise<ExitCode> {
+export async function setCommand(key: string, valueJson: string, options: SetOptions, io: CliIo): Promise<ExitCode> {
   const value = parseJsonArgument('<value-json>', valueJson);
   const input = {
     scope: scopeInputOf(options),

@@ -1,4 +1,6 @@
-import { configCommand, isCommanderStop, type ConfigIo } from './index';
+import { isCommanderStop } from '../../shell/command';
+import type { CliIo } from '../../shell/io';
+import { configCommand } from './index';
 
 /** What a `dictamesh config` run printed and its exit status. */
 export interface ConfigRun {
@@ -13,7 +15,7 @@ export interface ConfigRun {
  */
 export async function runConfig(args: string[], files: Record<string, string> = {}): Promise<ConfigRun> {
   const run: ConfigRun = { code: undefined, out: '', err: '' };
-  const io: ConfigIo = {
+  const io: CliIo = {
     out: (text) => (run.out += text),
     err: (text) => (run.err += text),
     readFile: (path) => {

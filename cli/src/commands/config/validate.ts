@@ -1,10 +1,10 @@
-import { gatewayRequest, type GatewayConnection } from './client';
+import { gatewayRequest, type GatewayConnection, connectionOf, type ConnectionOptions } from '../../shell/gateway';
 import { isRedactedSecret, parseConfigDocument } from './document';
-import { ConfigCliFailure, parseJsonArgument, usage, type ExitCode } from './failure';
-import { readUserFile, type ConfigIo } from './io';
-import { violationLine, type Violation } from './print';
+import { CliFailure, parseJsonArgument, usage, type ExitCode } from '../../shell/failure';
+import { readUserFile, type CliIo } from '../../shell/io';
+import { violationLine, type Violation } from '../../shell/print';
 import { readSchemaFile } from './schema-file';
-import { connectionOf, scopeInputOf, scopeLabel, type ConnectionOptions, type ScopeInput, type ScopeOptions } from './scope';
+import { scopeInputOf, scopeLabel, type ScopeInput, type ScopeOptions } from './scope';
 
 /** Options of `dictamesh config validate`. */
 export interface ValidateOptions extends ScopeOptions, ConnectionOptions {
@@ -36,14 +36,14 @@ async function violationsOf(
  * redacted by an export and entries without a value are skipped). Nothing is written. Prints
  * `OK` / `INVALID` per entry with its violations by JSON pointer.
  * @returns 0 when everything is valid, 1 when a value breaks its schema or an entry is refused
- * @throws ConfigCliFailure `USAGE` (neither a key and value nor `--file`, both, a value that is
+ * @throws CliFailure `USAGE` (neither a key and value nor `--file`, both, a value that is
  *   not JSON); `CONFIG_IMPORT_INVALID` (a document of the wrong shape); the gateway's error
  */
 export async function validateCommand(
   key: string | undefined,
   valueJson: string | undefined,
   options: ValidateOptions,
-  io: ConfigIo,
+  io: CliIo,
 ): Promise<ExitCode> {
   const connection = connectionOf(options);
   if (options.file !== undefined) {
@@ -62,7 +62,7 @@ export async function validateCommand(
   return printResult({ key, scope }, violations, io) ? 0 : 1;
 }
 
-async function validateFile(file: string, connection: GatewayConnection, io: ConfigIo): Promise<ExitCode> {
+async function validateFile(file: string, connection: GatewayConnection, io: CliIo): Promise<ExitCode> {
   const text = readUserFile(file, io);
   const { entries } = parseConfigDocument(text, file);
   let valid = 0;
@@ -72,12 +72,12 @@ async function validateFile(file: string, connection: GatewayConnection, io: Con
       io.out(`SKIP     ${entry.key}  ${scopeLabel(entry.scope)}  (${isRedactedSecret(entry) ? 'secret redacted' : 'no value'})\n`);
       continue;
     }
-    let result: Violation[] | ConfigCliFailure;
+    let result: Violation[] | CliFailure;
     try {
       const input = { scope: entry.scope, key: entry.key, value: entry.value };
       result = await violationsOf(connection, 'jsonSchema' in entry ? { ...input, jsonSchema: entry.jsonSchema } : input);
     } catch (error) {
-      if (!(error instanceof ConfigCliFailure) || FATAL.has(error.code)) throw error;
+      if (!(error instanceof CliFailure) || FATAL.has(error.code)) throw error;
       result = error;
     }
     if (printResult(entry, result, io)) valid += 1;
@@ -88,10 +88,10 @@ async function validateFile(file: string, connection: GatewayConnection, io: Con
 }
 
 /** Prints `OK` or `INVALID` (with the violations or the refusal's code) for one entry; true when valid. */
-function printResult(entry: { key: string; scope: ScopeInput }, result: Violation[] | ConfigCliFailure, io: ConfigIo): boolean {
+function printResult(entry: { key: string; scope: ScopeInput }, result: Violation[] | CliFailure, io: CliIo): boolean {
   const where = `${entry.key}  ${scopeLabel(entry.scope)}`;
-  if (result instanceof ConfigCliFailure) io.out(`INVALID  ${where}  ${result.code}: ${result.message}\n`);
+  if (result instanceof CliFailure) io.out(`INVALID  ${where}  ${result.code}: ${result.message}\n`);
   else if (result.length === 0) io.out(`OK       ${where}\n`);
   else io.out(`INVALID  ${where}  CONFIG_VALIDATION_FAILED\n${result.map((v) => `${violationLine(v)}\n`).join('')}`);
-  return !(result instanceof ConfigCliFailure) && result.length === 0;
+  return !(result instanceof CliFailure) && result.length === 0;
 }

@@ -1,12 +1,12 @@
-/** Exit status of `dictamesh config`: 0 ok, 1 refused (validation, conflict, access: printed with its code), 2 usage. */
+/** Exit status of a `dictamesh` command: 0 ok, 1 refused (validation, conflict, access: printed with its code), 2 usage. */
 export type ExitCode = 0 | 1 | 2;
 
 /**
- * Why a `dictamesh config` command stopped: the gateway's error code (`CONFIG_VERSION_CONFLICT`,
+ * Why a `dictamesh` command stopped: the gateway's error code (`CONFIG_VERSION_CONFLICT`,
  * `CONFIG_VALIDATION_FAILED`, `UNAUTHORIZED`, …) or `USAGE` for bad arguments, and the exit
  * status it maps to (1, or 2 for usage).
  */
-export class ConfigCliFailure extends Error {
+export class CliFailure extends Error {
   /**
    * @param code the error code printed before the message
    * @param details the error's details (`extensions` of a GraphQL error, code and stack left out)
@@ -17,7 +17,7 @@ export class ConfigCliFailure extends Error {
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = 'ConfigCliFailure';
+    this.name = 'CliFailure';
   }
 
   /** 2 for usage errors, else 1. */
@@ -27,11 +27,11 @@ export class ConfigCliFailure extends Error {
 }
 
 /** A usage error (exit 2). */
-export const usage = (message: string): ConfigCliFailure => new ConfigCliFailure('USAGE', message);
+export const usage = (message: string): CliFailure => new CliFailure('USAGE', message);
 
 /**
  * Parses a JSON command-line argument (`<value-json>`: `100`, `'"text"'`, `'{"a":1}'`).
- * @throws ConfigCliFailure `USAGE` when it is not JSON
+ * @throws CliFailure `USAGE` when it is not JSON
  */
 export function parseJsonArgument(name: string, text: string): unknown {
   try {

@@ -1,15 +1,10 @@
-import type { ConfigCliFailure } from './failure';
+import type { CliFailure } from './failure';
 
-/** `ConfigViolation` of the config SDL. */
+/** One JSON Schema violation as the subgraphs report it (`ConfigViolation` of the config SDL). */
 export interface Violation {
   pointer: string;
   keyword: string;
   message: string;
-}
-
-/** A value on one line: JSON, or `<secret>` when withheld. */
-export function valueText(value: unknown, redacted: boolean): string {
-  return redacted ? '<secret>' : JSON.stringify(value);
 }
 
 /** One violation as a line: `  <pointer> <keyword>: <message>` (the pointer `` shown as `(value)`). */
@@ -21,7 +16,7 @@ export function violationLine(violation: Violation): string {
  * A failure as lines for standard error: `error <CODE>: <message>`, then its violations (by
  * pointer) or document problems one a line, then any other details as JSON.
  */
-export function failureLines(failure: ConfigCliFailure): string[] {
+export function failureLines(failure: CliFailure): string[] {
   const { violations, problems, ...rest } = failure.details as { violations?: unknown; problems?: unknown };
   const lines = [`error ${failure.code}: ${failure.message}`];
   if (Array.isArray(violations)) lines.push(...(violations as Violation[]).map(violationLine));

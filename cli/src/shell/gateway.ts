@@ -1,9 +1,10 @@
-import { ConfigCliFailure, usage } from './failure';
+import { Option, type Command } from 'commander';
+import { CliFailure, usage } from './failure';
 
 /** The default gateway endpoint (`dictamesh start` on this machine). */
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
 
-/** How `dictamesh config` reaches DictaMesh: the gateway and the caller's credentials. */
+/** How a `dictamesh` command reaches a running DictaMesh: the gateway and the caller's credentials. */
 export interface GatewayConnection {
   /** GraphQL endpoint of the gateway. */
   gateway: string;
@@ -21,7 +22,7 @@ interface GraphQLAnswer<T> {
 /**
  * Sends one GraphQL operation to the gateway with the caller's credentials.
  * @returns the answer's `data`
- * @throws ConfigCliFailure with the first error's code (`extensions.code`, e.g.
+ * @throws CliFailure with the first error's code (`extensions.code`, e.g.
  *   `CONFIG_VERSION_CONFLICT`, `UNAUTHORIZED`) and its other extensions as details (the
  *   gateway's `serviceName` left out);
  *   `GATEWAY_UNREACHABLE` when the gateway does not answer, `GATEWAY_ERROR` when it answers
@@ -37,23 +38,40 @@ export async function gatewayRequest<T>(connection: GatewayConnection, query: st
     response = await fetch(connection.gateway, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   } catch (error) {
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    throw new ConfigCliFailure('GATEWAY_UNREACHABLE', `${connection.gateway}: ${cause}`);
+    throw new CliFailure('GATEWAY_UNREACHABLE', `${connection.gateway}: ${cause}`);
   }
   const text = await response.text();
   let answer: GraphQLAnswer<T>;
   try {
     answer = JSON.parse(text) as GraphQLAnswer<T>;
   } catch {
-    throw new ConfigCliFailure(
-      'GATEWAY_ERROR',
-      `${connection.gateway} answered HTTP ${response.status} without GraphQL: ${text.slice(0, 200)}`,
-    );
+    throw new CliFailure('GATEWAY_ERROR', `${connection.gateway} answered HTTP ${response.status} without GraphQL: ${text.slice(0, 200)}`);
   }
   const first = answer.errors?.[0];
   if (first) {
     const { code, stacktrace: _stack, serviceName: _service, ...details } = first.extensions ?? {};
-    throw new ConfigCliFailure(typeof code === 'string' ? code : 'GRAPHQL_ERROR', first.message, details);
+    throw new CliFailure(typeof code === 'string' ? code : 'GRAPHQL_ERROR', first.message, details);
   }
-  if (!answer.data) throw new ConfigCliFailure('GATEWAY_ERROR', `${connection.gateway} answered HTTP ${response.status} without data`);
+  if (!answer.data) throw new CliFailure('GATEWAY_ERROR', `${connection.gateway} answered HTTP ${response.status} without data`);
   return answer.data;
+}
+
+/** The connection flags of a command that talks to the gateway. */
+export interface ConnectionOptions {
+  gateway: string;
+  apiKey?: string;
+  token?: string;
+}
+
+/** Adds `--gateway`, `--api-key`, `--token` (with their environment variables). */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--gateway <url>', 'GraphQL endpoint of the gateway').env('DICTAMESH_GATEWAY_URL').default(DEFAULT_GATEWAY_URL))
+    .addOption(new Option('--api-key <key>', 'API key (dmk_…), sent as X-API-Key').env('DICTAMESH_API_KEY'))
+    .addOption(new Option('--token <jwt>', 'JWT, sent as Authorization: Bearer').env('DICTAMESH_TOKEN'));
+}
+
+/** The connection of the connection flags. */
+export function connectionOf(options: ConnectionOptions): GatewayConnection {
+  return { gateway: options.gateway, apiKey: options.apiKey, token: options.token };
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { usage } from './failure';
 
-/** Where `dictamesh config` reads files and writes its output (the process, or a test's buffers). */
-export interface ConfigIo {
+/** Where a `dictamesh` command reads files and writes its output (the process, or a test's buffers). */
+export interface CliIo {
   /** Writes to standard output (text as given: commander's help ends in a newline, lines do not). */
   out(text: string): void;
   /** Writes to standard error. */
@@ -14,7 +14,7 @@ export interface ConfigIo {
 }
 
 /** The process's standard streams and file system; `exit` sets `process.exitCode`. */
-export const processIo: ConfigIo = {
+export const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
@@ -25,9 +25,9 @@ export const processIo: ConfigIo = {
 
 /**
  * Reads a file the user named through `io`.
- * @throws ConfigCliFailure `USAGE` naming the file when it cannot be read
+ * @throws CliFailure `USAGE` naming the file when it cannot be read
  */
-export function readUserFile(path: string, io: ConfigIo): string {
+export function readUserFile(path: string, io: CliIo): string {
   try {
     return io.readFile(path);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { KafkaEventBus, parseUrn, toEntityChangeEvent, type EntityOperation } from '@dictamesh/events';
-import { tailEvents } from './events-tail';
+import { tailEvents } from './tail';
 
 const brokers = inject('kafkaBrokers').split(',');
 const topic = `tail-${randomUUID().slice(0, 8)}`;

@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { err } from '@dictamesh/runtime';
 
-const TEMPLATES = fileURLToPath(new URL('../../templates/adapter', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const TEMPLATES = fileURLToPath(new URL('../../../templates/adapter', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const KIND = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ENTITY = /^[a-z][a-z0-9_]*$/;
 
