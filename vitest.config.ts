@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 // Workspace packages export `./dist/*.js` to Node and their TypeScript sources under this
-// condition: tests run the sources, without a build (README "Build").
+// condition: tests run the sources, without a build (docs/deployment.md "Build").
 const SOURCE_CONDITION = '@dictamesh/source';
 
 // Not test files wherever they lie: dependencies, and adapters scaffolded into the data directory.

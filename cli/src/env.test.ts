@@ -69,7 +69,7 @@ describe('supergraph config and routing URL overrides', () => {
 });
 
 describe('defaults', () => {
-  it("are the packages' own (written once) and the ones README's configuration table lists", () => {
+  it("are the packages' own (written once) and the ones docs/configuration.md lists", () => {
     const env = parseStackEnv({});
     expect(env.gateway).toMatchObject({
       GATEWAY_MAX_COST: GATEWAY_DEFAULTS.demandControl.maxCost,
@@ -83,10 +83,10 @@ describe('defaults', () => {
     expect(env.adapters.ADAPTER_HEALTH_INTERVAL_MS).toBe(ADAPTER_HOST_DEFAULTS.healthIntervalMs);
     expect(env.adapters.ADAPTER_SYNC_INTERVAL_MS).toBe(ADAPTER_HOST_DEFAULTS.syncIntervalMs);
 
-    // every row of README's table whose default is one plain value, e.g. | `GATEWAY_MAX_DEPTH` | `15` | …
+    // every variable of docs/configuration.md whose default is one plain value, e.g. - `GATEWAY_MAX_DEPTH` — default `15`: …
     const parsed: Record<string, unknown> = Object.assign({}, ...Object.values(env));
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\| `([^`]+)`(?: \([^)]*\))? +\|/gm)].filter(([, name]) =>
+    const readme = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^- `([A-Z][A-Z0-9_]+)` — default `([^`]+)`(?: \([^)]*\))?:/gm)].filter(([, name]) =>
       ['number', 'string', 'boolean'].includes(typeof parsed[name!]),
     );
     expect(rows.length).toBeGreaterThan(40);

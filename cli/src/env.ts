@@ -54,7 +54,7 @@ function requireJwtClaimsInProduction(auth: Partial<Record<JwtVariable, string |
 }
 
 /**
- * Configuration of `dictamesh start`, one zod schema per concern (README lists every
+ * Configuration of `dictamesh start`, one zod schema per concern (docs/configuration.md lists every
  * variable with its default).
  */
 export const envSchemas = {

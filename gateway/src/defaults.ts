@@ -1,7 +1,7 @@
 /**
  * The gateway's defaults, written once: `createGatewayService` and its parts fall back to
  * them, and the `dictamesh` command's environment schema takes them as the defaults of its
- * variables (README's configuration table lists them).
+ * variables (docs/configuration.md lists them).
  */
 export const GATEWAY_DEFAULTS = {
   /** Demand control limits per operation (`GATEWAY_MAX_*`, `GATEWAY_DEFAULT_LIST_SIZE`, `GATEWAY_DEMAND_CONTROL`). */
