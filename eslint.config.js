@@ -26,7 +26,7 @@ const elements = [
 ];
 
 /** What each element may import from other elements (always by package name, `@dictamesh/...`). */
-const byPackageName = { source: '@dictamesh/*' };
+const byPackageName = { source: '@dictamesh/**' };
 const mayImport = (from, to) => ({
   from: { element: { type: from } },
   allow: { to: { element: { types: { anyOf: to } } }, dependency: byPackageName },

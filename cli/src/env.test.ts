@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ADAPTER_HOST_DEFAULTS } from '@dictamesh/adapter-runtime';
 import { RETRY_DEFAULTS } from '@dictamesh/events';
 import { GATEWAY_DEFAULTS } from '@dictamesh/gateway';
 import { DEFAULT_SERVER_LIMITS } from '@dictamesh/runtime';
-import { parseStackEnv } from './env';
+import { parseStackEnv, SECRET_FILE_VARIABLES } from './env';
 
 const SECRET = 'a-shared-hs256-secret-of-32-chars-or-more';
 
@@ -164,5 +166,53 @@ describe('DICTAMESH_MASTER_KEY', () => {
     const bad = `${Buffer.alloc(32, 1).toString('base64')},${Buffer.alloc(16, 3).toString('base64')}`;
     const problems = problemsOf({ DICTAMESH_MASTER_KEY: bad });
     expect(problems).toEqual(['DICTAMESH_MASTER_KEY: each comma-separated key must be 32 bytes, base64-encoded']);
+  });
+});
+
+describe('secrets from mounted files (<NAME>_FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dictamesh-cli-env-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+
+  it('reads every secret of the compose and Helm deployments from its file, one trailing newline removed', () => {
+    const env = parseStackEnv({
+      JWT_SECRET_FILE: file('jwt', `${SECRET}\n`),
+      JWT_ISSUER: 'i',
+      JWT_AUDIENCE: 'a',
+      SUBGRAPH_TOKEN_KEY_FILE: file('token', `${key(1)}\n`),
+      DICTAMESH_MASTER_KEY_FILE: file('master', `${key(2)}\n`),
+      DICTAMESH_SECRET_KEY_FILE: file('legacy', `${key(3)}\n`),
+      DATABASE_URL_FILE: file('db', 'postgresql://dictamesh:p%40ss@postgres:5432/dictamesh\n'),
+      REDIS_URL_FILE: file('redis', 'redis://:pw@redis:6379\n'),
+      NOTIFICATIONS_SMTP_URL_FILE: file('smtp', 'smtp://mailpit:1025\n'),
+    });
+    expect(env.auth).toMatchObject({ JWT_SECRET: SECRET, SUBGRAPH_TOKEN_KEY: key(1) });
+    expect(env.secrets.DICTAMESH_MASTER_KEY).toBe(key(2));
+    expect(env.adapters.DICTAMESH_SECRET_KEY).toBe(key(3));
+    expect(env.database.DATABASE_URL).toBe('postgresql://dictamesh:p%40ss@postgres:5432/dictamesh');
+    expect(env.gateway.REDIS_URL).toBe('redis://:pw@redis:6379');
+    expect(env.notifications.NOTIFICATIONS_SMTP_URL).toBe('smtp://mailpit:1025');
+    expect(SECRET_FILE_VARIABLES).toEqual(
+      expect.arrayContaining(['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'NOTIFICATIONS_SMS_AUTH_TOKEN']),
+    );
+  });
+
+  it('refuses a secret set both ways, a missing file and a bad key in a file, all at once, without echoing the key', () => {
+    const problems = problemsOf({
+      JWT_SECRET: SECRET,
+      JWT_SECRET_FILE: file('jwt-twice', SECRET),
+      DATABASE_URL_FILE: join(dir, 'absent'),
+      SUBGRAPH_TOKEN_KEY_FILE: file('short', 'c2hvcnQ=\n'),
+    });
+    expect(problems).toEqual([
+      'JWT_SECRET: set either JWT_SECRET or JWT_SECRET_FILE, not both',
+      `DATABASE_URL_FILE: cannot read ${join(dir, 'absent')} (ENOENT)`,
+      'SUBGRAPH_TOKEN_KEY: 32 bytes or more, base64 (openssl rand -base64 32)',
+    ]);
+    expect(problems.join('\n')).not.toContain('c2hvcnQ');
   });
 });

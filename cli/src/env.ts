@@ -7,9 +7,10 @@ import { DEFAULT_SUPERGRAPH_CONFIG, GATEWAY_DEFAULTS } from '@dictamesh/gateway'
 import { BILLING_DEFAULTS } from '@dictamesh/subgraph-billing';
 import { CATALOG_DEFAULTS } from '@dictamesh/subgraph-catalog';
 import { CONFIG_DEFAULTS } from '@dictamesh/subgraph-config';
-import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, logLevel, parseEnv, port, splitList } from '@dictamesh/runtime';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_SERVER_LIMITS, parseEnv, splitList } from '@dictamesh/runtime';
 import { localMasterKeys } from '@dictamesh/secrets';
 import type { NotificationChannel } from '@dictamesh/db';
+import { serverEnvSchema } from './env-server';
 
 const optionalUrl = z
   .string()
@@ -58,33 +59,7 @@ function requireJwtClaimsInProduction(auth: Partial<Record<JwtVariable, string |
  * variable with its default).
  */
 export const envSchemas = {
-  server: z.object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    GATEWAY_PORT: port(4000),
-    CATALOG_PORT: port(4001),
-    WEBHOOK_PORT: port(4002),
-    /** The adapter runtime's subgraph (`adapters`). */
-    ADAPTERS_PORT: port(4003),
-    /** The billing subgraph. */
-    BILLING_PORT: port(4004),
-    /** The config subgraph. */
-    CONFIG_PORT: port(4005),
-    /** The notifications subgraph. */
-    NOTIFICATIONS_PORT: port(4006),
-    LOG_LEVEL: logLevel,
-    /**
-     * Which services this process runs (comma-separated): `gateway`, `catalog`, `adapters` (the
-     * adapter runtime: its subgraph, the webhook endpoint, syncs and health), `billing`, `config`,
-     * `notifications`. `webhooks` is the deprecated name of `adapters`, still accepted.
-     */
-    DICTAMESH_SERVICES: z
-      .string()
-      .default('gateway,catalog,adapters,billing,config,notifications')
-      .transform(splitList)
-      .pipe(z.array(z.enum(['gateway', 'catalog', 'adapters', 'billing', 'config', 'notifications', 'webhooks'])).min(1))
-      .transform((list) => new Set(list.map((service) => (service === 'webhooks' ? 'adapters' : service)))),
-  }),
+  server: serverEnvSchema,
   /** Timeouts and the per-client connection cap of every HTTP server (gateway, catalog, adapters, webhooks), ms. */
   http: z.object({
     /** Longest time to receive a whole request (headers and body). */
@@ -411,10 +386,34 @@ export const envSchemas = {
   }),
 };
 
+/**
+ * The secret variables, each also accepted as `<NAME>_FILE`: the path of a file holding the
+ * value (a Docker / Kubernetes secret mounted read-only), trailing line breaks removed.
+ * Setting both forms is refused.
+ */
+export const SECRET_FILE_VARIABLES = [
+  'JWT_SECRET',
+  'SUBGRAPH_TOKEN_KEY',
+  'DICTAMESH_MASTER_KEY',
+  'DICTAMESH_SECRET_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'NOTIFICATIONS_SMTP_URL',
+  'NOTIFICATIONS_SMS_AUTH_TOKEN',
+  'NOTIFICATIONS_PUSH_TOKEN',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+] as const;
+
 /** Parsed configuration. */
 export type StackEnv = ReturnType<typeof parseStackEnv>;
 
-/** Parses the environment; throws `CONFIGURATION_INVALID` listing every problem. */
+/**
+ * Parses the environment, reading each of {@link SECRET_FILE_VARIABLES} from its `<NAME>_FILE`
+ * when that is set.
+ * @throws DictaMeshError `CONFIGURATION_INVALID` listing every problem (a secret given both ways
+ *   or its file unreadable among them)
+ */
 export function parseStackEnv(source: Record<string, string | undefined> = process.env) {
-  return parseEnv(envSchemas, source);
+  return parseEnv(envSchemas, source, { fileVariables: SECRET_FILE_VARIABLES });
 }

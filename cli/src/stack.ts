@@ -190,13 +190,15 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     maxConnectionsPerIp: env.http.MAX_CONNECTIONS_PER_IP,
   };
   // the database first (one instance shared by catalog and adapter runtime): with the catalog
-  // on the in-process bus it also holds the bus's outbox
+  // on the in-process bus it also holds the bus's outbox. A gateway alone opens a server
+  // database (DATABASE_URL) too: it verifies API keys there (a container per service)
   const db =
     services.has('catalog') ||
     services.has('adapters') ||
     services.has('billing') ||
     services.has('config') ||
-    services.has('notifications')
+    services.has('notifications') ||
+    (services.has('gateway') && env.database.DATABASE_URL)
       ? await openDatabase(
           env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
           { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
@@ -481,7 +483,7 @@ function routingUrls(env: StackEnv, supergraph: SupergraphConfig, started: Stack
   );
 }
 
-/** Who a gateway request is: JWTs when configured, API keys when the catalog database is in this process. */
+/** Who a gateway request is: JWTs when configured, API keys when a database is open in this process (a service beside it, or DATABASE_URL). */
 function authenticator(env: StackEnv, db: Database | undefined) {
   const { auth } = env;
   const jwt =

@@ -1,6 +1,6 @@
 export { ERROR_CODES, DictaMeshError, err, type ErrorCode, type ErrorDetails } from './errors';
 export { createLogger, type Logger } from './logger';
-export { parseEnv, port, logLevel, splitList } from './env';
+export { parseEnv, port, logLevel, splitList, type ParseEnvOptions } from './env';
 export { createHttpApp, DEFAULT_BODY_LIMIT_BYTES, installErrorHandler, rawBodyOf, tracedRoute, type HttpAppOptions } from './http';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits';
 export { createErrorFormatter } from './graphql-errors';
