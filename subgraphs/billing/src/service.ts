@@ -77,7 +77,7 @@ export async function createBillingService(options: BillingServiceOptions): Prom
   const metrics = createBillingMetrics(db.prisma, now);
   const providers = new PaymentProviders([new ManualPaymentProvider(), ...(options.providers ?? [])]);
   const outbox = new OutboxRelay({
-    prisma: db.prisma,
+    db,
     bus,
     log: logger.child({ component: 'billing-outbox' }),
     onPublished: metrics.eventsPublished,

@@ -83,7 +83,7 @@ export interface ConfigService {
 export async function createConfigService(options: ConfigServiceOptions): Promise<ConfigService> {
   const { db, bus, logger } = options;
   const now = options.now ?? (() => new Date());
-  const relay = new ConfigChangeRelay({ prisma: db.prisma, bus, log: logger.child({ component: 'config-relay' }), now });
+  const relay = new ConfigChangeRelay({ db, bus, log: logger.child({ component: 'config-relay' }), now });
   const keys = keysOf(options);
   const services: ConfigServices = {
     prisma: db.prisma,

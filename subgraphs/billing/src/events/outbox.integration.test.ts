@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { openDatabase, type Database } from '@dictamesh/db';
+import { createBusOutbox, openDatabase, type Database } from '@dictamesh/db';
 import { InProcessEventBus, TOPICS, type BusRecord, type EventBus } from '@dictamesh/events';
 import { enqueueEvent, OutboxRelay } from './outbox';
 
@@ -42,7 +42,7 @@ describe('billing outbox', () => {
     await db.prisma.$transaction((tx) =>
       enqueueEvent(tx, TOPICS.usageThresholdReached, threshold('acme'), { org: 'acme', subject: 'sub-1', id: 'committed' }),
     );
-    const relay = new OutboxRelay({ prisma: db.prisma, bus, log });
+    const relay = new OutboxRelay({ db, bus, log });
     expect(await relay.flush()).toBe(1);
     expect(await relay.flush()).toBe(0);
     await bus.close();
@@ -91,13 +91,31 @@ describe('billing outbox', () => {
       publish: () => Promise.reject(new Error('broker down')),
       subscribe: () => Promise.reject(new Error('unused')),
     } as unknown as EventBus;
-    expect(await new OutboxRelay({ prisma: db.prisma, bus: failing, log }).flush()).toBe(0);
+    expect(await new OutboxRelay({ db, bus: failing, log }).flush()).toBe(0);
     expect(await db.prisma.billingOutboxRecord.count()).toBe(1);
     const published: string[] = [];
     const working = {
       publish: async (_t: string, records: { event: { id: string } }[]) => void published.push(...records.map((r) => r.event.id)),
     };
-    expect(await new OutboxRelay({ prisma: db.prisma, bus: working as unknown as EventBus, log }).flush()).toBe(1);
+    expect(await new OutboxRelay({ db, bus: working as unknown as EventBus, log }).flush()).toBe(1);
     expect(published).toEqual(['later']);
   });
+
+  it('publishes to a durable in-process bus whose outbox is the same single-connection PGlite (no deadlock with its own claim)', async () => {
+    // the bus writes each record of a durable group's topic through the same PGlite connection
+    // before publish() resolves: publishing while the claiming transaction holds that connection
+    // used to wait for the transaction, which waited for the publish (30 s stall, round failed)
+    const bus = new InProcessEventBus({
+      outbox: { store: createBusOutbox(db.runner), durableGroups: { notifications: [TOPICS.usageThresholdReached] } },
+    });
+    await enqueueEvent(db.prisma, TOPICS.usageThresholdReached, threshold('acme'), { org: 'acme', subject: 'x', id: 'durable' });
+    const relay = new OutboxRelay({ db, bus, log });
+    expect(await relay.flush()).toBe(1);
+    expect(await db.prisma.billingOutboxRecord.count()).toBe(0);
+    const [held] = await db.runner.query<{ n: number }>(`SELECT count(*)::int AS n FROM "dictamesh_bus_outbox" WHERE "topic" = $1`, [
+      TOPICS.usageThresholdReached,
+    ]);
+    expect(held!.n).toBe(1);
+    await bus.close();
+  }, 60_000);
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent } from 'cloudevents';
-import type { Prisma, PrismaClient } from '@dictamesh/db';
+import type { Database, Prisma } from '@dictamesh/db';
 import { assertEventData, toDictaMeshEvent, type EventBus, type EventDataOf } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
-import { RelayLoop } from '@dictamesh/subgraph-kit';
+import { OutboxRelayLoop } from '@dictamesh/subgraph-kit';
 
 /** The billing event types (topic = CloudEvent type). */
 export type BillingEventType =
@@ -60,7 +60,7 @@ export async function enqueueEvent<T extends BillingEventType>(
 
 /** Options of {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
-  prisma: PrismaClient;
+  db: Pick<Database, 'kind' | 'prisma'>;
   bus: EventBus;
   log: Logger;
   /** Records per publish round (default 100). */
@@ -69,37 +69,47 @@ export interface OutboxRelayOptions {
   onPublished?(count: number): void;
 }
 
+/** A claimed batch of billing's outbox: its row ids and records by topic. */
+interface BillingBatch {
+  count: number;
+  ids: bigint[];
+  byTopic: Map<string, { key: string; event: CloudEvent<unknown> }[]>;
+}
+
 /**
  * Publishes billing's outbox (the transactional outbox pattern): oldest records first, each on
  * its topic keyed by organisation, deleted once the bus acknowledged them. Rows are claimed with
  * `FOR UPDATE SKIP LOCKED`, so two billing instances never publish the same row at the same
- * time; a crash between publish and delete publishes a row again (at least once, same CloudEvent
- * id). Call {@link flush} after a commit that wrote events; {@link start} also flushes on an
- * interval, which picks up what a crash or a bus outage left behind.
+ * time (see {@link OutboxRelayLoop} for PGlite); a crash between publish and delete publishes a
+ * row again (at least once, same CloudEvent id). Call {@link flush} after a commit that wrote
+ * events; {@link start} also flushes on an interval, which picks up what a crash or a bus outage
+ * left behind.
  */
-export class OutboxRelay extends RelayLoop {
+export class OutboxRelay extends OutboxRelayLoop<BillingBatch> {
   constructor(private readonly options: OutboxRelayOptions) {
-    super(options.log, 'billing outbox: publishing failed; the events stay for the next round');
+    super({ db: options.db, log: options.log, failure: 'billing outbox: publishing failed; the events stay for the next round' });
   }
 
-  /** One claimed batch: publish, then delete, in one transaction holding the row locks. */
-  protected round(): Promise<number> {
-    const limit = this.options.batchSize ?? 100;
-    return this.options.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: bigint; topic: string; key: string; event: unknown }[]>`
-        SELECT "id", "topic", "key", "event" FROM "dictamesh_billing_outbox"
-        ORDER BY "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, { key: string; event: CloudEvent<unknown> }[]>();
-      for (const row of rows) {
-        const records = byTopic.get(row.topic) ?? [];
-        records.push({ key: row.key, event: new CloudEvent(row.event as ConstructorParameters<typeof CloudEvent>[0], false) });
-        byTopic.set(row.topic, records);
-      }
-      for (const [topic, records] of byTopic) await this.options.bus.publish(topic, records);
-      await tx.billingOutboxRecord.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
-      this.options.onPublished?.(rows.length);
-      return rows.length;
-    });
+  protected async claim(tx: Prisma.TransactionClient): Promise<BillingBatch | undefined> {
+    const rows = await tx.$queryRaw<{ id: bigint; topic: string; key: string; event: unknown }[]>`
+      SELECT "id", "topic", "key", "event" FROM "dictamesh_billing_outbox"
+      ORDER BY "id" LIMIT ${this.options.batchSize ?? 100} FOR UPDATE SKIP LOCKED`;
+    if (rows.length === 0) return undefined;
+    const byTopic = new Map<string, { key: string; event: CloudEvent<unknown> }[]>();
+    for (const row of rows) {
+      const records = byTopic.get(row.topic) ?? [];
+      records.push({ key: row.key, event: new CloudEvent(row.event as ConstructorParameters<typeof CloudEvent>[0], false) });
+      byTopic.set(row.topic, records);
+    }
+    return { count: rows.length, ids: rows.map((r) => r.id), byTopic };
+  }
+
+  protected async publish(batch: BillingBatch): Promise<void> {
+    for (const [topic, records] of batch.byTopic) await this.options.bus.publish(topic, records);
+  }
+
+  protected async settle(tx: Prisma.TransactionClient, batch: BillingBatch): Promise<void> {
+    await tx.billingOutboxRecord.deleteMany({ where: { id: { in: batch.ids } } });
+    this.options.onPublished?.(batch.count);
   }
 }
