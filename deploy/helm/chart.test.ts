@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,26 @@ function render(...args: string[]): Manifest[] {
   return parseAllDocuments(run.stdout)
     .map((doc) => doc.toJS() as Manifest | null)
     .filter((m): m is Manifest => m !== null);
+}
+
+/**
+ * The release notes (templates/NOTES.txt) as `helm install` would print them: `helm template`
+ * leaves NOTES.txt out, so a copy of the chart renders it through `tpl` into a ConfigMap.
+ */
+function renderNotes(...args: string[]): string {
+  const copy = mkdtempSync(join(tmpdir(), 'dictamesh-chart-'));
+  try {
+    cpSync(CHART, copy, { recursive: true });
+    cpSync(join(CHART, 'templates/NOTES.txt'), join(copy, 'files/notes.txt'));
+    const template =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: notes }\ndata:\n  notes: {{ tpl (.Files.Get "files/notes.txt") . | quote }}\n';
+    writeFileSync(join(copy, 'templates/notes-under-test.yaml'), template);
+    const run = helm(['template', RELEASE, copy, '--namespace', 'dm', '--show-only', 'templates/notes-under-test.yaml', ...args]);
+    if (run.status !== 0) throw new Error(`rendering NOTES.txt failed:\n${run.stderr}`);
+    return (parse(run.stdout) as { data: { notes: string } }).data.notes;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 const named = (manifests: Manifest[], kind: string, name: string): Manifest => {
@@ -325,6 +346,24 @@ describe('helm chart deploy/helm/dictamesh', () => {
     });
   });
 
+  it('keeps the subgraphs to the release and metrics peers with NetworkPolicies, the gateway and webhooks open', () => {
+    const manifests = render('-f', EVERYTHING);
+    const policies = ofKind(manifests, 'NetworkPolicy');
+    expect(policies.map((p) => p.metadata.name)).toEqual(SERVICE_NAMES.map((name) => `dictamesh-${name}`));
+    const release = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dictamesh', 'app.kubernetes.io/instance': 'dictamesh' } } };
+    const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+    for (const policy of policies) {
+      const name = policy.metadata.name.replace('dictamesh-', '');
+      expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe(name);
+      expect(policy.spec.policyTypes).toEqual(['Ingress']);
+      const open = { ports: [{ port: 'http' }] };
+      const internal = { ports: [{ port: 'http' }], from: [release, monitoring] };
+      const expected = name === 'gateway' ? [open] : name === 'adapters' ? [internal, { ports: [{ port: 'webhooks' }] }] : [internal];
+      expect(policy.spec.ingress, name).toEqual(expected);
+    }
+    expect(ofKind(render(), 'NetworkPolicy')).toEqual([]);
+  });
+
   it('renders nothing of a disabled service, and the gateway composes without it', () => {
     const manifests = render('--set', 'services.billing.enabled=false', '--set', 'metrics.serviceMonitor.enabled=true');
     expect(manifests.filter((m) => m.metadata.name.includes('billing')).map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([]);
@@ -341,6 +380,23 @@ describe('helm chart deploy/helm/dictamesh', () => {
       'notifications',
     ]);
     expect(ofKind(manifests, 'Deployment')).toHaveLength(5);
+  });
+
+  it('prints the first admin credential step and the key warnings in the release notes', () => {
+    const firstKey =
+      'kubectl -n dm exec deploy/dictamesh-catalog -- \\\n    node cli/dist/index.js apikey create --org <org> --scopes dictamesh:admin';
+    const generated = 'SUBGRAPH_TOKEN_KEY / DICTAMESH_MASTER_KEY were generated';
+    const noRedis = 'several gateway replicas without Redis';
+    const defaults = renderNotes();
+    expect(defaults).toContain(firstKey);
+    expect(defaults).toContain('kubectl -n dm port-forward svc/dictamesh-gateway 4000:4000');
+    expect(defaults).toContain(generated);
+    expect(defaults).toContain(noRedis);
+    const everything = renderNotes('-f', EVERYTHING);
+    expect(everything).toContain(firstKey);
+    expect(everything).toContain('https://dictamesh.example.com/graphql');
+    expect(everything).not.toContain(generated);
+    expect(everything).not.toContain(noRedis);
   });
 
   it('refuses values outside the schema and contradictory ones, naming the problem', () => {
