@@ -8,7 +8,7 @@ import { doctorCommand } from './commands/doctor';
 import { eventsCommand } from './commands/events';
 import { migrateCommand } from './commands/migrate';
 import { operationsPublishCommand } from './commands/operations-publish';
-import { replayCommand } from './commands/replay';
+import { replayProgram } from './commands/replay';
 import { startCommand } from './commands/start';
 import { processIo, type CliIo } from './shell/io';
 
@@ -29,13 +29,6 @@ export function buildProgram(io: CliIo = processIo): Command {
 
   program.command('start').description('start DictaMesh: the services of DICTAMESH_SERVICES in this process').action(startCommand);
 
-  program
-    .command('replay')
-    .description('POST every *.json webhook body in a folder to a running DictaMesh')
-    .argument('<dir>', 'folder of webhook bodies')
-    .option('--url <url>', 'webhook endpoint', 'http://127.0.0.1:4002/webhooks/chatwoot/accounts/12')
-    .action((dir: string, options: { url: string }) => replayCommand(dir, options));
-
   const operations = program.command('operations').description('persisted operations (safelist)');
   operations
     .command('publish')
@@ -53,6 +46,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     doctorCommand(io),
     eventsCommand(io),
     migrateCommand(io),
+    replayProgram(io),
   ])
     program.addCommand(group);
   return program;

@@ -41,7 +41,7 @@ export async function startCommand(): Promise<void> {
       ...(webhooks ? [`  Chatwoot webhooks ${webhooks}/chatwoot/adapters/<adapter id>`] : []),
       `  event bus         ${bus}`,
       '',
-      ...(webhooks ? ['Replay sample webhooks: npm run replay -- fixtures/chatwoot/webhooks', ''] : []),
+      ...(webhooks ? ['Replay sample webhooks: npx dictamesh replay fixtures/chatwoot/webhooks --account 12', ''] : []),
     ].join('\n'),
   );
   let stopping = false;

@@ -20,6 +20,18 @@ interface GraphQLAnswer<T> {
 }
 
 /**
+ * The caller's credentials as HTTP headers: `X-API-Key` for an API key, `Authorization: Bearer`
+ * for a token, none when anonymous (also for the subscription stream, `/graphql/stream`).
+ * @throws CliFailure `USAGE` when both an API key and a token are given
+ */
+export function credentialHeaders(connection: GatewayConnection): Record<string, string> {
+  if (connection.apiKey && connection.token) throw usage('give --api-key or --token, not both');
+  if (connection.apiKey) return { 'x-api-key': connection.apiKey };
+  if (connection.token) return { authorization: `Bearer ${connection.token}` };
+  return {};
+}
+
+/**
  * Sends one GraphQL operation to the gateway with the caller's credentials.
  * @returns the answer's `data`
  * @throws CliFailure with the first error's code (`extensions.code`, e.g.
@@ -29,10 +41,7 @@ interface GraphQLAnswer<T> {
  *   without GraphQL; `USAGE` when both an API key and a token are given
  */
 export async function gatewayRequest<T>(connection: GatewayConnection, query: string, variables: Record<string, unknown>): Promise<T> {
-  if (connection.apiKey && connection.token) throw usage('give --api-key or --token, not both');
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (connection.apiKey) headers['x-api-key'] = connection.apiKey;
-  if (connection.token) headers.authorization = `Bearer ${connection.token}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...credentialHeaders(connection) };
   let response: Response;
   try {
     response = await fetch(connection.gateway, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });

@@ -11,6 +11,8 @@ export interface CliIo {
   readFile(path: string): string;
   /** Sets the exit status of the command that ran. */
   exit(code: number): void;
+  /** Where progress bars are drawn (the process's standard error; absent: no bars). */
+  progress?: NodeJS.WriteStream;
 }
 
 /** The process's standard streams and file system; `exit` sets `process.exitCode`. */
@@ -21,6 +23,7 @@ export const processIo: CliIo = {
   exit: (code) => {
     process.exitCode = code;
   },
+  progress: process.stderr,
 };
 
 /**

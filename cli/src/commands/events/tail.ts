@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ENTITY_TOPICS, KafkaEventBus, type BusRecord } from '@dictamesh/events';
-import { DictaMeshError, err, splitList } from '@dictamesh/runtime';
 
 /** Options of {@link tailEvents}. */
 export interface TailOptions {
@@ -68,47 +67,5 @@ export async function tailEvents(options: TailOptions): Promise<number> {
     return written;
   } finally {
     await bus.close();
-  }
-}
-
-/** `dictamesh events tail`: CLI wrapper of {@link tailEvents} (needs KAFKA_BROKERS). */
-export async function eventsTailCommand(cli: {
-  topic?: string[];
-  type?: string[];
-  subject?: string;
-  fromBeginning?: boolean;
-  max?: string;
-  timeout?: string;
-}) {
-  try {
-    const brokers = process.env.KAFKA_BROKERS ? splitList(process.env.KAFKA_BROKERS) : undefined;
-    if (!brokers?.length)
-      throw err('CONFIGURATION_INVALID', 'events tail reads Kafka: set KAFKA_BROKERS (the in-process bus lives inside the server)', {
-        field: 'KAFKA_BROKERS',
-      });
-    const number = (value: string | undefined, field: string) => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw err('BAD_USER_INPUT', `--${field} must be a positive integer`, { field });
-      return n;
-    };
-    const max = number(cli.max, 'max');
-    const timeoutSeconds = number(cli.timeout, 'timeout');
-    const stop = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    await tailEvents({
-      brokers,
-      ...(cli.topic ? { topics: cli.topic } : {}),
-      ...(cli.type ? { types: cli.type } : {}),
-      ...(cli.subject ? { subjectPrefix: cli.subject } : {}),
-      fromBeginning: cli.fromBeginning ?? false,
-      ...(max ? { max } : {}),
-      ...(timeoutSeconds ? { timeoutSeconds } : {}),
-      write: (line) => process.stdout.write(`${line}\n`),
-      signal: stop,
-    });
-    process.exit(0);
-  } catch (error) {
-    console.error(error instanceof DictaMeshError ? error.message : `events tail failed: ${(error as Error).message}`);
-    process.exit(error instanceof DictaMeshError && error.status < 500 ? 2 : 1);
   }
 }

@@ -287,6 +287,8 @@ export type Query = {
    * in that organisation, or `dictamesh:platform`.
    */
   apiKeys: Array<ApiKey>;
+  /** One dead letter of the caller's organisation by id, in any status; null when unknown. */
+  deadLetter?: Maybe<DeadLetter>;
   /**
    * Records a consumer group gave up on after its retries (they reached `dictamesh.dlq`),
    * newest first. `first` is 1–500.
@@ -308,6 +310,11 @@ export type Query = {
 
 export type QueryApiKeysArgs = {
   org: Scalars['String']['input'];
+};
+
+
+export type QueryDeadLetterArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -662,6 +669,7 @@ export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends R
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'org'>>;
+  deadLetter?: Resolver<Maybe<ResolversTypes['DeadLetter']>, ParentType, ContextType, RequireFields<QueryDeadLetterArgs, 'id'>>;
   deadLetters?: Resolver<ResolversTypes['DeadLetterConnection'], ParentType, ContextType, RequireFields<QueryDeadLettersArgs, 'first' | 'status'>>;
   entities?: Resolver<ResolversTypes['EntityConnection'], ParentType, ContextType, RequireFields<QueryEntitiesArgs, 'first'>>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'urn'>>;

@@ -6,8 +6,9 @@ import type {
 } from '../__generated__/resolvers-types';
 import { deadLetterOf, discardDeadLetter, listDeadLetters, replayDeadLetter } from '../datasources/dead-letters';
 
-export const deadLetterQueries: Pick<QueryResolvers, 'deadLetters'> = {
+export const deadLetterQueries: Pick<QueryResolvers, 'deadLetters' | 'deadLetter'> = {
   deadLetters: (_root, { status, first, after }, { prisma, org }) => listDeadLetters(prisma, { org, status, first, after: after ?? null }),
+  deadLetter: (_root, { id }, { prisma, org }) => deadLetterOf(prisma, org, id),
 };
 
 export const deadLetterMutations: Pick<MutationResolvers, 'replayDeadLetter' | 'discardDeadLetter'> = {
