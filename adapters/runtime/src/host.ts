@@ -21,6 +21,7 @@ import { AdapterLeases } from './lease';
 import { publishAdapterEvent, registerSchema } from './platform-events';
 import { RegistrationRegistry } from './registrations';
 import { resealLegacySecrets, sealAdapterSecrets, type AdapterSecretKeys } from './adapter-secrets';
+import type { AdapterHostMetrics, AdapterLabels, SyncOutcome } from './metrics';
 
 /**
  * Defaults of {@link AdapterHostOptions}, in ms: written once here; `dictamesh start`'s
@@ -52,7 +53,18 @@ export interface AdapterHostOptions {
   clock?: () => number;
   /** Which source addresses adapters may connect to (the SSRF guard). Default: public addresses only. */
   outbound?: OutboundPolicy;
+  /** Where health, syncs and source errors are reported (the runtime's `/metrics`). Default: nowhere. */
+  metrics?: AdapterHostMetrics;
 }
+
+/** Metrics hooks doing nothing (a host without metrics). */
+const NO_METRICS: AdapterHostMetrics = {
+  health: () => undefined,
+  recordsSynced: () => undefined,
+  syncEnded: () => undefined,
+  sourceError: () => undefined,
+  stopped: () => undefined,
+};
 
 /** What `registerAdapter` takes. */
 export interface RegisterInput {
@@ -65,6 +77,8 @@ export interface RegisterInput {
 
 interface Running {
   definition: AdapterDefinition<unknown>;
+  /** Registration id and kind, as metrics label them. */
+  labels: AdapterLabels;
   /** The registration's `generation` this instance runs; a newer one (update elsewhere) restarts it. */
   generation: number;
   adapter?: Adapter;
@@ -110,11 +124,13 @@ export class AdapterHost {
   private reconcileTimer?: NodeJS.Timeout;
   private readonly intervals: { healthIntervalMs: number; syncIntervalMs: number };
   private reconciling?: Promise<void>;
+  private readonly metrics: AdapterHostMetrics;
   /** The registrations with their secrets, as the webhook receivers read them (cleared on every change made here). */
   readonly registrations: RegistrationRegistry;
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
+    this.metrics = options.metrics ?? NO_METRICS;
     this.intervals = {
       healthIntervalMs: options.healthIntervalMs ?? ADAPTER_HOST_DEFAULTS.healthIntervalMs,
       syncIntervalMs: options.syncIntervalMs ?? ADAPTER_HOST_DEFAULTS.syncIntervalMs,
@@ -418,7 +434,8 @@ export class AdapterHost {
   private async start(registration: AdapterRegistration): Promise<AdapterRegistration> {
     await this.stop(registration.id);
     const { definition, adapter } = await this.instantiate(registration);
-    const running: Running = { definition, generation: registration.generation };
+    const labels = { id: registration.id, kind: definition.kind };
+    const running: Running = { definition, labels, generation: registration.generation };
     this.running.set(registration.id, running);
     running.checkHealth = () =>
       // a check still in flight when the host closes (a slow source) meets a closed database: logged, never unhandled
@@ -429,12 +446,15 @@ export class AdapterHost {
     const initialized = await adapter.initialize().then(
       () => true,
       async (error: unknown) => {
+        this.metrics.sourceError(labels, 'initialize');
+        this.metrics.health(labels, false);
         await this.failure(registration.id, error, 'FAILED');
         return false;
       },
     );
     running.adapter = adapter;
     if (!initialized) return this.find(registration.id);
+    this.metrics.health(labels, true);
     const updated = await this.options.prisma.adapterRegistration.update({
       where: { id: registration.id },
       data: { status: 'RUNNING', healthy: true, healthMessage: null, checkedAt: new Date() },
@@ -470,6 +490,7 @@ export class AdapterHost {
     const running = this.running.get(id);
     if (!running) return;
     this.running.delete(id);
+    this.metrics.stopped(running.labels);
     clearInterval(running.health);
     clearInterval(running.resync);
     running.sync?.controller.abort();
@@ -492,6 +513,16 @@ export class AdapterHost {
       pages: progress.pages,
       durationMs: progress.durationMs,
     });
+    const labels = running.labels;
+    const started = performance.now();
+    let published = 0;
+    let reported = false;
+    // once per run: bookkeeping failing after a completed run does not make it a failed one too
+    const ended = (outcome: SyncOutcome) => {
+      if (reported) return;
+      reported = true;
+      this.metrics.syncEnded(labels, mode, outcome, (performance.now() - started) / 1_000, this.leases.now());
+    };
     const done = (async () => {
       const registration = await this.find(id);
       const org = registration.orgId;
@@ -503,16 +534,22 @@ export class AdapterHost {
           signal: controller.signal,
           publish: async (batch) =>
             void (await publishChanges(this.options.bus, { source, org, sourceEvent: `sync.${mode}`, changes: batch.changes })),
-          onProgress: (p) =>
-            void this.options.prisma.adapterRegistration.update({ where: { id }, data: { lastSync: report(p) } }).catch(() => undefined),
+          onProgress: (p) => {
+            this.metrics.recordsSynced(labels, mode, p.entities - published);
+            published = p.entities;
+            void this.options.prisma.adapterRegistration.update({ where: { id }, data: { lastSync: report(p) } }).catch(() => undefined);
+          },
         });
+        ended(controller.signal.aborted ? 'aborted' : 'completed');
         const updated = await this.options.prisma.adapterRegistration.update({
           where: { id },
           data: { lastSync: report(progress), lastSyncAt: new Date() },
         });
         await this.event(updated, { event: 'sync.completed', status: updated.status, sync: report(progress) });
       } catch (error) {
+        ended(controller.signal.aborted ? 'aborted' : 'failed');
         if (!controller.signal.aborted) {
+          this.metrics.sourceError(labels, 'sync');
           await this.failure(id, error, 'RUNNING');
           await this.event(await this.find(id), {
             event: 'sync.failed',
@@ -539,6 +576,8 @@ export class AdapterHost {
       return;
     }
     const status: AdapterStatus = health.healthy ? 'RUNNING' : 'FAILED';
+    this.metrics.health(running.labels, health.healthy);
+    if (!health.healthy) this.metrics.sourceError(running.labels, 'health');
     const updated = await this.options.prisma.adapterRegistration.update({
       where: { id },
       data: {

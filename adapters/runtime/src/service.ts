@@ -3,9 +3,11 @@ import type { OutboundPolicy } from '@dictamesh/adapter-sdk';
 import type { Database } from '@dictamesh/db';
 import type { EventBus } from '@dictamesh/events';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
+import { installMetricsRoute } from '@dictamesh/subgraph-kit';
 import { AdapterHost } from './host';
 import { AdapterKinds } from './kinds';
 import type { AdapterSecretKeys } from './adapter-secrets';
+import { createAdapterMetrics, createWebhookMetrics } from './metrics';
 import { createAdaptersSubgraph } from './subgraph/server';
 import { createRuntimeWebhooks } from './webhooks';
 
@@ -37,9 +39,9 @@ export interface AdapterRuntimeOptions {
 
 /** A running adapter runtime: its subgraph app, its webhook app, the host running the adapters. */
 export interface AdapterRuntime {
-  /** `/graphql` (the adapters subgraph), `/healthz`, `/readyz`, `/metrics`. */
+  /** `/graphql` (the adapters subgraph), `/healthz`, `/readyz`, `/metrics` (process and adapter metrics). */
   subgraph: FastifyInstance;
-  /** `/webhooks/<kind>…` of every kind with a webhook side, `/healthz`. */
+  /** `/webhooks/<kind>…` of every kind with a webhook side, `/healthz`, `/metrics` (the webhook metrics). */
   webhooks: FastifyInstance;
   host: AdapterHost;
   /** Stops taking webhooks; call before draining the bus. */
@@ -52,12 +54,15 @@ export interface AdapterRuntime {
  * Builds the adapter runtime service: the adapter host (registrations, sealed secrets, leases
  * shared with other instances through the database, lifecycle, health, syncs), the adapters
  * subgraph that owns `Adapter`, and the webhook endpoint whose receivers read their kind's
- * registrations from the host's registry. Starts the adapters this instance takes on; listening
- * is left to the caller.
+ * registrations from the host's registry. The adapter metrics (`dictamesh_adapter_*`) are served on
+ * the subgraph's `/metrics`, the webhook metrics (`dictamesh_webhook_*`) on the webhook app's own
+ * `/metrics`. Starts the adapters this instance takes on; listening is left to the caller.
  */
 export async function createAdapterRuntime(options: AdapterRuntimeOptions): Promise<AdapterRuntime> {
   const { db, logger } = options;
   const kinds = new AdapterKinds(options.directories, logger);
+  const metrics = createAdapterMetrics();
+  const webhookMetrics = createWebhookMetrics();
   const host = new AdapterHost({
     prisma: db.prisma,
     bus: options.bus,
@@ -68,12 +73,14 @@ export async function createAdapterRuntime(options: AdapterRuntimeOptions): Prom
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.outbound ? { outbound: options.outbound } : {}),
+    metrics,
   });
   const subgraph = await createAdaptersSubgraph({
     db,
     host,
     logger,
     introspection: options.introspection,
+    registry: metrics.registry,
     ...(options.gatewayTokens ? { gatewayTokens: options.gatewayTokens } : {}),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
   });
@@ -84,9 +91,11 @@ export async function createAdapterRuntime(options: AdapterRuntimeOptions): Prom
     logger: logger.child({ component: 'webhooks' }),
     requireVerification: options.webhooks.requireVerification,
     development: options.webhooks.development,
+    observer: webhookMetrics.observer,
     ...(options.webhooks.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.webhooks.bodyLimitBytes }),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
   });
+  installMetricsRoute(webhooks, webhookMetrics.registry);
   await host.startAll();
   let webhooksClosed: Promise<void> | undefined;
   const closeWebhooks = () => (webhooksClosed ??= webhooks.close().then(() => undefined));

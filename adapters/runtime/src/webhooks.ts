@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createWebhookServer, type WebhookAdapter } from '@dictamesh/adapter-sdk';
+import { createWebhookServer, type WebhookAdapter, type WebhookObserver } from '@dictamesh/adapter-sdk';
 import type { EventBus } from '@dictamesh/events';
 import type { Logger, ServerLimits } from '@dictamesh/runtime';
 import type { AdapterKinds } from './kinds';
@@ -18,6 +18,8 @@ export interface RuntimeWebhooksOptions {
   /** Largest accepted body, bytes. */
   bodyLimitBytes?: number;
   serverLimits?: ServerLimits;
+  /** Told of every delivery's outcome (the webhook metrics). */
+  observer?: WebhookObserver;
 }
 
 /**
@@ -45,5 +47,6 @@ export async function createRuntimeWebhooks(options: RuntimeWebhooksOptions): Pr
     logger: options.logger,
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
 }

@@ -10,7 +10,7 @@ export type {
 } from './webhook-adapter';
 export { verifyTimestampedHmac, secretsEqual, type TimestampedHmac } from './webhooks/signature';
 export { publishChanges, type PublishedEvent } from './publish';
-export { createWebhookServer, type WebhookServerOptions } from './webhook-server';
+export { createWebhookServer, type WebhookDelivery, type WebhookObserver, type WebhookServerOptions } from './webhook-server';
 export type {
   Adapter,
   AdapterCapability,

@@ -52,6 +52,6 @@ export { loadSubgraphSchema } from './schema';
 export { mergeResolverParts } from './resolvers';
 export { startConsumer, type ConsumerSpec } from './consumers';
 export { tableReadiness, type Readiness, type ReadinessCheck } from './readiness';
-export { createMetricsRegistry } from './metrics';
+export { createMetricsRegistry, installMetricsRoute } from './metrics';
 export { OutboxRelayLoop, type ClaimedBatch, type OutboxRelayLoopOptions } from './outbox-relay';
 export { RelayLoop } from './relay-loop';

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { Database } from '@dictamesh/db';
 import type { GatewayTokens, Logger, ServerLimits } from '@dictamesh/runtime';
 import { createSubgraphService, tableReadiness, type SubgraphService } from '@dictamesh/subgraph-kit';
@@ -18,6 +19,8 @@ export interface AdaptersSubgraphOptions {
   /** Verifies the gateway's principal token on every `/graphql` request (401 without a valid one); unset: every caller is anonymous and trusted (tests). */
   gatewayTokens?: GatewayTokens;
   serverLimits?: ServerLimits;
+  /** Registry served at `/metrics` (the runtime's adapter metrics); default: process metrics only. */
+  registry?: Registry;
 }
 
 /**
@@ -36,6 +39,7 @@ export function createAdaptersSubgraph(options: AdaptersSubgraphOptions): Promis
     ...(options.gatewayTokens ? { gatewayTokens: options.gatewayTokens } : {}),
     ...(options.serverLimits ? { serverLimits: options.serverLimits } : {}),
     context: () => services,
+    ...(options.registry ? { registry: options.registry } : {}),
     readiness: { database: tableReadiness(db, (table) => RUNTIME_TABLES.includes(table)) },
   });
 }
