@@ -6,7 +6,7 @@
 #   docker run -v dictamesh-data:/data -p 4000:4000 dictamesh:local
 #
 # docs/deployment.md: the compose deployment, keys (environment or <NAME>_FILE), volumes, upgrades.
-# e2e/image-start.e2e.test.ts runs this file's runtime CMD with its ENV and USER against the
+# e2e/compiled-build.e2e.test.ts runs this file's runtime CMD with its ENV and USER against the
 # staged compiled output, on a tree that user cannot write except /data.
 
 # build: every dependency, the Prisma client and `npm run build` (npm ci's postinstall runs both)

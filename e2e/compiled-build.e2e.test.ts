@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeStage } from '../test/deploy/dockerfile';
 import { startEmbeddedProcess, type EmbeddedProcess } from './harness/embedded-process';
 import { tempDataDir } from './harness/harness';
-import { freePorts, lockTree, snapshotTree, stageRuntimeTree, UNPRIVILEGED, unlockTree } from './harness/runtime-tree';
+import { closedAncestors, freePorts, lockTree, snapshotTree, stageRuntimeTree, UNPRIVILEGED, unlockTree } from './harness/runtime-tree';
 
 // `npm run build`, then the compiled CLI as Node runs it in production (the Docker image's
 // command): no TypeScript loader and no `@dictamesh/source` condition, so every @dictamesh
@@ -141,6 +141,10 @@ describe('the Docker image start, without Docker', () => {
       );
       // root (CI) writes anywhere whatever the modes: the command runs as nobody then, like `USER node` in the image
       const asRoot = process.getuid?.() === 0;
+      if (asRoot) {
+        const closed = closedAncestors(ROOT);
+        expect(closed, `nobody (uid 65534) cannot reach the repository's node_modules: chmod o+x ${closed.join(' ')}`).toEqual([]);
+      }
       chmodSync(IMAGE_ROOT, 0o755);
       lockTree(app, data, asRoot);
       const before = snapshotTree(app);

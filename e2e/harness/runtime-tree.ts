@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -67,6 +67,18 @@ export function lockTree(tree: string, dataDir: string, asUnprivileged: boolean)
   walk(tree);
   if (asUnprivileged) chownSync(dataDir, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
   chmodSync(dataDir, 0o700);
+}
+
+/**
+ * The folders from `/` to `path` that other users cannot enter (no `o+x`): a process started as
+ * {@link UNPRIVILEGED} could not reach the repository's packages through them.
+ */
+export function closedAncestors(path: string): string[] {
+  const closed: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    if ((lstatSync(dir).mode & 0o001) === 0) closed.push(dir);
+    if (dirname(dir) === dir) return closed.reverse();
+  }
 }
 
 /** Gives the write bits back (owner only) so the tree can be removed. */
