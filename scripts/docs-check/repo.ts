@@ -17,14 +17,14 @@ interface PackageJson {
 }
 
 /**
- * The Markdown files the docs check reads: `README.md`, every `docs/**\/*.md` and every
- * `deploy/**\/README.md`.
+ * The Markdown files the docs check reads: `README.md`, `SECURITY.md`, every `docs/**\/*.md` and
+ * every `deploy/**\/README.md`.
  *
  * @param root - the repository root
  * @returns the files, with paths from the root
  */
 export function docsFiles(root: string): DocsFile[] {
-  const paths = ['README.md'];
+  const paths = ['README.md', 'SECURITY.md'].filter((path) => existsSync(join(root, path)));
   for (const [folder, wanted] of [
     ['docs', (name: string) => name.endsWith('.md')],
     ['deploy', (name: string) => name === 'README.md' || name.endsWith('/README.md')],

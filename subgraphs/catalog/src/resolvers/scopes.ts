@@ -22,7 +22,7 @@ export function requireScope(principal: Principal, scope: string): void {
  * Whether a principal holds `scope` in the sense of the catalog's authorization policy: it has
  * it, or it has {@link PLATFORM_SCOPE} (every scope), or it has {@link ADMIN_SCOPE} and the scope
  * is not {@link PLATFORM_SCOPE} — every `@requiresScopes` of the catalog SDL lists
- * `["dictamesh:admin"]` as an alternative ("`dictamesh:admin` passes every scope check", README).
+ * `["dictamesh:admin"]` as an alternative ("`dictamesh:admin` passes every scope check", docs/gateway-security.md).
  */
 export function holdsScope(principal: Principal, scope: string): boolean {
   const has = (s: string) => principal.scopes.includes(s);
