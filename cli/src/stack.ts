@@ -36,6 +36,7 @@ import { DICTAMESH_SETTINGS } from '@dictamesh/config-client';
 import type { StackEnv } from './env';
 import { followOwnSettings, type OwnSettingsTargets } from './own-settings';
 import { SUBGRAPH_SERVICES } from './subgraph-services';
+import { databaseConfig } from './shell/database';
 
 /** A running DictaMesh (or the services of it that `DICTAMESH_SERVICES` names). */
 export interface Stack {
@@ -199,10 +200,7 @@ export async function startStack(env: StackEnv, hooks: StackHooks = {}): Promise
     services.has('config') ||
     services.has('notifications') ||
     (services.has('gateway') && env.database.DATABASE_URL)
-      ? await openDatabase(
-          env.database.DATABASE_URL ? { url: env.database.DATABASE_URL } : { dataDir: join(env.database.DICTAMESH_DATA_DIR, 'pglite') },
-          { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) },
-        )
+      ? await openDatabase(databaseConfig(env), { log: logger, ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}) })
       : undefined;
   const bus = await openBus(
     env,

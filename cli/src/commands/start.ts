@@ -32,6 +32,10 @@ export async function startCommand(): Promise<void> {
       '',
       'DictaMesh is running',
       ...(gateway ? [`  GraphQL gateway   ${gateway} (subscriptions: same URL over WebSocket; SSE at ${gateway}/stream)`] : []),
+      // the gateway serves its IDE when introspection is on (GRAPHQL_INTROSPECTION, default: outside production)
+      ...(gateway && (env.gateway.GRAPHQL_INTROSPECTION ?? `${env.server.NODE_ENV !== 'production'}`) === 'true'
+        ? [`  GraphQL IDE       ${new URL('/ide', gateway).href}`]
+        : []),
       ...(catalog ? [`  catalog subgraph  ${catalog}`] : []),
       ...(adapters ? [`  adapters subgraph ${adapters} (adapter runtime)`] : []),
       ...(billing ? [`  billing subgraph  ${billing}`] : []),

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from '@dictamesh/runtime';
 import { PrismaClient } from '../generated/prisma/client';
+import { lockDataDir } from './data-dir-lock';
 import { applyMigrations, type MigrationReport } from './migrate';
 import { restrictToOwner } from './owner-only';
 import { openPGlite, pgliteRunner } from './pglite';
@@ -45,18 +46,23 @@ export interface OpenDatabaseOptions {
   log?: Logger;
   /** Called for every SQL statement Prisma sends (query counting, tracing). */
   onQuery?: (sql: string, durationMs: number) => void;
+  /** Apply pending migrations (default true); false opens the schema as it is (`dictamesh migrate status`, `doctor`). */
+  migrate?: boolean;
 }
 
 /**
  * Opens the catalog database and brings its schema up to date (applies
- * `prisma/migrations/*` that are not applied yet).
+ * `prisma/migrations/*` that are not applied yet, unless `options.migrate` is false). A PGlite
+ * data directory on disk is locked for this process until `close` ({@link lockDataDir}).
  *
- * @throws DictaMeshError `MIGRATION_FAILED`; connection errors of `pg` / PGlite as thrown
+ * @throws DictaMeshError `MIGRATION_FAILED`; `DATA_DIR_IN_USE` when another process holds the
+ *   PGlite data directory; connection errors of `pg` / PGlite as thrown
  */
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
   const driver = 'url' in config ? postgresDriver(config.url, config.poolSize ?? 10) : await pgliteDriver(config.dataDir);
   try {
-    const migrations = await applyMigrations(driver.runner, MIGRATIONS_DIR, options.log);
+    const migrations =
+      options.migrate === false ? { applied: [], alreadyApplied: [] } : await applyMigrations(driver.runner, MIGRATIONS_DIR, options.log);
     if (driver.dataDir) restrictToOwner(driver.dataDir); // the relation files the migrations created
     const prisma = new PrismaClient({
       adapter: driver.adapter,
@@ -98,14 +104,28 @@ function postgresDriver(url: string, poolSize: number): Driver {
 }
 
 async function pgliteDriver(dataDir: string): Promise<Driver> {
-  const db = await openPGlite(dataDir);
+  const onDisk = !dataDir.startsWith('memory://');
+  const release = onDisk ? lockDataDir(dataDir) : () => undefined;
+  let db: PGlite;
+  try {
+    db = await openPGlite(dataDir);
+  } catch (error) {
+    release();
+    throw error;
+  }
   return {
     kind: 'pglite',
     runner: pgliteRunner(db),
     adapter: new PrismaPGlite(db),
     pglite: db,
-    ...(dataDir.startsWith('memory://') ? {} : { dataDir }),
-    close: () => db.close(),
+    ...(onDisk ? { dataDir } : {}),
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
 

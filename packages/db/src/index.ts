@@ -1,5 +1,12 @@
 export { openDatabase, MIGRATIONS_DIR, type Database, type DatabaseConfig, type OpenDatabaseOptions } from './database';
-export { applyMigrations, readMigrations, type MigrationFile, type MigrationReport } from './migrate';
+export {
+  applyMigrations,
+  migrationStatus,
+  readMigrations,
+  type MigrationFile,
+  type MigrationReport,
+  type MigrationStatus,
+} from './migrate';
 export { openPGlite, pgliteRunner } from './pglite';
 export type { SqlRunner } from './sql-runner';
 export { createBusOutbox, type BusOutbox, type BusOutboxEntry } from './bus-outbox';

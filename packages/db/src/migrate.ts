@@ -104,3 +104,43 @@ export async function applyMigrations(runner: SqlRunner, dir: string, log?: Logg
     }
   });
 }
+
+/** Result of {@link migrationStatus}: folder names in name order. */
+export interface MigrationStatus {
+  /** Applied (recorded as finished and not rolled back in `_prisma_migrations`). */
+  applied: string[];
+  /** Not applied yet. */
+  pending: string[];
+  /** Applied, but `migration.sql` changed since (its checksum differs from the recorded one). */
+  edited: string[];
+  /** Recorded as applied but without a folder here (applied by a newer DictaMesh). */
+  unknown: string[];
+}
+
+/**
+ * Which migrations of `dir` the database has applied, read from `_prisma_migrations` without
+ * changing anything (a database without that table has applied none).
+ *
+ * @param runner - database access (PGlite or a `pg` pool)
+ * @param dir - the `prisma/migrations` folder
+ * @throws the database's error when it cannot be read
+ */
+export async function migrationStatus(runner: SqlRunner, dir: string): Promise<MigrationStatus> {
+  const migrations = await readMigrations(dir);
+  const [{ present } = { present: false }] = await runner.query<{ present: boolean }>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`,
+  );
+  const rows = present
+    ? await runner.query<{ migration_name: string; checksum: string }>(
+        'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      )
+    : [];
+  const done = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+  const known = new Set(migrations.map((m) => m.name));
+  return {
+    applied: migrations.filter((m) => done.has(m.name)).map((m) => m.name),
+    pending: migrations.filter((m) => !done.has(m.name)).map((m) => m.name),
+    edited: migrations.filter((m) => done.has(m.name) && done.get(m.name) !== m.checksum).map((m) => m.name),
+    unknown: [...done.keys()].filter((name) => !known.has(name)).sort(),
+  };
+}

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Unexpected error.' },
   CONFIGURATION_INVALID: { status: 500, message: 'The configuration is invalid.' },
   MIGRATION_FAILED: { status: 500, message: 'A database migration failed.' },
+  DATA_DIR_IN_USE: { status: 503, message: 'The PGlite data directory is in use by another process (PGlite serves one process).' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },

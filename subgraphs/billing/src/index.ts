@@ -9,3 +9,5 @@ export { StripePaymentProvider, type StripeProviderConfig, STRIPE_API_BASE_URL }
 export type { InvoiceParty } from './invoices/pdf';
 export { BILLING_METERING_CONSUMER_GROUP } from './metering/consumer';
 export { METERED_TYPES } from './metering/metrics';
+export { openOrganization } from './organizations/open';
+export type { NewOrganization } from './organizations/organizations';

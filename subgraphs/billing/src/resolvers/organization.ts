@@ -1,10 +1,10 @@
 import type { MutationResolvers, OrganizationResolvers, QueryResolvers } from '../__generated__/resolvers-types';
 import { isPlatformOperator, maySee, targetOrg } from '../graphql/access';
-import { createOrganization, updateOrganization } from '../organizations/organizations';
+import { updateOrganization } from '../organizations/organizations';
+import { openOrganization } from '../organizations/open';
 import { liveSubscriptionLoader } from '../subscriptions/loader';
 import { currentUsage } from '../usage/current-usage';
 import { listInvoices } from '../invoices/queries';
-import { releaseParkedUsage } from '../metering/record-usage';
 import { err } from '@dictamesh/runtime';
 import { money } from './money';
 
@@ -17,11 +17,7 @@ export const organizationQueries: Pick<QueryResolvers, 'organization'> = {
 };
 
 export const organizationMutations: Pick<MutationResolvers, 'createOrganization' | 'updateOrganization'> = {
-  createOrganization: async (_, { input }, ctx) => {
-    const org = await createOrganization(ctx.prisma, ctx.providers, input);
-    await releaseParkedUsage(ctx.prisma, org.id);
-    return org;
-  },
+  createOrganization: (_, { input }, ctx) => openOrganization(ctx.prisma, input, ctx.providers),
   updateOrganization: async (_, { input }, ctx) => {
     const orgId = targetOrg(ctx, input.orgId);
     const operatorOnly = (['status', 'taxJurisdiction', 'paymentProvider'] as const).filter(
