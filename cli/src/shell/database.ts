@@ -19,12 +19,16 @@ export function databaseLabel(env: StackEnv): string {
 
 /**
  * An error as a command's failure: a {@link CliFailure} as it is, a DictaMesh error with its code
- * (first line of its message; `CONFIGURATION_INVALID` lists its problems as details), anything
+ * (first line of its message; only `problems` kept of its details, to be listed), anything
  * else (a connection error of `pg`) as `fallbackCode` with its message.
  */
 export function failureOf(error: unknown, fallbackCode: string): CliFailure {
   if (error instanceof CliFailure) return error;
-  if (error instanceof DictaMeshError) return new CliFailure(error.code, error.message.split('\n')[0]!, { ...error.details });
+  if (error instanceof DictaMeshError) {
+    // the problems of an invalid configuration are listed one a line; other details are in the message already
+    const { problems } = error.details as { problems?: unknown };
+    return new CliFailure(error.code, error.message.split('\n')[0]!, Array.isArray(problems) ? { problems } : {});
+  }
   // a refused connection to localhost is an AggregateError of one error per address, without a message of its own
   const first = error instanceof AggregateError && !error.message ? (error.errors[0] as unknown) : error;
   const message = first instanceof Error ? first.message || first.constructor.name : String(first);
