@@ -123,6 +123,7 @@ describe('production bootstrap: empty database → dictamesh apikey create → t
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/^error DATA_DIR_IN_USE: The PGlite data directory \S+ is in use by process \d+ on /);
+    expect(run.stderr.endsWith(' (PGlite serves one process): stop that process, or work through its gateway.\n')).toBe(true);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   }, 300_000);
 
