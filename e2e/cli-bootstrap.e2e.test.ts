@@ -130,7 +130,8 @@ describe('production bootstrap: empty database → dictamesh apikey create → t
   it('doctor: FAIL kafka when the brokers are down, ok for the services, Redis and the keys; exit status 1', async () => {
     const output = stack!.output();
     const kafkaPort = await closedPort();
-    const run = await dictamesh(['doctor', '--timeout', '5000'], {
+    // generous bound: the gateway's /readyz asks every subgraph in turn, slow on a loaded machine
+    const run = await dictamesh(['doctor', '--timeout', '20000'], {
       ...production,
       GATEWAY_PORT: printedPort(output, 'GraphQL gateway'),
       CATALOG_PORT: printedPort(output, 'catalog subgraph'),
@@ -143,7 +144,10 @@ describe('production bootstrap: empty database → dictamesh apikey create → t
     });
     const lines = run.stdout.trim().split('\n');
     expect(run.stderr).toBe('');
-    expect(lines.map((line) => line.split(':')[0])).toEqual([
+    expect(
+      lines.map((line) => line.split(':')[0]),
+      run.stdout,
+    ).toEqual([
       'ok environment',
       'skip database',
       'skip migrations',
