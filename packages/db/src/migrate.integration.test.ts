@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openDatabase } from './database';
-import { applyMigrations } from './migrate';
+import { applyMigrations, migrationStatus } from './migrate';
 import { openPGlite, pgliteRunner } from './pglite';
 
 /** Every migration folder, in order. */
@@ -31,6 +31,27 @@ describe('offline migrations', () => {
       '20261201000000_config',
       '20261202000000_notifications',
     ]);
+  });
+
+  it('reports applied / pending migrations without changing the database (dictamesh migrate status)', async () => {
+    const pglite = await openPGlite('memory://');
+    const runner = pgliteRunner(pglite);
+    const empty = { applied: [], pending: ALL, edited: [], unknown: [] };
+    expect(await migrationStatus(runner, MIGRATIONS_DIR)).toEqual(empty);
+    expect(await migrationStatus(runner, MIGRATIONS_DIR)).toEqual(empty); // it created nothing
+    await applyMigrations(runner, MIGRATIONS_DIR);
+    await runner.exec(`UPDATE "_prisma_migrations" SET checksum = 'x' WHERE migration_name = '${ALL[1]}'`);
+    await runner.exec(
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at) VALUES ('n', 'c', '29990101000000_newer', now())`,
+    );
+    await runner.exec(`DELETE FROM "_prisma_migrations" WHERE migration_name = '${ALL.at(-1)}'`);
+    expect(await migrationStatus(runner, MIGRATIONS_DIR)).toEqual({
+      applied: ALL.slice(0, -1),
+      pending: ALL.slice(-1),
+      edited: [ALL[1]],
+      unknown: ['29990101000000_newer'],
+    });
+    await pglite.close();
   });
 
   it('applies prisma/migrations on PGlite once, with Prisma bookkeeping, and is idempotent', async () => {
