@@ -50,6 +50,14 @@ describe('dictamesh adapter arguments', () => {
     );
   });
 
+  it('refuses a bad kind for adapter new with one coded line (exit 1), writing nothing', async () => {
+    expect(await run(['new', 'Bad_Kind', '--dir', '/nonexistent-dictamesh-dir'])).toEqual({
+      code: 1,
+      out: '',
+      err: 'error BAD_USER_INPUT: Adapter kind "Bad_Kind" must be lower-case words joined by "-" (e.g. acme-crm)\n',
+    });
+  });
+
   it('exits 0 on --help with an example, and 1 with a coded line when the gateway does not answer', async () => {
     for (const sub of ['list', 'register', 'pause', 'resume', 'remove', 'new']) {
       const help = await run([sub, '--help']);

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { DictaMeshError } from '@dictamesh/runtime';
 import { commandGroup, runner, withExamples } from '../../shell/command';
+import { CliFailure } from '../../shell/failure';
 import { withConnectionOptions, type ConnectionOptions } from '../../shell/gateway';
 import { processIo, type CliIo } from '../../shell/io';
 import { listCommand, type ListOptions } from './list';
-import { adapterNewCommand } from './new';
+import { adapterNewCommand, type ScaffoldOptions } from './new';
 import { pauseCommand } from './pause';
 import { registerCommand, type RegisterOptions } from './register';
 import { removeCommand } from './remove';
@@ -28,7 +30,18 @@ export function adapterCommand(io: CliIo = processIo): Command {
       .option('--dir <folder>', 'folder to create it in (one of DICTAMESH_ADAPTER_DIRS)', 'adapters')
       .option('--entity <type>', 'entity type of its records, lower_snake_case', 'item')
       .option('--resource <name>', 'resource (endpoint) name; default: <entity>s')
-      .action(adapterNewCommand),
+      .action(
+        run(async (kind: string, options: ScaffoldOptions) => {
+          try {
+            adapterNewCommand(kind, options);
+          } catch (error) {
+            // a bad name or an existing folder: one coded line, not the program's last resort
+            if (error instanceof DictaMeshError) throw new CliFailure(error.code, error.message);
+            throw error;
+          }
+          return 0;
+        }),
+      ),
     'dictamesh adapter new acme-crm --entity ticket',
   );
 
