@@ -49,6 +49,17 @@ export function pageRequest(
 }
 
 /**
+ * How many records the list holds, as the body says: the number at `totalPath` (offset style);
+ * undefined when the style has no total or the body holds no non-negative number there.
+ */
+export function listTotal(pagination: Pagination, body: unknown): number | undefined {
+  if (pagination.style !== 'offset' || !pagination.totalPath) return undefined;
+  const raw = readPath(body, pagination.totalPath);
+  const total = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : Number.NaN;
+  return Number.isFinite(total) && total >= 0 ? Math.trunc(total) : undefined;
+}
+
+/**
  * The cursor of the page after the one just read, or null when it was the last.
  * @param requestUrl absolute URL of the request just made (relative `Link` targets resolve against it)
  * @throws AdapterConfigError when a `Link: rel="next"` points at another origin (credentials

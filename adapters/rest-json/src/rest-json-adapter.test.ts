@@ -81,6 +81,8 @@ describe('rest-json adapter against a cursor / Link-header / offset paginated AP
 
     expect(changes.size).toBe(25 + 9 + 7);
     expect(progress.entities).toBe(41);
+    // the last resource (tickets) says its total: the run's total is the changes before it plus 7
+    expect(progress.total).toBe(41);
     // Link header: 9 companies in pages of 4 → the first request, then 2 following rel="next"
     expect(crm.requested.filter((u) => u.startsWith('/v2/companies'))).toEqual([
       '/v2/companies?per_page=4',

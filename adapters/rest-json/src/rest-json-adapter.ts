@@ -21,7 +21,7 @@ import {
 } from '@dictamesh/adapter-sdk';
 import type { RestJsonConfig, RestResource } from './config';
 import { readPath } from './fields';
-import { nextCursor, pageRequest } from './pagination';
+import { listTotal, nextCursor, pageRequest } from './pagination';
 import { recordChange } from './records';
 
 type Json = Record<string, unknown>;
@@ -96,7 +96,7 @@ export class RestJsonAdapter implements StreamingAdapter, ResourceAdapter<Json> 
             if (result.ok) changes.push({ id: result.id, change: result.change });
             else this.context.log.warn({ resource: resource.name, reason: result.reason }, 'source record skipped');
           }
-          return { changes, nextCursor: page.nextCursor };
+          return { changes, nextCursor: page.nextCursor, ...(page.total !== undefined ? { total: page.total } : {}) };
         },
       };
     });
@@ -129,7 +129,8 @@ export class RestJsonAdapter implements StreamingAdapter, ResourceAdapter<Json> 
     }
     const url = this.http.resolve(request.path);
     const next = nextCursor(resource.pagination, cursor, { body: response.body, items: found, headers: response.headers }, url);
-    return { items: found as Json[], nextCursor: next };
+    const total = listTotal(resource.pagination, response.body);
+    return { items: found as Json[], nextCursor: next, ...(total !== undefined ? { total } : {}) };
   }
 
   private resource(name: string): RestResource {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   configJsonSchema,
   isStreaming,
@@ -11,14 +12,14 @@ import {
   type CheckpointStore,
   type OutboundPolicy,
   type SyncMode,
-  type SyncProgress,
 } from '@dictamesh/adapter-sdk';
 import type { AdapterRegistration, PrismaClient } from '@dictamesh/db';
 import type { AdapterEventName, AdapterStatus, EventBus } from '@dictamesh/events';
 import { err, type Logger } from '@dictamesh/runtime';
 import type { AdapterKinds } from './kinds';
 import { AdapterLeases } from './lease';
-import { publishAdapterEvent, registerSchema } from './platform-events';
+import { publishAdapterEvent, registerSchema, syncEventFields } from './platform-events';
+import { SyncProgressTracker, type SyncProgressState } from './sync-progress';
 import { RegistrationRegistry } from './registrations';
 import { resealLegacySecrets, sealAdapterSecrets, type AdapterSecretKeys } from './adapter-secrets';
 import type { AdapterHostMetrics, AdapterLabels, SyncOutcome } from './metrics';
@@ -49,7 +50,10 @@ export interface AdapterHostOptions {
   leaseMs?: number;
   /** Lease owner id of this process. Default `<host>:<pid>:<random>`. */
   instanceId?: string;
-  /** Clock of lease expiry, ms since epoch (tests inject one). Default `Date.now`. */
+  /**
+   * Clock, ms since epoch (tests inject one): lease expiry, and sync progress (rate, ETA, the
+   * ~1 s between progress reports). Default `Date.now`.
+   */
   clock?: () => number;
   /** Which source addresses adapters may connect to (the SSRF guard). Default: public addresses only. */
   outbound?: OutboundPolicy;
@@ -106,6 +110,12 @@ export interface AdapterEventOptions {
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** The id a requested sync runs under: the one `triggerSync` recorded with the request, if `lastSync` still shows it pending. */
+function requestedSyncId(registration: AdapterRegistration): string | undefined {
+  const last = registration.lastSync as Partial<SyncProgressState> | null;
+  return last?.phase === 'started' && last.pages === 0 && typeof last.syncId === 'string' ? last.syncId : undefined;
+}
+
 /**
  * Runs the registered source adapters (the adapter runtime service; several instances share
  * them through leases). Registering, updating,
@@ -125,12 +135,14 @@ export class AdapterHost {
   private readonly intervals: { healthIntervalMs: number; syncIntervalMs: number };
   private reconciling?: Promise<void>;
   private readonly metrics: AdapterHostMetrics;
+  private readonly clock: () => number;
   /** The registrations with their secrets, as the webhook receivers read them (cleared on every change made here). */
   readonly registrations: RegistrationRegistry;
 
   constructor(private readonly options: AdapterHostOptions) {
     const { prisma } = options;
     this.metrics = options.metrics ?? NO_METRICS;
+    this.clock = options.clock ?? Date.now;
     this.intervals = {
       healthIntervalMs: options.healthIntervalMs ?? ADAPTER_HOST_DEFAULTS.healthIntervalMs,
       syncIntervalMs: options.syncIntervalMs ?? ADAPTER_HOST_DEFAULTS.syncIntervalMs,
@@ -217,7 +229,7 @@ export class AdapterHost {
         await this.start(row);
       } else if (row.syncRequested) {
         await prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: null } });
-        this.startSync(id, running, row.syncRequested as SyncMode);
+        await this.startSync(id, running, row.syncRequested as SyncMode, requestedSyncId(row));
       }
     }
     const now = new Date(this.leases.now());
@@ -343,8 +355,11 @@ export class AdapterHost {
   }
 
   /**
-   * Starts a sync now unless one is running; returns at once (progress shows in `lastSync`).
-   * An adapter run by another instance gets the request on that instance's next reconciliation.
+   * Starts a sync now unless one is running; returns once its start is recorded in `lastSync`
+   * (phase `started`, a new `syncId`), so the progress a caller follows next is this run's or the
+   * one already running. An adapter run by another instance gets the request on that instance's
+   * next reconciliation; `lastSync` shows the requested run as `started` meanwhile, with the id
+   * that run keeps.
    * @throws DictaMeshError `BAD_USER_INPUT` when the adapter is paused, not running or cannot stream
    */
   async triggerSync(id: string, mode: SyncMode): Promise<AdapterRegistration> {
@@ -354,11 +369,14 @@ export class AdapterHost {
       throw err('BAD_USER_INPUT', `Adapter "${id}" (${registration.kind}) cannot sync: it has no stream capability`);
     }
     const running = this.running.get(id);
-    if (running?.adapter) this.startSync(id, running, mode);
+    if (running?.adapter) await this.startSync(id, running, mode);
     else if (registration.paused || registration.status === 'FAILED') {
       throw err('BAD_USER_INPUT', `Adapter "${id}" is not running (status ${registration.status})`, { field: 'id' });
-    } else return this.options.prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: mode } });
-    return registration;
+    } else {
+      const pending = new SyncProgressTracker({ syncId: randomUUID(), mode, clock: this.clock, report: () => undefined }).current;
+      return this.options.prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: mode, lastSync: { ...pending } } });
+    }
+    return this.find(id);
   }
 
   /** Installed adapter kinds. */
@@ -465,7 +483,12 @@ export class AdapterHost {
       const requested = registration.syncRequested as SyncMode | null;
       if (requested)
         await this.options.prisma.adapterRegistration.update({ where: { id: registration.id }, data: { syncRequested: null } });
-      this.startSync(registration.id, running, requested ?? (completed ? 'incremental' : 'backfill'));
+      await this.startSync(
+        registration.id,
+        running,
+        requested ?? (completed ? 'incremental' : 'backfill'),
+        requested ? requestedSyncId(registration) : undefined,
+      );
       running.resyncs = true;
       this.scheduleResync(registration.id, running);
     }
@@ -483,7 +506,7 @@ export class AdapterHost {
     clearInterval(running.resync);
     running.resync = undefined;
     const every = this.intervals.syncIntervalMs;
-    if (running.resyncs && every > 0) running.resync = setInterval(() => this.startSync(id, running, 'incremental'), every);
+    if (running.resyncs && every > 0) running.resync = setInterval(() => void this.startSync(id, running, 'incremental'), every);
   }
 
   private async stop(id: string, options: { dispose?: boolean } = {}): Promise<void> {
@@ -501,34 +524,48 @@ export class AdapterHost {
       .catch((error: unknown) => this.options.log.warn({ err: error, adapter: id }, 'adapter shutdown failed'));
   }
 
-  private startSync(id: string, running: Running, mode: SyncMode): void {
+  /**
+   * Starts a sync of a running streaming adapter unless one runs (then nothing happens). Its
+   * progress is recorded in `lastSync` and published on `dictamesh.adapter.event` (`sync.started`,
+   * `sync.progressed` at most once per page and per second, then `sync.completed`, `sync.failed`
+   * or `sync.cancelled` when the adapter stops mid-run), in that order.
+   * @returns resolves once the run's start is recorded (at once when none started)
+   */
+  private startSync(id: string, running: Running, mode: SyncMode, syncId: string = randomUUID()): Promise<void> {
     const adapter = running.adapter;
-    if (!adapter || !isStreaming(adapter) || running.sync || this.running.get(id) !== running) return;
+    if (!adapter || !isStreaming(adapter) || running.sync || this.running.get(id) !== running) return Promise.resolve();
     const controller = new AbortController();
     const source = `/dictamesh/adapters/${id}`;
-    const report = (progress: SyncProgress) => ({
-      mode,
-      resource: progress.resource,
-      entities: progress.entities,
-      pages: progress.pages,
-      durationMs: progress.durationMs,
-    });
+    const { log } = this.options;
     const labels = running.labels;
-    const started = performance.now();
+    const began = performance.now();
     let published = 0;
     let reported = false;
     // once per run: bookkeeping failing after a completed run does not make it a failed one too
     const ended = (outcome: SyncOutcome) => {
       if (reported) return;
       reported = true;
-      this.metrics.syncEnded(labels, mode, outcome, (performance.now() - started) / 1_000, this.leases.now());
+      this.metrics.syncEnded(labels, mode, outcome, (performance.now() - began) / 1_000, this.leases.now());
     };
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
     const done = (async () => {
-      const registration = await this.find(id);
+      let registration = await this.find(id);
       const org = registration.orgId;
-      await this.event(registration, { event: 'sync.started', status: 'RUNNING', sync: { mode } });
+      // reports are recorded and published one after the other, the end after every report
+      let reports = Promise.resolve();
+      const tracker = new SyncProgressTracker({
+        syncId,
+        mode,
+        clock: this.clock,
+        report: (state) => {
+          reports = reports.then(async () => void (await this.syncProgressed(registration, state)));
+        },
+      });
+      registration = await this.syncProgressed(registration, tracker.current);
+      markStarted();
       try {
-        const progress = await runSync(adapter, {
+        await runSync(adapter, {
           mode,
           checkpoints: this.checkpoints,
           signal: controller.signal,
@@ -537,32 +574,57 @@ export class AdapterHost {
           onProgress: (p) => {
             this.metrics.recordsSynced(labels, mode, p.entities - published);
             published = p.entities;
-            void this.options.prisma.adapterRegistration.update({ where: { id }, data: { lastSync: report(p) } }).catch(() => undefined);
+            tracker.page(p);
           },
         });
-        ended(controller.signal.aborted ? 'aborted' : 'completed');
-        const updated = await this.options.prisma.adapterRegistration.update({
-          where: { id },
-          data: { lastSync: report(progress), lastSyncAt: new Date() },
-        });
-        await this.event(updated, { event: 'sync.completed', status: updated.status, sync: report(progress) });
+        const aborted = controller.signal.aborted;
+        ended(aborted ? 'aborted' : 'completed');
+        const final = tracker.finish(aborted ? 'cancelled' : 'completed');
+        await reports;
+        await this.syncProgressed(registration, final, aborted ? {} : { lastSyncAt: new Date() });
       } catch (error) {
-        ended(controller.signal.aborted ? 'aborted' : 'failed');
-        if (!controller.signal.aborted) {
+        const aborted = controller.signal.aborted;
+        ended(aborted ? 'aborted' : 'failed');
+        if (!aborted) {
           this.metrics.sourceError(labels, 'sync');
           await this.failure(id, error, 'RUNNING');
-          await this.event(await this.find(id), {
-            event: 'sync.failed',
-            status: 'RUNNING',
-            sync: { mode },
-            error: (error as Error).message,
-          });
         }
+        const final = tracker.finish(aborted ? 'cancelled' : 'failed', (error as Error).message ?? String(error));
+        await reports;
+        await this.syncProgressed(registration, final);
       } finally {
         running.sync = undefined;
       }
-    })().catch((error: unknown) => this.options.log.error({ err: error, adapter: id }, 'sync bookkeeping failed'));
+    })()
+      .catch((error: unknown) => log.error({ err: error, adapter: id }, 'sync bookkeeping failed'))
+      .finally(markStarted);
     running.sync = { controller, done };
+    return started;
+  }
+
+  /**
+   * Records a sync's progress in `lastSync` (with `extra` fields) and publishes its event. Never
+   * throws: a registration removed meanwhile is not recorded (the event still goes out).
+   * @returns the registration as recorded (the one given when it could not be)
+   */
+  private async syncProgressed(
+    registration: AdapterRegistration,
+    state: SyncProgressState,
+    extra: { lastSyncAt?: Date } = {},
+  ): Promise<AdapterRegistration> {
+    const updated = await this.options.prisma.adapterRegistration
+      .update({ where: { id: registration.id }, data: { lastSync: { ...state }, ...extra } })
+      .catch((error: unknown) => {
+        this.options.log.warn({ err: error, adapter: registration.id }, 'sync progress not recorded');
+        return registration;
+      });
+    await publishAdapterEvent(this.options.bus, this.options.log, updated.orgId, {
+      adapterId: updated.id,
+      kind: updated.kind,
+      status: updated.status,
+      ...syncEventFields(state),
+    });
+    return updated;
   }
 
   private async checkHealth(id: string, running: Running): Promise<void> {

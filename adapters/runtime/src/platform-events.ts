@@ -1,7 +1,39 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@dictamesh/db';
-import { TOPICS, toDictaMeshEvent, type AdapterEvent, type EventBus } from '@dictamesh/events';
+import { TOPICS, toDictaMeshEvent, type AdapterEvent, type AdapterEventName, type EventBus } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
+import type { SyncProgressState } from './sync-progress';
+
+const SYNC_EVENTS: Record<SyncProgressState['phase'], AdapterEventName> = {
+  started: 'sync.started',
+  running: 'sync.progressed',
+  completed: 'sync.completed',
+  failed: 'sync.failed',
+  cancelled: 'sync.cancelled',
+};
+
+/**
+ * The `AdapterEvent` fields of a sync's progress: the event of its phase (`sync.started`,
+ * `sync.progressed`, `sync.completed`, `sync.failed`, `sync.cancelled`), its `sync` summary,
+ * its `progress` and, when it failed, its `error`.
+ */
+export function syncEventFields(state: SyncProgressState): Pick<AdapterEvent, 'event' | 'sync' | 'progress' | 'error'> {
+  return {
+    event: SYNC_EVENTS[state.phase],
+    sync: { mode: state.mode, resource: state.resource, entities: state.entities, pages: state.pages, durationMs: state.durationMs },
+    progress: {
+      syncId: state.syncId,
+      phase: state.phase,
+      pages: state.pages,
+      entities: state.entities,
+      entitiesTotal: state.entitiesTotal,
+      entitiesPerSecond: state.entitiesPerSecond,
+      etaSeconds: state.etaSeconds,
+      startedAt: state.startedAt,
+    },
+    ...(state.error !== null ? { error: state.error } : {}),
+  };
+}
 
 /**
  * Publishes an adapter lifecycle / sync / health event on `dictamesh.adapter.event` (keyed by

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { EventBus } from '@dictamesh/events';
 import type { Logger } from '@dictamesh/runtime';
 import type { SupergraphExecutor } from '../subscriptions/delegate';
+import { AdapterSyncHub } from '../subscriptions/adapter-sync-hub';
 import { ConfigChangeHub } from '../subscriptions/config-hub';
 import { EntityChangeHub } from '../subscriptions/hub';
 import { NotificationHub } from '../subscriptions/notification-hub';
@@ -30,7 +31,8 @@ export interface SubscriptionOptions {
 
 /**
  * Adds `subscription { entityChanged }` (and `configChanged` when the supergraph has the config
- * subgraph, `notificationReceived` when it has the notifications subgraph) to a gateway: change hubs on the event bus, a
+ * subgraph, `notificationReceived` when it has the notifications subgraph, `adapterSyncProgress` when it
+ * has the adapters subgraph) to a gateway: change hubs on the event bus, a
  * subscription schema that follows the supergraph, and the graphql-ws / graphql-sse
  * transports. Register before `apollo.start()` so the first supergraph load is seen.
  */
@@ -57,13 +59,20 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
     log,
     ...(options.groupId ? { groupId: `${options.groupId}.notifications` } : {}),
   });
+  // adapter sync progress: its own consumer group per instance (`<groupId>.adapters`)
+  const adapterSyncHub = new AdapterSyncHub({
+    bus: options.bus,
+    log,
+    ...(options.groupId ? { groupId: `${options.groupId}.adapters` } : {}),
+  });
   return {
     hub,
     configHub,
     notificationHub,
-    /** Subscriptions open (entity and configuration changes, notifications). */
+    adapterSyncHub,
+    /** Subscriptions open (entity and configuration changes, notifications, adapter sync progress). */
     get size(): number {
-      return hub.size + configHub.size + notificationHub.size;
+      return hub.size + configHub.size + notificationHub.size + adapterSyncHub.size;
     },
     /** Starts consuming and serving, once Apollo Server has started. */
     async start(
@@ -85,11 +94,13 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
       await hub.start();
       await configHub.start();
       await notificationHub.start();
+      await adapterSyncHub.start();
       const transports = installSubscriptionTransports({
         app,
         hub,
         configHub,
         notificationHub,
+        adapterSyncHub,
         schema: () => {
           if (!schema) throw new Error('supergraph not loaded yet');
           return schema;
@@ -107,6 +118,7 @@ export function createSubscriptions(gateway: ApolloGateway, options: Subscriptio
           await hub.stop();
           await configHub.stop();
           await notificationHub.stop();
+          await adapterSyncHub.stop();
         },
       };
     },

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extendSchema, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { orgOf, type Principal } from '@dictamesh/runtime';
+import type { AdapterSyncHub } from './adapter-sync-hub';
+import { ADAPTER_SYNC_PROGRESS_SDL, hasAdapterSync, installAdapterSyncProgress } from './adapter-sync-progress';
 import { CONFIG_CHANGED_SDL, hasConfigChanges, installConfigChanged } from './config-changed';
 import type { ConfigChangeHub } from './config-hub';
 import { resolveEntity, type SupergraphExecutor } from './delegate';
@@ -18,6 +20,8 @@ export interface SubscriptionContext {
   configHub?: ConfigChangeHub;
   /** In-app notifications (`notificationReceived`), when the supergraph has the notifications subgraph. */
   notificationHub?: NotificationHub;
+  /** Sync progress of source adapters (`adapterSyncProgress`), when the supergraph has the adapters subgraph. */
+  adapterSyncHub?: AdapterSyncHub;
   /** The subscriber, authenticated when it connected: it receives its organisation's changes only. */
   principal: Principal;
   execute: SupergraphExecutor;
@@ -32,14 +36,19 @@ export interface SubscriptionContext {
  * with `schemas/gateway/subscriptions.graphql`, so `entity` selections are validated against
  * every federated field of Entity. When the API schema has the config subgraph's `ConfigChange`,
  * `configChanged` is added too (see `config-changed.ts`); when it has the notifications subgraph,
- * `notificationReceived` (see `notification-received.ts`).
+ * `notificationReceived` (see `notification-received.ts`); when it has the adapters subgraph,
+ * `adapterSyncProgress` (see `adapter-sync-progress.ts`).
  */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
   const sdl =
-    SDL + (hasConfigChanges(apiSchema) ? CONFIG_CHANGED_SDL : '') + (hasNotifications(apiSchema) ? NOTIFICATION_RECEIVED_SDL : '');
+    SDL +
+    (hasConfigChanges(apiSchema) ? CONFIG_CHANGED_SDL : '') +
+    (hasNotifications(apiSchema) ? NOTIFICATION_RECEIVED_SDL : '') +
+    (hasAdapterSync(apiSchema) ? ADAPTER_SYNC_PROGRESS_SDL : '');
   const schema = extendSchema(apiSchema, parse(sdl));
   installConfigChanged(schema);
   installNotificationReceived(schema);
+  installAdapterSyncProgress(schema);
   const entityChanged = schema.getSubscriptionType()!.getFields().entityChanged!;
   entityChanged.subscribe = (_root, args: { filter?: EntityChangeFilter | null }, context: SubscriptionContext) => {
     let stopListening = () => {};

@@ -9,6 +9,7 @@ import { supergraphAwareFieldResolver, type SupergraphExecutor } from './delegat
 import type { ConfigChangeHub } from './config-hub';
 import type { EntityChangeHub } from './hub';
 import type { NotificationHub } from './notification-hub';
+import type { AdapterSyncHub } from './adapter-sync-hub';
 import type { SubscriptionContext } from './schema';
 import { ANONYMOUS, DictaMeshError, ERROR_CODES, type ErrorCode, type Principal } from '@dictamesh/runtime';
 
@@ -23,6 +24,8 @@ export interface SubscriptionTransportOptions {
   configHub?: ConfigChangeHub;
   /** In-app notifications for `notificationReceived` (when the supergraph has them). */
   notificationHub?: NotificationHub;
+  /** Sync progress of source adapters for `adapterSyncProgress` (when the supergraph has them). */
+  adapterSyncHub?: AdapterSyncHub;
   /** The current subscription schema (it follows supergraph updates). */
   schema: () => GraphQLSchema;
   execute: SupergraphExecutor;
@@ -59,6 +62,7 @@ export function installSubscriptionTransports(options: SubscriptionTransportOpti
   const configHub = {
     ...(options.configHub ? { configHub: options.configHub } : {}),
     ...(options.notificationHub ? { notificationHub: options.notificationHub } : {}),
+    ...(options.adapterSyncHub ? { adapterSyncHub: options.adapterSyncHub } : {}),
   };
   const authenticate = async (headers: Record<string, string | string[] | undefined>) =>
     options.authenticate ? options.authenticate(headers) : ANONYMOUS;

@@ -4,7 +4,16 @@ export { TOPICS, ENTITY_TOPICS, BILLING_TOPICS, entityTopic } from './topics';
 export type { BillingInvoiceEvent, BillingPaymentFailed, BillingUsageThresholdReached } from './billing-events';
 export { configChangeMatches, type ConfigChanged, type ConfigScopeRef, type ConfigWatch } from './config-events';
 export type { NotificationInApp } from './notification-events';
-export type { SchemaChanged, AdapterEvent, AdapterEventName, AdapterStatus, OperationUsage, StorageUsage } from './platform-events';
+export type {
+  SchemaChanged,
+  AdapterEvent,
+  AdapterEventName,
+  AdapterStatus,
+  AdapterSyncPhase,
+  AdapterSyncProgress,
+  OperationUsage,
+  StorageUsage,
+} from './platform-events';
 export { toEntityChangeEvent, toDictaMeshEvent, deterministicEventId, type EntityChangeEvent, type EnvelopeOptions } from './cloudevent';
 export {
   assertEntityChange,

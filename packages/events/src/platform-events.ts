@@ -31,7 +31,30 @@ export type AdapterEventName =
   | 'sync.progressed'
   | 'sync.completed'
   | 'sync.failed'
+  | 'sync.cancelled'
   | 'health.changed';
+
+/** Where a sync run is: `started`, `running`, then one of `completed`, `failed`, `cancelled` (paused, removed, restarted). */
+export type AdapterSyncPhase = 'started' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** Where one sync run stands (`AdapterEvent.progress`). */
+export interface AdapterSyncProgress {
+  /** Id of the sync run (a UUID). */
+  syncId: string;
+  phase: AdapterSyncPhase;
+  /** Pages (batches) read so far. */
+  pages: number;
+  /** Entity changes published so far. */
+  entities: number;
+  /** Entity changes the run publishes in all, when the source says; else null. */
+  entitiesTotal: number | null;
+  /** Entities per second over a sliding window; null before it can be measured. */
+  entitiesPerSecond: number | null;
+  /** Seconds until completion at that rate when the total is known (0 once completed); else null. */
+  etaSeconds: number | null;
+  /** ISO-8601: when the run started. */
+  startedAt: string;
+}
 
 /** Run state of a registered adapter. */
 export type AdapterStatus = 'STARTING' | 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
@@ -58,6 +81,8 @@ export interface AdapterEvent {
     /** Opaque position the next sync resumes from. */
     checkpoint?: unknown;
   };
+  /** Where the sync run stands (events `sync.*` of runs that report progress). */
+  progress?: AdapterSyncProgress;
   error?: string | null;
   /** ISO-8601. */
   occurredAt: string;

@@ -50,6 +50,11 @@ export interface ChangeBatch {
   checkpoint: Checkpoint;
   /** Resource these changes came from, for progress reports. */
   resource?: string;
+  /**
+   * How many changes the whole run publishes, as the source says (a list response's total
+   * count), for progress reports; absent or null when the source does not say.
+   */
+  total?: number | null;
 }
 
 /** How a sync reads: everything (`backfill`) or what changed since the last checkpoint. */
@@ -74,6 +79,8 @@ export interface Page<T> {
   items: T[];
   /** Cursor of the next page; null on the last page. */
   nextCursor: string | null;
+  /** How many records the whole list holds, when the source says (a `total` field); absent otherwise. */
+  total?: number;
 }
 
 /** Create/read/update/delete access to a source's resources, with cursor or page pagination. */

@@ -6,6 +6,8 @@ export interface ChangePage {
   changes: Array<{ id: string; change: EntityChange }>;
   /** Cursor of the next page (page number, token, last id…); null after the last page. */
   nextCursor: string | null;
+  /** How many records the resource holds, when the source says (a list response's total count). */
+  total?: number;
 }
 
 /** A resource read page by page (`contacts`, `conversations`). */
@@ -41,6 +43,11 @@ export interface PagedCheckpoint extends Checkpoint {
  * `resource: null` and `since` = the newest source time seen; the next run starts over, and in
  * `incremental` mode skips changes whose `occurredAt` is not newer than `since` (sources
  * without an "updated since" filter are re-read, but unchanged records are not re-published).
+ *
+ * Each batch carries the run's `total` (changes it will publish) when it is known: a run from
+ * the start that reads everything (not a resumed one, not a filtered incremental one) once it
+ * reads the last resource and that resource's pages say how many records it holds — the changes
+ * of the resources before it plus that count.
  */
 export async function* pagedChanges(
   resources: readonly PagedResource[],
@@ -58,8 +65,13 @@ export async function* pagedChanges(
       )
     : 0;
   let cursor = resuming ? start.cursor : null;
+  // changes of the resources read before the current one, for the run's total
+  let before = 0;
+  let total: number | null = null;
+  const counted = !resuming && since === null;
   for (; index < resources.length; index += 1, cursor = null) {
     const resource = resources[index]!;
+    let yielded = 0;
     do {
       if (options.signal.aborted) return;
       const page = await resource.fetchPage(cursor, options.signal);
@@ -68,15 +80,21 @@ export async function* pagedChanges(
       if (timed) for (const { change } of page.changes) if (seen === null || change.occurredAt > seen) seen = change.occurredAt;
       cursor = page.nextCursor;
       const next = cursor !== null ? resource.name : (resources[index + 1]?.name ?? null);
+      if (counted && index === resources.length - 1 && page.total !== undefined && Number.isFinite(page.total))
+        total = before + Math.max(0, Math.trunc(page.total));
+      yielded += changes.length;
       yield {
         changes,
         resource: resource.name,
         checkpoint: { resource: next, cursor, since: start?.since ?? null, seen } satisfies PagedCheckpoint,
+        ...(total !== null ? { total } : {}),
       };
     } while (cursor !== null);
+    before += yielded;
   }
   yield {
     changes: [],
+    ...(total !== null ? { total } : {}),
     checkpoint: { resource: null, cursor: null, since: seen ?? start?.since ?? null, seen: null } satisfies PagedCheckpoint,
   };
 }

@@ -13,10 +13,12 @@ export interface SyncProgress {
   resource: string | null;
   /** Entity changes published so far in this run. */
   entities: number;
-  /** Batches (pages) handled so far in this run. */
+  /** Batches (pages) handled so far in this run; a closing batch without changes and resource is not counted. */
   pages: number;
   /** Since the run started, ms. */
   durationMs: number;
+  /** Entity changes the whole run publishes, when the source says (the latest batch's `total`); else null. */
+  total: number | null;
   checkpoint: Checkpoint;
 }
 
@@ -41,7 +43,15 @@ export interface RunSyncOptions {
 export async function runSync(adapter: StreamingAdapter, options: RunSyncOptions): Promise<SyncProgress> {
   const started = Date.now();
   const from = await options.checkpoints.load(adapter.id);
-  let progress: SyncProgress = { mode: options.mode, resource: null, entities: 0, pages: 0, durationMs: 0, checkpoint: from ?? {} };
+  let progress: SyncProgress = {
+    mode: options.mode,
+    resource: null,
+    entities: 0,
+    pages: 0,
+    durationMs: 0,
+    total: null,
+    checkpoint: from ?? {},
+  };
   for await (const batch of adapter.changes(from, { mode: options.mode, signal: options.signal })) {
     if (batch.changes.length > 0) await options.publish(batch);
     await options.checkpoints.save(adapter.id, batch.checkpoint);
@@ -49,8 +59,10 @@ export async function runSync(adapter: StreamingAdapter, options: RunSyncOptions
       mode: options.mode,
       resource: batch.resource ?? null,
       entities: progress.entities + batch.changes.length,
-      pages: progress.pages + 1,
+      // the closing batch of a run (a checkpoint, no changes, no resource) is no page
+      pages: progress.pages + (batch.changes.length === 0 && batch.resource === undefined ? 0 : 1),
       durationMs: Date.now() - started,
+      total: batch.total === undefined ? progress.total : batch.total,
       checkpoint: batch.checkpoint,
     };
     options.onProgress?.(progress);

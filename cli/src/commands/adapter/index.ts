@@ -10,6 +10,7 @@ import { pauseCommand } from './pause';
 import { registerCommand, type RegisterOptions } from './register';
 import { removeCommand } from './remove';
 import { resumeCommand } from './resume';
+import { addSyncCommand } from './sync';
 
 /**
  * `dictamesh adapter`: new (generate a package) | list | register | sync | pause | resume |
@@ -76,5 +77,6 @@ export function adapterCommand(io: CliIo = processIo): Command {
     .argument('<id>', 'adapter id')
     .action(run((id: string, options: ConnectionOptions) => removeCommand(id, options, io)));
 
+  addSyncCommand(adapter, io);
   return adapter;
 }

@@ -99,15 +99,41 @@ export type AdapterStatus =
   | 'STARTING'
   | 'STOPPED';
 
+/** The adapter's latest sync run: where it stands while it runs, how it ended after. */
 export type AdapterSync = {
   __typename?: 'AdapterSync';
+  /** Milliseconds since the run started (its duration once ended). */
   durationMs: Scalars['Float']['output'];
   /** Entity changes published by the sync. */
   entities: Scalars['Int']['output'];
+  /** Entities per second over the last seconds; null before it can be measured. */
+  entitiesPerSecond?: Maybe<Scalars['Float']['output']>;
+  /** Entity changes the run publishes in all, when the source says. */
+  entitiesTotal?: Maybe<Scalars['Int']['output']>;
+  /** Why the run failed (as `Adapter.lastError`: without source addresses for callers who may not read `config`). */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Seconds to completion at that rate, when the total is known (0 once completed). */
+  etaSeconds?: Maybe<Scalars['Float']['output']>;
   mode: SyncMode;
+  /** Pages read. */
   pages: Scalars['Int']['output'];
+  /** Null for runs recorded before phases were kept. */
+  phase?: Maybe<AdapterSyncPhase>;
+  /** Resource of the latest page read. */
   resource?: Maybe<Scalars['String']['output']>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Id of the run; null for runs recorded before runs had ids. */
+  syncId?: Maybe<Scalars['ID']['output']>;
 };
+
+/** Where a sync run is. */
+export type AdapterSyncPhase =
+  /** Stopped before its end: the adapter was paused, updated or removed, or its runtime stopped. */
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'RUNNING'
+  | 'STARTED';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -123,7 +149,10 @@ export type Mutation = {
   /** Stops and deletes an adapter and its checkpoint. Its entities stay in the catalog. */
   removeAdapter: Adapter;
   resumeAdapter: Adapter;
-  /** Starts a sync now unless one is running; progress shows in `lastSync`. */
+  /**
+   * Starts a sync now unless one is running; returns once its start shows in `lastSync` (phase
+   * STARTED, a new `syncId`). Follow it with the gateway's `adapterSyncProgress(id)` subscription.
+   */
   triggerSync: Adapter;
   /** Replaces an adapter's configuration (omitted secret fields keep their values) and restarts it. */
   updateAdapter: Adapter;
@@ -317,6 +346,7 @@ export type ResolversTypes = ResolversObject<{
   AdapterKind: ResolverTypeWrapper<AdapterKind>;
   AdapterStatus: AdapterStatus;
   AdapterSync: ResolverTypeWrapper<AdapterSync>;
+  AdapterSyncPhase: AdapterSyncPhase;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -385,9 +415,16 @@ export type AdapterKindResolvers<ContextType = AdaptersContext, ParentType exten
 export type AdapterSyncResolvers<ContextType = AdaptersContext, ParentType extends ResolversParentTypes['AdapterSync'] = ResolversParentTypes['AdapterSync']> = ResolversObject<{
   durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   entities?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entitiesPerSecond?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  entitiesTotal?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  etaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['SyncMode'], ParentType, ContextType>;
   pages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  phase?: Resolver<Maybe<ResolversTypes['AdapterSyncPhase']>, ParentType, ContextType>;
   resource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  syncId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {

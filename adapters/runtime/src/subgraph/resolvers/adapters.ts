@@ -3,7 +3,15 @@ import { echo, err } from '@dictamesh/runtime';
 import type { AdaptersContext } from '../context';
 import { mayReadConfig } from '../scopes';
 import { withoutSourceAddresses } from './source-addresses';
-import type { AdapterCapability, AdapterResolvers, MutationResolvers, QueryResolvers, SyncMode } from '../__generated__/resolvers-types';
+import type { SyncProgressState } from '../../sync-progress';
+import type {
+  AdapterCapability,
+  AdapterResolvers,
+  AdapterSyncPhase,
+  MutationResolvers,
+  QueryResolvers,
+  SyncMode,
+} from '../__generated__/resolvers-types';
 
 const capabilities = (list: readonly SdkCapability[]) => list.map((c) => c.toUpperCase() as AdapterCapability);
 const mode = (m: SyncMode | null | undefined) => (m === 'BACKFILL' ? 'backfill' : 'incremental');
@@ -66,9 +74,23 @@ export const Adapter: AdapterResolvers = {
   health: (a, _args, ctx) => ({ healthy: a.healthy, message: errorText(a.healthMessage, a, ctx), checkedAt: a.checkedAt }),
   lastError: (a, _args, ctx) => errorText(a.lastError, a, ctx),
   runningOn: (a) => (a.leaseOwner && a.leaseExpiresAt && a.leaseExpiresAt > new Date() ? a.leaseOwner : null),
-  lastSync: (a) => {
-    const s = a.lastSync as { mode: string; resource: string | null; entities: number; pages: number; durationMs: number } | null;
-    return s ? { ...s, mode: s.mode === 'backfill' ? 'BACKFILL' : 'INCREMENTAL' } : null;
+  lastSync: (a, _args, ctx) => {
+    const s = a.lastSync as (Partial<SyncProgressState> & Pick<SyncProgressState, 'mode' | 'entities' | 'pages' | 'durationMs'>) | null;
+    if (!s) return null;
+    return {
+      syncId: s.syncId ?? null,
+      mode: s.mode === 'backfill' ? 'BACKFILL' : 'INCREMENTAL',
+      phase: s.phase ? (s.phase.toUpperCase() as AdapterSyncPhase) : null,
+      resource: s.resource ?? null,
+      entities: s.entities,
+      pages: s.pages,
+      entitiesTotal: s.entitiesTotal ?? null,
+      entitiesPerSecond: s.entitiesPerSecond ?? null,
+      etaSeconds: s.etaSeconds ?? null,
+      durationMs: s.durationMs,
+      startedAt: s.startedAt ?? null,
+      error: errorText(s.error ?? null, a, ctx),
+    };
   },
   lagSeconds: async (a, _args, { prisma }) => {
     const checkpoint = (await prisma.adapterCheckpoint.findUnique({ where: { adapterId: a.id } }))?.checkpoint as {
