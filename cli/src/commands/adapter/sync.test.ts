@@ -73,10 +73,7 @@ describe('sync progress rendering', () => {
     for (const m of [message(0, 'STARTED'), message(2, 'RUNNING'), message(4, 'COMPLETED')]) view.update(m);
     view.stop();
     const escape = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;?]*[A-Za-z]|[78])`, 'g'); // ANSI cursor / line controls
-    const frames = drawn
-      .replace(escape, '\n')
-      .split('\n')
-      .filter(Boolean);
+    const frames = drawn.replace(escape, '\n').split('\n').filter(Boolean);
     expect(frames[0]).toBe(`[${'░'.repeat(30)}] 0/100 entities (0%) · 0 pages · -/s · ETA -`);
     expect(frames.at(-1)).toBe(`[${'█'.repeat(30)}] 100/100 entities (100%) · 4 pages · 12.5/s · ETA 0s`);
   });
