@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterCommand } from '../cli/src/commands/adapter';
 import { isCommanderStop } from '../cli/src/shell/command';
@@ -22,7 +24,7 @@ const TOTAL = 100;
 const dataDir = tempDataDir();
 let stack: FullStack;
 let source: LocalServer;
-const clients: Client[] = [];
+const clients: Array<Pick<Client, 'dispose'>> = [];
 
 /** The source: empty until `paged`; then pages 1…`released` are served at once, later ones wait to be released. */
 const serving = { paged: false, released: 1, failPage: null as number | null, waiting: [] as Array<() => void> };
@@ -75,6 +77,30 @@ function follow(org: string, id: string, onMessage: (p: Progress) => void = () =
         }
       },
       error: (error) => void state.errors.push(String(error)),
+      complete: () => void (state.completed = true),
+    },
+  );
+  return state;
+}
+
+/** `adapterSyncProgress(id)` over graphql-ws as a reader of `org`, as {@link follow} reports it. */
+function followWs(org: string, id: string) {
+  const state = { received: [] as Progress[], errors: [] as string[], completed: false };
+  const client = createWsClient({
+    url: stack.urls.gateway.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: async () => ({ authorization: `Bearer ${await orgToken(SECRET, org, 'adapters:read')}` }),
+  });
+  clients.push(client);
+  client.subscribe<{ adapterSyncProgress: Progress }>(
+    { query: `subscription ($id: ID!) { adapterSyncProgress(id: $id) { ${FIELDS} } }`, variables: { id } },
+    {
+      next: (message) => {
+        for (const error of message.errors ?? []) state.errors.push(String(error.extensions?.['code'] ?? error.message));
+        if (message.data) state.received.push(message.data.adapterSyncProgress);
+      },
+      error: (error) => void state.errors.push(Array.isArray(error) ? String(error[0]?.extensions?.code) : String(error)),
       complete: () => void (state.completed = true),
     },
   );
@@ -213,10 +239,15 @@ describe('adapterSyncProgress through the gateway (graphql-sse)', () => {
     expect([other.received, unknown.received]).toEqual([[], []]);
   });
 
-  it('a late subscriber gets where the latest run ended, then the subscription completes', async () => {
+  it('a late subscriber gets where the latest run ended, then the subscription completes (graphql-sse and graphql-ws)', async () => {
     const late = follow('acme', 'inv');
-    await expect.poll(() => late.completed, { timeout: 15_000 }).toBe(true);
+    const overWs = followWs('acme', 'inv');
+    const otherOverWs = followWs('globex', 'inv');
+    await expect.poll(() => [late.completed, overWs.completed], { timeout: 15_000 }).toEqual([true, true]);
     expect(late.received.map((p) => [p.phase, p.pages, p.entities])).toEqual([['COMPLETED', 4, TOTAL]]);
+    expect(overWs.received).toEqual(late.received);
+    await expect.poll(() => otherOverWs.errors, { timeout: 15_000 }).toEqual(['NOT_FOUND']);
+    expect(otherOverWs.received).toEqual([]);
   });
 });
 

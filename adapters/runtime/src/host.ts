@@ -317,6 +317,7 @@ export class AdapterHost {
   async pause(id: string): Promise<AdapterRegistration> {
     await this.find(id);
     await this.stop(id);
+    await this.cancelPendingSync(id);
     const registration = await this.options.prisma.adapterRegistration.update({
       where: { id },
       data: { paused: true, status: 'PAUSED', leaseOwner: null, leaseExpiresAt: null },
@@ -348,6 +349,7 @@ export class AdapterHost {
       await this.dispose(adapter);
       await adapter.shutdown().catch(() => undefined);
     }
+    await this.cancelPendingSync(id);
     await this.options.prisma.adapterRegistration.delete({ where: { id } });
     this.registrations.clear();
     await this.event(registration, { event: 'removed', status: 'STOPPED' });
@@ -600,6 +602,18 @@ export class AdapterHost {
       .finally(markStarted);
     running.sync = { controller, done };
     return started;
+  }
+
+  /**
+   * Ends a requested sync that never ran (asked for through an instance that does not run the
+   * adapter, then paused or removed before its owner took the request up): the request is
+   * dropped and `lastSync` and a `sync.cancelled` event say so, so that nobody follows it forever.
+   */
+  private async cancelPendingSync(id: string): Promise<void> {
+    const registration = await this.options.prisma.adapterRegistration.findUnique({ where: { id } });
+    if (!registration?.syncRequested || !requestedSyncId(registration)) return;
+    const updated = await this.options.prisma.adapterRegistration.update({ where: { id }, data: { syncRequested: null } });
+    await this.syncProgressed(updated, { ...(registration.lastSync as unknown as SyncProgressState), phase: 'cancelled' });
   }
 
   /**

@@ -22,6 +22,7 @@ let time = START;
 let db: Database;
 let source: LocalServer;
 let host: AdapterHost;
+let options: ConstructorParameters<typeof AdapterHost>[0];
 let consumer: Consumer;
 let failPage: number | null = null;
 const bus = new InProcessEventBus({ partitions: 1 });
@@ -48,7 +49,7 @@ beforeAll(async () => {
     fromBeginning: true,
     eachBatch: async (records) => void events.push(...records.map((r) => r.event.data as AdapterEvent)),
   });
-  host = new AdapterHost({
+  options = {
     prisma: db.prisma,
     bus,
     kinds: new AdapterKinds([ADAPTERS], log),
@@ -58,7 +59,8 @@ beforeAll(async () => {
     syncIntervalMs: 0,
     clock: () => time,
     outbound: { allowedHosts: ['127.0.0.1'] },
-  });
+  };
+  host = new AdapterHost(options);
 });
 afterAll(async () => {
   await host?.close();
@@ -171,5 +173,29 @@ describe('sync progress of the adapter runtime', () => {
     const row = (await db.prisma.adapterRegistration.findUnique({ where: { id: 'inv' } }))!;
     expect(row.lastSync).toMatchObject({ syncId: started.syncId, phase: 'failed', pages: 2, entities: 2 * PAGE });
     expect((row.lastSync as { error: string }).error).toMatch(/422/);
+  });
+
+  it('cancels a sync requested through another instance when the adapter is paused before it ran', async () => {
+    const other = new AdapterHost({ ...options, instanceId: 'other-instance' });
+    try {
+      const before = syncEvents('inv').length;
+      const requested = await other.triggerSync('inv', 'incremental'); // not run here: recorded as requested
+      const pending = requested.lastSync as { syncId: string; phase: string; pages: number };
+      expect([requested.syncRequested, pending.phase, pending.pages]).toEqual(['incremental', 'started', 0]);
+      await other.pause('inv');
+      const row = (await db.prisma.adapterRegistration.findUnique({ where: { id: 'inv' } }))!;
+      expect([row.syncRequested, (row.lastSync as { phase: string }).phase]).toEqual([null, 'cancelled']);
+      await expect
+        .poll(
+          () =>
+            syncEvents('inv')
+              .slice(before)
+              .map((e) => [e.event, e.progress?.syncId]),
+          { timeout: 10_000 },
+        )
+        .toEqual([['sync.cancelled', pending.syncId]]);
+    } finally {
+      await other.close();
+    }
   });
 });
