@@ -303,15 +303,18 @@ describe('helm chart deploy/helm/dictamesh', () => {
       });
     });
 
-    it('renders a ServiceMonitor scraping /metrics of every service, the Ingress, the claim and the HPA memory target', () => {
+    it('renders a ServiceMonitor scraping /metrics of every service and of the webhook endpoint, the Ingress, the claim and the HPA memory target', () => {
       const [monitor, ...others] = ofKind(manifests, 'ServiceMonitor');
       expect(others).toEqual([]);
       expect(monitor!.apiVersion).toBe('monitoring.coreos.com/v1');
       expect(monitor!.metadata.labels).toMatchObject({ release: 'prometheus' });
       expect(monitor!.spec.selector.matchExpressions).toEqual([
-        { key: 'app.kubernetes.io/component', operator: 'In', values: SERVICE_NAMES },
+        { key: 'app.kubernetes.io/component', operator: 'In', values: [...SERVICE_NAMES, 'webhooks'] },
       ]);
-      expect(monitor!.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
+      expect(monitor!.spec.endpoints).toEqual([
+        { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+        { port: 'webhooks', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+      ]);
 
       const ingress = named(manifests, 'Ingress', 'dictamesh');
       expect(ingress.spec.ingressClassName).toBe('nginx');
@@ -378,6 +381,7 @@ describe('helm chart deploy/helm/dictamesh', () => {
       'adapters',
       'config',
       'notifications',
+      'webhooks',
     ]);
     expect(ofKind(manifests, 'Deployment')).toHaveLength(5);
   });
