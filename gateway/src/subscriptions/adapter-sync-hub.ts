@@ -1,6 +1,6 @@
-import { hostname } from 'node:os';
-import { TOPICS, type AdapterEvent, type BusRecord, type Consumer, type EventBus } from '@dictamesh/events';
-import { DEFAULT_ORG, type Logger } from '@dictamesh/runtime';
+import { TOPICS, type AdapterEvent, type BusRecord } from '@dictamesh/events';
+import { DEFAULT_ORG } from '@dictamesh/runtime';
+import { KeyedHub, type KeyedHubOptions } from './keyed-hub';
 
 /** What an `adapterSyncProgress` subscriber receives: the gateway's `AdapterSyncProgress`, by field name. */
 export interface AdapterSyncNotice {
@@ -24,12 +24,7 @@ export interface AdapterSyncNotice {
 }
 
 /** Options of {@link AdapterSyncHub}. */
-export interface AdapterSyncHubOptions {
-  bus: EventBus;
-  log: Logger;
-  /** This gateway instance's own consumer group (every instance sees every event). */
-  groupId?: string;
-}
+export type AdapterSyncHubOptions = KeyedHubOptions;
 
 /** The listeners' key: one organisation's one adapter. */
 const adapterKey = (org: string, adapterId: string) => JSON.stringify([org, adapterId]);
@@ -66,55 +61,17 @@ export function adapterSyncNoticeOf(event: AdapterEvent): AdapterSyncNotice | nu
  * (CloudEvent `orgid`, else the default organisation) and to nobody else. Pushing never waits on
  * a subscriber; slow ones are cut off by their own bounded buffers.
  */
-export class AdapterSyncHub {
-  private readonly listeners = new Map<string, Set<(notice: AdapterSyncNotice) => void>>();
-  private consumer?: Consumer;
-  private count = 0;
-
-  constructor(private readonly options: AdapterSyncHubOptions) {}
-
-  async start(): Promise<void> {
-    this.consumer = await this.options.bus.subscribe({
-      groupId: this.options.groupId ?? `dictamesh-gateway-adapters-${hostname()}-${process.pid}`,
-      topics: [TOPICS.adapterEvent],
-      fromBeginning: false,
-      eachBatch: async (records) => {
-        for (const record of records) this.dispatch(record);
-      },
-    });
+export class AdapterSyncHub extends KeyedHub<AdapterSyncNotice> {
+  constructor(options: AdapterSyncHubOptions) {
+    super(options, TOPICS.adapterEvent, 'dictamesh-gateway-adapters');
   }
 
   /** Registers a subscriber of adapter `adapterId` in organisation `org`; returns its removal. */
   listen(org: string, adapterId: string, push: (notice: AdapterSyncNotice) => void): () => void {
-    const key = adapterKey(org, adapterId);
-    let set = this.listeners.get(key);
-    if (!set) this.listeners.set(key, (set = new Set()));
-    // a function may be registered twice (two subscriptions): wrap it so each has its own entry
-    const entry = (notice: AdapterSyncNotice) => push(notice);
-    set.add(entry);
-    this.count += 1;
-    let removed = false;
-    return () => {
-      if (removed) return;
-      removed = true;
-      this.count -= 1;
-      set.delete(entry);
-      if (set.size === 0 && this.listeners.get(key) === set) this.listeners.delete(key);
-    };
+    return this.register(adapterKey(org, adapterId), push);
   }
 
-  /** Number of connected subscribers. */
-  get size(): number {
-    return this.count;
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.listeners.clear();
-    this.count = 0;
-  }
-
-  private dispatch(record: BusRecord): void {
+  protected dispatch(record: BusRecord): void {
     // the bus checked the data of this type against its JSON Schema when the record reached this process
     if (record.event.type !== TOPICS.adapterEvent) {
       this.options.log.warn({ topic: record.topic, offset: record.offset, type: record.event.type }, 'not an adapter event; not delivered');
@@ -122,7 +79,7 @@ export class AdapterSyncHub {
     }
     const event = record.event.data as AdapterEvent;
     const org = typeof record.event.orgid === 'string' && record.event.orgid ? record.event.orgid : DEFAULT_ORG;
-    const set = this.listeners.get(adapterKey(org, event.adapterId));
+    const set = this.listenersOf(adapterKey(org, event.adapterId));
     if (!set) return;
     const notice = adapterSyncNoticeOf(event);
     if (notice) for (const push of set) push(notice);

@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
-import { TOPICS, type BusRecord, type Consumer, type EventBus, type NotificationInApp } from '@dictamesh/events';
-import type { Logger } from '@dictamesh/runtime';
+import { TOPICS, type BusRecord, type NotificationInApp } from '@dictamesh/events';
+import { KeyedHub, type KeyedHubOptions } from './keyed-hub';
 
 /** What a `notificationReceived` subscriber receives: the gateway's `NotificationReceived`, by field name. */
 export interface NotificationNotice {
@@ -16,12 +15,7 @@ export interface NotificationNotice {
 }
 
 /** Options of {@link NotificationHub}. */
-export interface NotificationHubOptions {
-  bus: EventBus;
-  log: Logger;
-  /** This gateway instance's own consumer group (every instance sees every notification). */
-  groupId?: string;
-}
+export type NotificationHubOptions = KeyedHubOptions;
 
 /** Notification ids remembered so a redelivered event reaches a subscriber once (the bus delivers at least once). */
 const DEDUPE_WINDOW = 10_000;
@@ -50,23 +44,11 @@ export function notificationNoticeOf(event: NotificationInApp): NotificationNoti
  * (`subscriberExternalId`) — and to nobody else. Pushing never waits on a subscriber; slow ones
  * are cut off by their own bounded buffers.
  */
-export class NotificationHub {
-  private readonly listeners = new Map<string, Set<(notice: NotificationNotice) => void>>();
+export class NotificationHub extends KeyedHub<NotificationNotice> {
   private readonly seen = new Set<string>();
-  private consumer?: Consumer;
-  private count = 0;
 
-  constructor(private readonly options: NotificationHubOptions) {}
-
-  async start(): Promise<void> {
-    this.consumer = await this.options.bus.subscribe({
-      groupId: this.options.groupId ?? `dictamesh-gateway-notifications-${hostname()}-${process.pid}`,
-      topics: [TOPICS.notificationInApp],
-      fromBeginning: false,
-      eachBatch: async (records) => {
-        for (const record of records) this.dispatch(record);
-      },
-    });
+  constructor(options: NotificationHubOptions) {
+    super(options, TOPICS.notificationInApp, 'dictamesh-gateway-notifications');
   }
 
   /**
@@ -74,35 +56,10 @@ export class NotificationHub {
    * notifications of that subscriber only. Returns its removal.
    */
   listen(org: string, subject: string, push: (notice: NotificationNotice) => void): () => void {
-    const key = recipientKey(org, subject);
-    let set = this.listeners.get(key);
-    if (!set) this.listeners.set(key, (set = new Set()));
-    // a function may be registered twice (two subscriptions): wrap it so each has its own entry
-    const entry = (notice: NotificationNotice) => push(notice);
-    set.add(entry);
-    this.count += 1;
-    let removed = false;
-    return () => {
-      if (removed) return;
-      removed = true;
-      this.count -= 1;
-      set.delete(entry);
-      if (set.size === 0 && this.listeners.get(key) === set) this.listeners.delete(key);
-    };
+    return this.register(recipientKey(org, subject), push);
   }
 
-  /** Number of connected subscribers. */
-  get size(): number {
-    return this.count;
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.stop();
-    this.listeners.clear();
-    this.count = 0;
-  }
-
-  private dispatch(record: BusRecord): void {
+  protected dispatch(record: BusRecord): void {
     const { log } = this.options;
     const where = { topic: record.topic, offset: record.offset, type: record.event.type };
     // the bus checked the data of this type against its JSON Schema when the record reached this process
@@ -119,7 +76,7 @@ export class NotificationHub {
     if (this.seen.has(event.notificationId)) return;
     this.seen.add(event.notificationId);
     if (this.seen.size > DEDUPE_WINDOW) this.seen.delete(this.seen.values().next().value!);
-    const set = this.listeners.get(recipientKey(event.org, event.subscriberExternalId));
+    const set = this.listenersOf(recipientKey(event.org, event.subscriberExternalId));
     if (!set) return;
     const notice = notificationNoticeOf(event);
     for (const push of set) push(notice);
