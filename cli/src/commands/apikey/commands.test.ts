@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runGroup } from '../../shell/test-io';
+import { runCaptured } from '../../shell/test-run';
 import { CliFailure } from '../../shell/failure';
 import { apikeyCommand } from './index';
 import { keyLine } from './list';
@@ -9,7 +9,7 @@ import { parseScopes, SCOPE_CATALOGUE } from './scopes';
 
 // nothing listens on port 9 of loopback: a command that got past its checks fails DATABASE_UNREACHABLE
 const OFFLINE = { DATABASE_URL: 'postgres://u:p@127.0.0.1:9/none' };
-const apikey = (args: string[], env: Record<string, string> = OFFLINE) => runGroup((io) => apikeyCommand(io, env), args);
+const apikey = (args: string[], env: Record<string, string> = OFFLINE) => runCaptured((io) => apikeyCommand(io, env), args);
 
 describe('dictamesh apikey arguments', () => {
   it('exits 2 on usage errors, before the database', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseStackEnv } from '../../env';
-import { runGroup } from '../../shell/test-io';
+import { runCaptured } from '../../shell/test-run';
 import { outcomeLine, runChecks } from './checks';
 import { doctorCommand, readinessUrl } from './index';
 import { keyProbe } from './probes';
 
-const doctor = (args: string[], env: Record<string, string>) => runGroup((io) => doctorCommand(io, env), args);
+const doctor = (args: string[], env: Record<string, string>) => runCaptured((io) => doctorCommand(io, env), args);
 
 describe('dictamesh doctor', () => {
   it('bounds every check: one that does not answer in time FAILs, the others keep their outcome, in order', async () => {

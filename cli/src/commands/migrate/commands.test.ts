@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runGroup } from '../../shell/test-io';
+import { runCaptured } from '../../shell/test-run';
 import { migrateCommand } from './index';
 
 const OFFLINE = { DATABASE_URL: 'postgres://u:p@127.0.0.1:9/none' };
-const migrate = (args: string[]) => runGroup((io) => migrateCommand(io, OFFLINE), args);
+const migrate = (args: string[]) => runCaptured((io) => migrateCommand(io, OFFLINE), args);
 
 describe('dictamesh migrate', () => {
   it('names the database it cannot reach in one line (exit 1), for apply and status', async () => {
