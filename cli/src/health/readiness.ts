@@ -19,33 +19,40 @@ export interface ReadinessResult extends ReadinessTarget {
   status: number | string;
 }
 
-/** Where a process listening on `HOST` is reached from inside its container: the wildcard addresses mean loopback. */
-function localHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '[::]') return '127.0.0.1';
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+/** The services with a `/readyz`, gateway first, and the server variable of each one's port. */
+export const READY_SERVICES = {
+  gateway: 'GATEWAY_PORT',
+  catalog: 'CATALOG_PORT',
+  adapters: 'ADAPTERS_PORT',
+  billing: 'BILLING_PORT',
+  config: 'CONFIG_PORT',
+  notifications: 'NOTIFICATIONS_PORT',
+} as const satisfies Record<string, keyof ServerEnv>;
+
+/** A service with a `/readyz` (a key of {@link READY_SERVICES}). */
+export type ReadyService = keyof typeof READY_SERVICES;
+
+/**
+ * `http://<host>:<port>/readyz` of a service this process runs: its port variable and `HOST`, the
+ * wildcard addresses meaning loopback (where a process is reached from inside its container).
+ */
+export function localReadyzUrl(server: ServerEnv, service: ReadyService): string {
+  const host = ['0.0.0.0', '::', '[::]', ''].includes(server.HOST) ? '127.0.0.1' : server.HOST;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${server[READY_SERVICES[service]]}/readyz`;
 }
 
 /**
  * The `/readyz` URL of every service `DICTAMESH_SERVICES` runs in this process, on the ports of
- * the same variables `dictamesh start` reads (`GATEWAY_PORT`, `CATALOG_PORT`, `ADAPTERS_PORT`,
- * `BILLING_PORT`, `CONFIG_PORT`, `NOTIFICATIONS_PORT`), gateway first.
+ * the same variables `dictamesh start` reads ({@link READY_SERVICES}), gateway first.
  * @throws Error when a service's port is 0 (a port picked at start cannot be known here)
  */
 export function readinessTargets(server: ServerEnv): ReadinessTarget[] {
-  const ports: Record<string, number> = {
-    gateway: server.GATEWAY_PORT,
-    catalog: server.CATALOG_PORT,
-    adapters: server.ADAPTERS_PORT,
-    billing: server.BILLING_PORT,
-    config: server.CONFIG_PORT,
-    notifications: server.NOTIFICATIONS_PORT,
-  };
-  const host = localHost(server.HOST);
-  return Object.entries(ports)
-    .filter(([service]) => server.DICTAMESH_SERVICES.has(service as never))
-    .map(([service, port]) => {
-      if (port === 0) throw new Error(`the ${service} listens on a port picked at start (0): set its *_PORT to check it`);
-      return { service, url: `http://${host}:${port}/readyz` };
+  return (Object.keys(READY_SERVICES) as ReadyService[])
+    .filter((service) => server.DICTAMESH_SERVICES.has(service))
+    .map((service) => {
+      if (server[READY_SERVICES[service]] === 0)
+        throw new Error(`the ${service} listens on a port picked at start (0): set its *_PORT to check it`);
+      return { service, url: localReadyzUrl(server, service) };
     });
 }
 

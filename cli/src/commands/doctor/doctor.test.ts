@@ -43,7 +43,7 @@ describe('dictamesh doctor', () => {
       DICTAMESH_SERVICES: 'gateway',
       CATALOG_SUBGRAPH_URL: 'http://catalog:4001/graphql',
     });
-    const entry = (service: string) => ({ service, port: () => 8080, subgraph: service === 'gateway' ? undefined : service }) as never;
+    const entry = (service: 'gateway' | 'catalog' | 'billing') => ({ service, subgraph: service === 'gateway' ? undefined : service });
     expect(readinessUrl(env, entry('gateway'))).toBe('http://127.0.0.1:8080/readyz');
     expect(readinessUrl(env, entry('catalog'))).toBe('http://catalog:4001/readyz');
     expect(readinessUrl(env, entry('billing'))).toBeUndefined();

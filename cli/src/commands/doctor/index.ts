@@ -9,6 +9,7 @@ import type { ExitCode } from '../../shell/failure';
 import { processIo, type CliIo } from '../../shell/io';
 import { fail, ok, outcomeLine, runChecks, skip, type Check, type Outcome } from './checks';
 import { kafkaProbe, keyProbe, readyProbe, redisProbe } from './probes';
+import { localReadyzUrl, READY_SERVICES, type ReadyService } from '../../health/readiness';
 
 /** Options of `dictamesh doctor`. */
 export interface DoctorOptions {
@@ -19,15 +20,11 @@ export interface DoctorOptions {
 /** Bound of the database check on PGlite, ms: starting the embedded Postgres (WASM) takes seconds. */
 const PGLITE_OPEN_MS = 60_000;
 
-/** The services with a `/readyz`, with the port variable of each and the subgraph it serves. */
-const SERVICES = [
-  { service: 'gateway', port: (env: StackEnv) => env.server.GATEWAY_PORT, subgraph: undefined },
-  { service: 'catalog', port: (env: StackEnv) => env.server.CATALOG_PORT, subgraph: 'catalog' },
-  { service: 'adapters', port: (env: StackEnv) => env.server.ADAPTERS_PORT, subgraph: 'adapters' },
-  { service: 'billing', port: (env: StackEnv) => env.server.BILLING_PORT, subgraph: 'billing' },
-  { service: 'config', port: (env: StackEnv) => env.server.CONFIG_PORT, subgraph: 'config' },
-  { service: 'notifications', port: (env: StackEnv) => env.server.NOTIFICATIONS_PORT, subgraph: 'notifications' },
-] as const;
+/** The services with a `/readyz` and the subgraph each serves (the gateway none). */
+const SERVICES = (Object.keys(READY_SERVICES) as ReadyService[]).map((service) => ({
+  service,
+  subgraph: service === 'gateway' ? undefined : service,
+}));
 
 /**
  * Where a service's `/readyz` is: its `<NAME>_SUBGRAPH_URL` (`…/graphql` → `…/readyz`), else
@@ -37,8 +34,7 @@ export function readinessUrl(env: StackEnv, entry: (typeof SERVICES)[number]): s
   const override = entry.subgraph ? env.subgraphUrls[routingUrlVariable(entry.subgraph)] : undefined;
   if (override) return new URL('readyz', override).href;
   if (!env.server.DICTAMESH_SERVICES.has(entry.service)) return undefined;
-  const host = ['0.0.0.0', '::', ''].includes(env.server.HOST) ? '127.0.0.1' : env.server.HOST;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${entry.port(env)}/readyz`;
+  return localReadyzUrl(env.server, entry.service);
 }
 
 /** The database and migration checks: one opening of the database, read-only (no migration applied). */
