@@ -10,6 +10,7 @@ import { migrateCommand } from './commands/migrate';
 import { operationsPublishCommand } from './commands/operations-publish';
 import { replayProgram } from './commands/replay';
 import { startCommand } from './commands/start';
+import { withExamples } from './shell/command';
 import { processIo, type CliIo } from './shell/io';
 
 /** The version of the CLI package (`dictamesh --version`). */
@@ -27,11 +28,14 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
 
-  program.command('start').description('start DictaMesh: the services of DICTAMESH_SERVICES in this process').action(startCommand);
+  withExamples(
+    program.command('start').description('start DictaMesh: the services of DICTAMESH_SERVICES in this process'),
+    'npx dictamesh start',
+    'DICTAMESH_SERVICES=gateway GATEWAY_PORT=8080 npx dictamesh start',
+  ).action(startCommand);
 
   const operations = program.command('operations').description('persisted operations (safelist)');
-  operations
-    .command('publish')
+  withExamples(operations.command('publish'), 'npx dictamesh operations publish schemas/operations/examples')
     .description('validate the operations of a folder against the supergraph and write the persisted query manifest')
     .argument('<folder>', 'folder of *.graphql / *.gql operation files (searched recursively)')
     .option('--out <file>', 'manifest to write (GATEWAY_PERSISTED_QUERIES)', 'schemas/operations/manifest.json')
