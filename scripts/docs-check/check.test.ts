@@ -17,7 +17,6 @@ function context(files: Record<string, string>): DocsContext {
       aliases: [],
       commands: [leaf('start'), leaf('replay'), { name: 'config', aliases: [], commands: [leaf('get'), leaf('set')] }],
     },
-    lineLimited: new Set(['README.md']),
   };
 }
 
@@ -84,11 +83,17 @@ describe('checkDocs', () => {
     );
   });
 
-  it('reports README lines over 200 characters, and only README', () => {
+  it('reports lines over 200 characters in every checked file, docs pages included', () => {
     const long = 'x'.repeat(201);
     expect(check({ 'README.md': `# T\n\n${'y'.repeat(200)}\n${long}\n`, 'docs/b.md': `# B\n\n${long}\n` })).toBe(
-      'README.md:4: line of 201 characters (at most 200)',
+      ['README.md:4: line of 201 characters (at most 200)', 'docs/b.md:3: line of 201 characters (at most 200)'].join('\n'),
     );
+  });
+
+  it('counts characters, not bytes or UTF-16 units, and accepts a docs table row of exactly 200', () => {
+    const row = `| ${'é'.repeat(196)} |`;
+    expect([...row].length).toBe(200);
+    expect(check({ 'docs/b.md': `# B\n\n${row}\n| ${'😀'.repeat(197)} |\n` })).toBe('docs/b.md:4: line of 201 characters (at most 200)');
   });
 });
 

@@ -22,8 +22,6 @@ export interface DocsContext {
   workspaceScripts: ReadonlyMap<string, ReadonlySet<string>>;
   /** The CLI's command tree (`buildProgram()`). */
   cli: CommandNode;
-  /** Files (paths from the root) whose lines must not be longer than {@link MAX_LINE_LENGTH}. */
-  lineLimited: ReadonlySet<string>;
 }
 
 /** One problem, printed as `path:line: message`. */
@@ -33,15 +31,15 @@ export interface DocsProblem {
   message: string;
 }
 
-/** Longest line allowed in the files of {@link DocsContext.lineLimited}, in characters. */
+/** Longest line allowed in every checked file, in characters (wide tables become lists). */
 export const MAX_LINE_LENGTH = 200;
 
 /**
  * Checks Markdown files: every relative link and image points to an existing file or folder,
  * every `#anchor` to a heading of its document (GitHub's anchors), every `npm run <script>` /
  * `npm start` / `npm test` to a script of the root `package.json` (or of the workspace named with
- * `-w`), every `dictamesh <command> [<subcommand>]` to a command of the CLI tree; and lines of
- * the line-limited files are at most {@link MAX_LINE_LENGTH} characters.
+ * `-w`), every `dictamesh <command> [<subcommand>]` to a command of the CLI tree; and every line
+ * is at most {@link MAX_LINE_LENGTH} characters.
  *
  * @param files - the files to check
  * @param context - the repository they describe
@@ -64,10 +62,9 @@ export function checkDocs(files: readonly DocsFile[], context: DocsContext): Doc
     const report = (line: number, message: string) => found.push({ path: file.path, line, message });
     checkLinks(file.path, outline, context, anchorsOf, report);
     checkCode(outline, context, report);
-    if (context.lineLimited.has(file.path))
-      file.text.split('\n').forEach((line, index) => {
-        if ([...line].length > MAX_LINE_LENGTH) report(index + 1, `line of ${[...line].length} characters (at most ${MAX_LINE_LENGTH})`);
-      });
+    file.text.split('\n').forEach((line, index) => {
+      if ([...line].length > MAX_LINE_LENGTH) report(index + 1, `line of ${[...line].length} characters (at most ${MAX_LINE_LENGTH})`);
+    });
     problems.push(...found.sort((a, b) => a.line - b.line));
   }
   return problems;

@@ -44,7 +44,7 @@ export function docsFiles(root: string): DocsFile[] {
  *
  * @param root - the repository root
  * @param program - the CLI (`buildProgram()` of `cli/src/program.ts`)
- * @returns the context {@link checkDocs} checks against; only `README.md` is line-limited
+ * @returns the context {@link checkDocs} checks against
  */
 export function repositoryContext(root: string, program: CliCommand): DocsContext {
   const rootPackage = readPackage(join(root, 'package.json'));
@@ -81,7 +81,6 @@ export function repositoryContext(root: string, program: CliCommand): DocsContex
     rootScripts: new Set(Object.keys(rootPackage.scripts ?? {})),
     workspaceScripts,
     cli: commandNodeOf(program),
-    lineLimited: new Set(['README.md']),
   };
 }
 
