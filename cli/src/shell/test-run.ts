@@ -10,11 +10,10 @@ export interface CapturedRun {
 }
 
 /**
- * Runs a command tree (`adapterCommand`, `deadLettersCommand`, …) in-process with `args`
- * (tests): files from `files` (else the disk is not read through `io`), output captured, no
- * progress bars.
+ * An io whose output and exit status land in the returned `run` (tests): files from `files`,
+ * any other path is ENOENT.
  */
-export async function runCaptured(build: (io: CliIo) => Command, args: string[], files: Record<string, string> = {}): Promise<CapturedRun> {
+export function capturedIo(files: Record<string, string> = {}): { run: CapturedRun; io: CliIo } {
   const run: CapturedRun = { code: undefined, out: '', err: '' };
   const io: CliIo = {
     out: (text) => (run.out += text),
@@ -26,6 +25,16 @@ export async function runCaptured(build: (io: CliIo) => Command, args: string[],
     },
     exit: (code) => (run.code = code),
   };
+  return { run, io };
+}
+
+/**
+ * Runs a command tree (`adapterCommand`, `deadLettersCommand`, …) in-process with `args`
+ * (tests): files from `files` (else the disk is not read through `io`), output captured, no
+ * progress bars.
+ */
+export async function runCaptured(build: (io: CliIo) => Command, args: string[], files: Record<string, string> = {}): Promise<CapturedRun> {
+  const { run, io } = capturedIo(files);
   await build(io)
     .parseAsync(args, { from: 'user' })
     .catch((error: unknown) => {

@@ -2,46 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommanderStop } from '../../shell/command';
-import type { CliIo } from '../../shell/io';
+import { capturedIo } from '../../shell/test-run';
 import { adapterCommand } from './index';
+import { progressMessage } from './sync-fixtures';
 import { adapterSyncCommand } from './sync';
 import type { SyncProgressMessage } from './sync-view';
 
 // `dictamesh adapter sync` against a loopback stand-in of the gateway answering `triggerSync`;
 // the progress comes from an injected follow (the real subscription is run by e2e/adapter-sync-progress).
-const message = (
-  pages: number,
-  phase: SyncProgressMessage['phase'],
-  total: number | null = 100,
-  extra: Partial<SyncProgressMessage> = {},
-): SyncProgressMessage => ({
-  adapterId: 'crm',
-  syncId: 's-1',
-  mode: 'BACKFILL',
-  phase,
-  resource: 'items',
-  pages,
-  entities: pages * 25,
-  entitiesTotal: total,
-  entitiesPerSecond: pages ? 12.5 : null,
-  etaSeconds: phase === 'COMPLETED' ? 0 : pages && total !== null ? (total - pages * 25) / 12.5 : null,
-  durationMs: pages * 2_000,
-  error: null,
-  ...extra,
-});
-
-function captured() {
-  const run = { code: undefined as number | undefined, out: '', err: '' };
-  const io: CliIo = {
-    out: (text) => void (run.out += text),
-    err: (text) => void (run.err += text),
-    readFile: () => {
-      throw new Error('no files');
-    },
-    exit: (code) => void (run.code = code),
-  };
-  return { run, io };
-}
 
 describe('dictamesh adapter sync', () => {
   // a gateway answering triggerSync only (the progress comes from the injected follow)
@@ -75,12 +43,12 @@ describe('dictamesh adapter sync', () => {
   const options = (extra: Record<string, unknown> = {}) => ({ gateway: url, mode: 'BACKFILL' as const, watch: true, ...extra });
 
   it('triggers the sync, shows its progress and exits 0 with a summary when it completed', async () => {
-    const { run, io } = captured();
+    const { run, io } = capturedIo();
     const code = await adapterSyncCommand(
       'crm',
       options(),
       io,
-      follow([message(0, 'STARTED'), message(2, 'RUNNING'), message(4, 'COMPLETED')]),
+      follow([progressMessage(0, 'STARTED'), progressMessage(2, 'RUNNING'), progressMessage(4, 'COMPLETED')]),
     );
     expect(code).toBe(0);
     expect(bodies.at(-1)!.variables).toEqual({ id: 'crm', mode: 'BACKFILL' });
@@ -89,9 +57,9 @@ describe('dictamesh adapter sync', () => {
   });
 
   it('exits 1 with the error line of a failed sync', async () => {
-    const { io } = captured();
-    const failed = message(2, 'FAILED', 100, { error: 'GET <url> answered 422' });
-    await expect(adapterSyncCommand('crm', options(), io, follow([message(1, 'RUNNING'), failed]))).rejects.toMatchObject({
+    const { io } = capturedIo();
+    const failed = progressMessage(2, 'FAILED', 100, { error: 'GET <url> answered 422' });
+    await expect(adapterSyncCommand('crm', options(), io, follow([progressMessage(1, 'RUNNING'), failed]))).rejects.toMatchObject({
       code: 'SYNC_FAILED',
       message: 'crm: GET <url> answered 422',
       exitCode: 1,
@@ -99,14 +67,14 @@ describe('dictamesh adapter sync', () => {
   });
 
   it('returns at once with --no-watch', async () => {
-    const { run, io } = captured();
+    const { run, io } = capturedIo();
     expect(await adapterSyncCommand('crm', options({ watch: false }), io, follow([]))).toBe(0);
     expect(run.out).toBe('crm: backfill sync started (sync s-1)\n');
   });
 
   it('prints one error line through the command tree for an unknown adapter', async () => {
     const parse = async (args: string[]) => {
-      const { run, io } = captured();
+      const { run, io } = capturedIo();
       await adapterCommand(io)
         .parseAsync(args, { from: 'user' })
         .catch((error: unknown) => {
