@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmbeddedProcess, type EmbeddedProcess } from './harness/embedded-process';
 import { tempDataDir } from './harness/harness';
 
@@ -140,7 +140,7 @@ describe('production bootstrap: empty database → dictamesh apikey create → t
       CONFIG_PORT: printedPort(output, 'config subgraph'),
       NOTIFICATIONS_PORT: printedPort(output, 'notifications'),
       KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-      REDIS_URL: process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:56379',
+      REDIS_URL: inject('redisUrl'),
     });
     const lines = run.stdout.trim().split('\n');
     expect(run.stderr).toBe('');

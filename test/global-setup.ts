@@ -30,7 +30,7 @@ type Server = 'kafkaBrokers' | 'postgresUrl' | 'redisUrl' | 'stripeMockUrl';
 /** Servers each project's tests reach (`inject(...)`); a project not listed needs none. */
 const needs: Record<string, readonly Server[]> = {
   integration: ['kafkaBrokers', 'postgresUrl', 'redisUrl', 'stripeMockUrl'],
-  e2e: ['kafkaBrokers', 'postgresUrl', 'stripeMockUrl'],
+  e2e: ['kafkaBrokers', 'postgresUrl', 'redisUrl', 'stripeMockUrl'],
 };
 
 const kafkaScript = fileURLToPath(new URL('../scripts/kafka.sh', import.meta.url));
